@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            sipc.ko, libsipc (shared and static), the tools, the
+#                 selftests and the unit tests
+# make lint       checkpatch --strict + sparse on the driver, -Werror builds
+# make check      the whole test suite (tools/run-tests)
+# make clean
+#
+# KDIR defaults to the running kernel's build tree when it has one, else to
+# the Debian headers matching the dev VM's kernel (tools/sipc-kernel).
+
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
+SOVERSION := 1
+CACHE := $(CURDIR)/.cache
+B := $(CURDIR)/build
+
+ifeq ($(origin KDIR), undefined)
+KDIR := $(wildcard /lib/modules/$(shell uname -r)/build)
+ifeq ($(KDIR),)
+KDIR := $(shell $(CURDIR)/tools/sipc-kernel --kdir)
+endif
+endif
+
+CC ?= gcc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	    -Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
+CPPFLAGS += -I$(CURDIR)/include -I$(CURDIR)/include/uapi -D_GNU_SOURCE
+ALL_CFLAGS := $(CFLAGS) $(WARNINGS) $(CPPFLAGS) -pthread
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
+LIB_SO := $(B)/lib/libsipc.so.$(VERSION)
+LIB_A := $(B)/lib/libsipc.a
+TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(wildcard tools/*.c))
+SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*.c))
+UNITTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
+KSFT_DIR := $(CACHE)/linux-source/tools/testing/selftests
+
+.PHONY: all module lib tools selftests tests lint check clean
+all: module lib tools selftests tests
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+lib: $(LIB_SO) $(LIB_A)
+
+$(B)/lib/%.o: lib/%.c include/sipc.h include/uapi/linux/sipc.h lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+
+$(LIB_SO): $(LIB_OBJS) lib/libsipc.map
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libsipc.so.$(SOVERSION) \
+		-Wl,--version-script=lib/libsipc.map -o $@ $(LIB_OBJS)
+	ln -sf libsipc.so.$(VERSION) $(B)/lib/libsipc.so.$(SOVERSION)
+	ln -sf libsipc.so.$(SOVERSION) $(B)/lib/libsipc.so
+
+$(LIB_A): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+tools: $(TOOLS)
+$(B)/tools/%: tools/%.c $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lsipc -lm
+
+$(KSFT_DIR)/kselftest_harness.h:
+	bash -c '. tools/sipc-env.sh && sipc_source_extract'
+
+selftests: $(SELFTESTS)
+$(B)/selftests/%: selftests/%.c selftests/*.h include/uapi/linux/sipc.h $(KSFT_DIR)/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-sign-compare -Wno-missing-prototypes \
+		-I$(KSFT_DIR) -o $@ $<
+
+tests: $(UNITTESTS)
+$(B)/tests/%: tests/%.c $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
+		-L$(B)/lib -lsipc $$(pkg-config --cflags --libs check)
+
+lint:
+	tools/sipc-lint
+
+check:
+	tools/run-tests
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf $(B)

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buffer allocator over one receive area: best fit in O(log n). Every block
+ * (free or used) is on an address-ordered list so neighbours can merge;
+ * free blocks sit in a tree keyed by (size, offset), used ones in a tree
+ * keyed by offset so a free request from user space is found, not trusted.
+ */
+#include <linux/err.h>
+#include <linux/slab.h>
+
+#include "sipc_internal.h"
+
+/* Every buffer gets a distinct address, even for an empty payload. */
+#define SIPC_MIN_BUFFER	8
+
+static size_t block_end(struct sipc_area *area, struct sipc_buffer *b)
+{
+	if (list_is_last(&b->entry, &area->blocks))
+		return area->size;
+	return list_next_entry(b, entry)->offset;
+}
+
+static size_t block_size(struct sipc_area *area, struct sipc_buffer *b)
+{
+	return block_end(area, b) - b->offset;
+}
+
+static void free_tree_insert(struct sipc_area *area, struct sipc_buffer *b)
+{
+	struct rb_node **link = &area->free_tree.rb_node, *parent = NULL;
+	size_t size = block_size(area, b);
+
+	while (*link) {
+		struct sipc_buffer *n = rb_entry(*link, struct sipc_buffer, rb);
+		size_t nsize = block_size(area, n);
+
+		parent = *link;
+		if (size < nsize || (size == nsize && b->offset < n->offset))
+			link = &(*link)->rb_left;
+		else
+			link = &(*link)->rb_right;
+	}
+	rb_link_node(&b->rb, parent, link);
+	rb_insert_color(&b->rb, &area->free_tree);
+	b->free = true;
+}
+
+static void used_tree_insert(struct sipc_area *area, struct sipc_buffer *b)
+{
+	struct rb_node **link = &area->used_tree.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct sipc_buffer *n = rb_entry(*link, struct sipc_buffer, rb);
+
+		parent = *link;
+		if (b->offset < n->offset)
+			link = &(*link)->rb_left;
+		else
+			link = &(*link)->rb_right;
+	}
+	rb_link_node(&b->rb, parent, link);
+	rb_insert_color(&b->rb, &area->used_tree);
+	b->free = false;
+}
+
+void sipc_alloc_init(struct sipc_area *area, struct sipc_buffer *whole)
+{
+	INIT_LIST_HEAD(&area->blocks);
+	area->free_tree = RB_ROOT;
+	area->used_tree = RB_ROOT;
+	whole->offset = 0;
+	list_add(&whole->entry, &area->blocks);
+	free_tree_insert(area, whole);
+}
+
+void sipc_alloc_destroy(struct sipc_area *area)
+{
+	struct sipc_buffer *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, &area->blocks, entry) {
+		list_del(&b->entry);
+		kfree(b);
+	}
+	area->free_tree = RB_ROOT;
+	area->used_tree = RB_ROOT;
+}
+
+static struct sipc_buffer *best_fit(struct sipc_area *area, size_t size)
+{
+	struct rb_node *n = area->free_tree.rb_node;
+	struct sipc_buffer *best = NULL;
+
+	while (n) {
+		struct sipc_buffer *b = rb_entry(n, struct sipc_buffer, rb);
+
+		if (block_size(area, b) >= size) {
+			best = b;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
+}
+
+size_t sipc_buffer_size(size_t data_size, size_t offsets_count)
+{
+	return max_t(size_t, ALIGN(data_size, 8) + offsets_count * 8,
+		     SIPC_MIN_BUFFER);
+}
+
+/*
+ * Reserve @size bytes (already rounded by sipc_buffer_size()). Errors:
+ * ESRCH when the area is gone, EMSGSIZE when it can never fit, ENOBUFS when
+ * the one-way share is spent, ENOSPC when there is no room now.
+ */
+struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
+				      bool oneway)
+{
+	struct sipc_buffer *best, *rest;
+	int ret;
+
+	rest = kzalloc(sizeof(*rest), GFP_KERNEL);
+	if (!rest)
+		return ERR_PTR(-ENOMEM);
+
+	mutex_lock(&area->lock);
+	ret = -ESRCH;
+	if (!area->mapped)
+		goto fail;
+	ret = -EMSGSIZE;
+	if (size > area->size || (oneway && size > area->size / 2))
+		goto fail;
+	ret = -ENOBUFS;
+	if (oneway && size > area->free_async)
+		goto fail;
+	ret = -ENOSPC;
+	best = best_fit(area, size);
+	if (!best)
+		goto fail;
+	ret = sipc_area_populate(area, best->offset, best->offset + size);
+	if (ret) {
+		sipc_area_unpopulate(area, best->offset, block_end(area, best));
+		goto fail;
+	}
+
+	rb_erase(&best->rb, &area->free_tree);
+	if (block_size(area, best) > size) {
+		rest->offset = best->offset + size;
+		list_add(&rest->entry, &best->entry);
+		free_tree_insert(area, rest);
+		rest = NULL;
+	}
+	used_tree_insert(area, best);
+	best->oneway = oneway;
+	if (oneway)
+		area->free_async -= size;
+	area->in_use += size;
+	mutex_unlock(&area->lock);
+	kfree(rest);
+	return best;
+fail:
+	mutex_unlock(&area->lock);
+	kfree(rest);
+	return ERR_PTR(ret);
+}
+
+static void drop_block(struct sipc_buffer *b)
+{
+	list_del(&b->entry);
+	kfree(b);
+}
+
+/* Give a used block back, merging it with free neighbours. */
+void sipc_buffer_free(struct sipc_area *area, struct sipc_buffer *buf)
+{
+	struct sipc_buffer *prev = NULL, *next = NULL;
+	size_t size;
+
+	mutex_lock(&area->lock);
+	size = block_size(area, buf);
+	area->in_use -= size;
+	if (buf->oneway)
+		area->free_async += size;
+	rb_erase(&buf->rb, &area->used_tree);
+	buf->user_owned = false;
+	buf->oneway = false;
+	buf->data_size = 0;
+	buf->offsets_count = 0;
+	buf->async_node = NULL;
+
+	if (!list_is_first(&buf->entry, &area->blocks))
+		prev = list_prev_entry(buf, entry);
+	if (!list_is_last(&buf->entry, &area->blocks))
+		next = list_next_entry(buf, entry);
+
+	if (next && next->free) {
+		rb_erase(&next->rb, &area->free_tree);
+		drop_block(next);
+	}
+	if (prev && prev->free) {
+		rb_erase(&prev->rb, &area->free_tree);
+		drop_block(buf);
+		buf = prev;
+	}
+	free_tree_insert(area, buf);
+	sipc_area_unpopulate(area, buf->offset, block_end(area, buf));
+	mutex_unlock(&area->lock);
+}
+
+/*
+ * Find the buffer user space wants to free. Only a buffer that was handed
+ * to user space, and not freed since, is accepted: ENOENT otherwise.
+ */
+struct sipc_buffer *sipc_buffer_claim(struct sipc_area *area,
+				      unsigned long user_addr)
+{
+	struct sipc_buffer *found = NULL;
+	struct rb_node *n;
+	size_t offset;
+
+	mutex_lock(&area->lock);
+	if (!area->pages || user_addr < area->user_start)
+		goto out;
+	offset = user_addr - area->user_start;
+	n = area->used_tree.rb_node;
+	while (n) {
+		struct sipc_buffer *b = rb_entry(n, struct sipc_buffer, rb);
+
+		if (offset < b->offset) {
+			n = n->rb_left;
+		} else if (offset > b->offset) {
+			n = n->rb_right;
+		} else {
+			if (b->user_owned) {
+				b->user_owned = false;
+				found = b;
+			}
+			break;
+		}
+	}
+out:
+	mutex_unlock(&area->lock);
+	return found;
+}
+
+/* Hand a filled buffer to user space: from now on only it may free it. */
+void sipc_buffer_deliver(struct sipc_area *area, struct sipc_buffer *buf)
+{
+	mutex_lock(&area->lock);
+	buf->user_owned = true;
+	mutex_unlock(&area->lock);
+}

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sipc: the /dev/sipc misc device, its file operations and ioctl dispatch,
+ * and the lifetime of a process's context (open to last put).
+ */
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "sipc_internal.h"
+
+unsigned long sipc_max_area_size = 64UL << 20;
+module_param_named(max_area_size, sipc_max_area_size, ulong, 0644);
+MODULE_PARM_DESC(max_area_size, "Largest receive area a process may map (bytes)");
+
+int sipc_context_mgr_uid = -1;
+module_param_named(context_mgr_uid, sipc_context_mgr_uid, int, 0644);
+MODULE_PARM_DESC(context_mgr_uid,
+		 "Only this uid (or CAP_SYS_ADMIN) may claim handle 0; -1: anyone");
+
+struct sipc_counters sipc_stats;
+
+struct sipc_device sipc_dev = {
+	.lock = __SPIN_LOCK_UNLOCKED(sipc_dev.lock),
+	.mgr_lock = __MUTEX_INITIALIZER(sipc_dev.mgr_lock),
+};
+
+static int sipc_open(struct inode *inode, struct file *file)
+{
+	struct sipc_proc *proc;
+
+	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
+	if (!proc)
+		return -ENOMEM;
+	kref_init(&proc->kref);
+	proc->dev = &sipc_dev;
+	proc->tgid = get_pid(task_tgid(current));
+	proc->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	proc->cred = get_cred(file->f_cred);
+	proc->threads = RB_ROOT;
+	INIT_LIST_HEAD(&proc->todo);
+	INIT_LIST_HEAD(&proc->waiting);
+	proc->nodes = RB_ROOT;
+	proc->refs_by_handle = RB_ROOT;
+	proc->refs_by_node = RB_ROOT;
+	proc->next_handle = 1;
+	mutex_init(&proc->area.lock);
+	proc->area.proc = proc;
+	atomic_long_inc(&sipc_stats.procs);
+	file->private_data = proc;
+	return 0;
+}
+
+void sipc_proc_get(struct sipc_proc *proc)
+{
+	kref_get(&proc->kref);
+}
+
+static void sipc_proc_free(struct kref *kref)
+{
+	struct sipc_proc *proc = container_of(kref, struct sipc_proc, kref);
+
+	sipc_area_release(&proc->area);
+	put_cred(proc->cred);
+	put_pid_ns(proc->pid_ns);
+	put_pid(proc->tgid);
+	atomic_long_dec(&sipc_stats.procs);
+	kfree(proc);
+}
+
+/* Never called with a spinlock held: the last put frees the area. */
+void sipc_proc_put(struct sipc_proc *proc)
+{
+	might_sleep();
+	kref_put(&proc->kref, sipc_proc_free);
+}
+
+static int sipc_release(struct inode *inode, struct file *file)
+{
+	struct sipc_proc *proc = file->private_data;
+
+	sipc_proc_kill_threads(proc);
+	sipc_proc_kill_objects(proc);
+	sipc_proc_put(proc);
+	return 0;
+}
+
+/* A close() by the opener wakes its idle threads so they can notice. */
+static int sipc_flush(struct file *file, fl_owner_t id)
+{
+	struct sipc_proc *proc = file->private_data;
+
+	if (proc->tgid == task_tgid(current))
+		sipc_proc_flush(proc);
+	return 0;
+}
+
+static bool sipc_is_opener(struct sipc_proc *proc)
+{
+	return proc->tgid == task_tgid(current);
+}
+
+static int sipc_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct sipc_proc *proc = file->private_data;
+
+	if (!sipc_is_opener(proc))
+		return -EXDEV;
+	return sipc_area_mmap(proc, vma);
+}
+
+static int sipc_ioctl_version(void __user *arg)
+{
+	struct sipc_version v = {
+		.major = SIPC_VERSION_MAJOR,
+		.minor = SIPC_VERSION_MINOR,
+	};
+
+	return copy_to_user(arg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+static int sipc_ioctl_transact(struct sipc_proc *proc, void __user *arg)
+{
+	struct sipc_transact tr;
+	struct sipc_thread *thread;
+	int ret;
+
+	if (copy_from_user(&tr, arg, offsetof(struct sipc_transact, out_flags)))
+		return -EFAULT;
+	thread = sipc_thread_get(proc);
+	if (IS_ERR(thread))
+		return PTR_ERR(thread);
+	tr.out_flags = 0;
+	memset(&tr.ev, 0, sizeof(tr.ev));
+	ret = sipc_transact(thread, &tr);
+	if (copy_to_user((u8 __user *)arg +
+			 offsetof(struct sipc_transact, out_flags),
+			 &tr.out_flags,
+			 sizeof(tr) - offsetof(struct sipc_transact, out_flags)))
+		return ret ?: -EFAULT;
+	return ret;
+}
+
+static int sipc_ioctl_thread(struct sipc_proc *proc, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct sipc_thread *thread = sipc_thread_get(proc);
+	u32 val;
+
+	if (IS_ERR(thread))
+		return PTR_ERR(thread);
+	if (cmd == SIPC_IOC_THREAD_EXIT) {
+		sipc_thread_release(thread);
+		return 0;
+	}
+	if (get_user(val, (u32 __user *)arg))
+		return -EFAULT;
+	return sipc_looper_enter(thread, val);
+}
+
+static int sipc_ioctl_max_threads(struct sipc_proc *proc, u32 __user *arg)
+{
+	u32 val;
+
+	if (get_user(val, arg))
+		return -EFAULT;
+	if (val > SIPC_MAX_THREADS_LIMIT)
+		return -EINVAL;
+	spin_lock(&proc->dev->lock);
+	proc->max_threads = val;
+	spin_unlock(&proc->dev->lock);
+	return 0;
+}
+
+static long sipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct sipc_proc *proc = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	if (cmd == SIPC_IOC_VERSION)
+		return sipc_ioctl_version(uarg);
+	if (!sipc_is_opener(proc))
+		return -EXDEV;
+
+	switch (cmd) {
+	case SIPC_IOC_TRANSACT:
+		return sipc_ioctl_transact(proc, uarg);
+	case SIPC_IOC_FREE_BUFFER: {
+		u64 addr;
+
+		if (get_user(addr, (u64 __user *)uarg))
+			return -EFAULT;
+		return sipc_free_buffer(proc, addr);
+	}
+	case SIPC_IOC_SET_MAX_THREADS:
+		return sipc_ioctl_max_threads(proc, uarg);
+	case SIPC_IOC_LOOPER_ENTER:
+	case SIPC_IOC_THREAD_EXIT:
+		return sipc_ioctl_thread(proc, cmd, arg);
+	case SIPC_IOC_SET_CONTEXT_MGR:
+	case SIPC_IOC_NODE_CREATE:
+	case SIPC_IOC_NODE_DESTROY:
+	case SIPC_IOC_ACQUIRE:
+	case SIPC_IOC_RELEASE:
+	case SIPC_IOC_DEATH_REQUEST:
+	case SIPC_IOC_DEATH_CLEAR:
+		return sipc_ioctl_object(proc, cmd, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations sipc_fops = {
+	.owner = THIS_MODULE,
+	.open = sipc_open,
+	.release = sipc_release,
+	.flush = sipc_flush,
+	.mmap = sipc_mmap,
+	.unlocked_ioctl = sipc_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice sipc_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "sipc",
+	.fops = &sipc_fops,
+	.mode = 0666,
+};
+
+static int __init sipc_init(void)
+{
+	int ret;
+
+	ret = sipc_area_lru_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&sipc_misc);
+	if (ret)
+		sipc_area_lru_exit();
+	return ret;
+}
+
+static void __exit sipc_exit(void)
+{
+	misc_deregister(&sipc_misc);
+	sipc_area_lru_exit();
+}
+
+module_init(sipc_init);
+module_exit(sipc_exit);
+
+MODULE_DESCRIPTION("sipc: Binder-style one-copy IPC");
+MODULE_AUTHOR("The sipc developers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Nodes (objects a process serves), refs (another process's handle to a
+ * node), death notices, and the translation of both inside payloads. A
+ * handle is a number in one process's tree: it cannot be forged, only
+ * received. Everything here runs under the graph lock unless it says not.
+ */
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "sipc_internal.h"
+
+static struct sipc_node *node_find(struct sipc_proc *proc, u64 cookie,
+				   struct rb_node ***linkp,
+				   struct rb_node **parentp)
+{
+	struct rb_node **link = &proc->nodes.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct sipc_node *n = rb_entry(*link, struct sipc_node, rb);
+
+		parent = *link;
+		if (cookie < n->cookie)
+			link = &(*link)->rb_left;
+		else if (cookie > n->cookie)
+			link = &(*link)->rb_right;
+		else
+			return n;
+	}
+	if (linkp) {
+		*linkp = link;
+		*parentp = parent;
+	}
+	return NULL;
+}
+
+struct sipc_node *sipc_node_lookup(struct sipc_proc *proc, u64 cookie)
+{
+	return node_find(proc, cookie, NULL, NULL);
+}
+
+static void node_free_if_unused(struct sipc_node *node)
+{
+	if (node->proc || node->nr_refs || node->tmp_refs)
+		return;
+	atomic_long_dec(&sipc_stats.nodes);
+	kfree(node);
+}
+
+static void node_put_tmp_locked(struct sipc_node *node)
+{
+	node->tmp_refs--;
+	node_free_if_unused(node);
+}
+
+/* No lock held. */
+void sipc_node_put_tmp(struct sipc_node *node)
+{
+	spin_lock(&sipc_dev.lock);
+	node_put_tmp_locked(node);
+	spin_unlock(&sipc_dev.lock);
+}
+
+static struct sipc_ref *ref_by_handle(struct sipc_proc *proc, u32 handle)
+{
+	struct rb_node *n = proc->refs_by_handle.rb_node;
+
+	while (n) {
+		struct sipc_ref *r = rb_entry(n, struct sipc_ref, rb_handle);
+
+		if (handle < r->handle)
+			n = n->rb_left;
+		else if (handle > r->handle)
+			n = n->rb_right;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+static void ref_insert_by_handle(struct sipc_proc *proc, struct sipc_ref *ref)
+{
+	struct rb_node **link = &proc->refs_by_handle.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct sipc_ref *r = rb_entry(*link, struct sipc_ref, rb_handle);
+
+		parent = *link;
+		link = ref->handle < r->handle ? &(*link)->rb_left :
+						 &(*link)->rb_right;
+	}
+	rb_link_node(&ref->rb_handle, parent, link);
+	rb_insert_color(&ref->rb_handle, &proc->refs_by_handle);
+}
+
+/*
+ * The handle @proc holds for @node, made from @fresh (consumed) if it has
+ * none yet. Handles are never reused within a process.
+ */
+static struct sipc_ref *ref_get(struct sipc_proc *proc, struct sipc_node *node,
+				struct sipc_ref **fresh)
+{
+	struct rb_node **link = &proc->refs_by_node.rb_node, *parent = NULL;
+	struct sipc_ref *ref;
+
+	while (*link) {
+		struct sipc_ref *r = rb_entry(*link, struct sipc_ref, rb_node);
+
+		parent = *link;
+		if (node < r->node)
+			link = &(*link)->rb_left;
+		else if (node > r->node)
+			link = &(*link)->rb_right;
+		else
+			return r;
+	}
+	if (proc->dead)
+		return ERR_PTR(-ESRCH);
+	if (proc->nr_refs >= SIPC_MAX_HANDLES || !proc->next_handle)
+		return ERR_PTR(-EMFILE);
+
+	ref = *fresh;
+	*fresh = NULL;
+	ref->proc = proc;
+	ref->node = node;
+	ref->handle = proc->next_handle++;
+	rb_link_node(&ref->rb_node, parent, link);
+	rb_insert_color(&ref->rb_node, &proc->refs_by_node);
+	ref_insert_by_handle(proc, ref);
+	hlist_add_head(&ref->node_entry, &node->refs);
+	node->nr_refs++;
+	proc->nr_refs++;
+	atomic_long_inc(&sipc_stats.refs);
+	return ref;
+}
+
+static void queue_death(struct sipc_death *death)
+{
+	if (death->queued || death->proc->dead)
+		return;
+	death->queued = true;
+	sipc_queue_proc_work(death->proc, &death->work, false);
+}
+
+static void death_free(struct sipc_death *death)
+{
+	atomic_long_dec(&sipc_stats.deaths);
+	kfree(death);
+}
+
+/* The handle goes; its node's owner hears when it was the last one. */
+static void ref_destroy(struct sipc_ref *ref)
+{
+	struct sipc_proc *proc = ref->proc;
+	struct sipc_node *node = ref->node;
+	struct sipc_death *death = ref->death;
+
+	rb_erase(&ref->rb_handle, &proc->refs_by_handle);
+	rb_erase(&ref->rb_node, &proc->refs_by_node);
+	hlist_del(&ref->node_entry);
+	proc->nr_refs--;
+	if (death) {
+		/* A notice already on its way is still delivered, once. */
+		death->ref = NULL;
+		if (!death->queued)
+			death_free(death);
+	}
+	if (!--node->nr_refs && node->proc && !node->released_queued) {
+		node->released_queued = true;
+		sipc_queue_proc_work(node->proc, &node->released, false);
+	}
+	node_free_if_unused(node);
+	atomic_long_dec(&sipc_stats.refs);
+	kfree(ref);
+}
+
+static void ref_put_if_unused(struct sipc_ref *ref)
+{
+	if (!ref->user_refs && !ref->buf_refs)
+		ref_destroy(ref);
+}
+
+/* @handle in @proc to its node, with a tmp ref taken; graph lock held. */
+struct sipc_node *sipc_handle_to_node(struct sipc_proc *proc, u32 handle)
+{
+	struct sipc_node *node;
+	struct sipc_ref *ref;
+
+	if (handle == SIPC_CONTEXT_MGR_HANDLE) {
+		node = proc->dev->context_mgr;
+		if (!node)
+			return ERR_PTR(-ESRCH);
+	} else {
+		ref = ref_by_handle(proc, handle);
+		if (!ref)
+			return ERR_PTR(-ENOENT);
+		node = ref->node;
+	}
+	if (node->dead)
+		return ERR_PTR(-ESRCH);
+	node->tmp_refs++;
+	return node;
+}
+
+/*
+ * The node dies: watchers hear of it, one-way work still queued for it is
+ * dropped, calls still queued fail back to their callers.
+ */
+static void node_kill(struct sipc_node *node, struct list_head *reap)
+{
+	struct sipc_proc *proc = node->proc;
+	struct sipc_work *w, *tmp;
+	struct sipc_ref *ref;
+
+	node->dead = true;
+	rb_erase(&node->rb, &proc->nodes);
+	if (node->released_queued) {
+		list_del_init(&node->released.entry);
+		node->released_queued = false;
+	}
+	if (proc->dev->context_mgr == node)
+		proc->dev->context_mgr = NULL;
+	hlist_for_each_entry(ref, &node->refs, node_entry)
+		if (ref->death)
+			queue_death(ref->death);
+	list_for_each_entry_safe(w, tmp, &node->async_todo, entry)
+		sipc_txn_put(container_of(w, struct sipc_txn, work), reap);
+	list_for_each_entry_safe(w, tmp, &proc->todo, entry) {
+		struct sipc_txn *t = container_of(w, struct sipc_txn, work);
+
+		if (w->type != SIPC_WORK_TXN || t->node != node)
+			continue;
+		list_del_init(&w->entry);
+		sipc_txn_fail(t, -ESRCH);
+		sipc_txn_put(t, reap);
+	}
+	node->proc = NULL;
+	node_free_if_unused(node);
+}
+
+/* The process is gone: its queued work, nodes and handles go too. */
+void sipc_proc_kill_objects(struct sipc_proc *proc)
+{
+	struct sipc_work *w, *tmp;
+	struct rb_node *n;
+	LIST_HEAD(reap);
+
+	spin_lock(&proc->dev->lock);
+	list_for_each_entry_safe(w, tmp, &proc->todo, entry) {
+		list_del_init(&w->entry);
+		if (w->type == SIPC_WORK_TXN) {
+			struct sipc_txn *t = container_of(w, struct sipc_txn,
+							  work);
+
+			sipc_txn_fail(t, -ESRCH);
+			sipc_txn_put(t, &reap);
+		} else if (w->type == SIPC_WORK_DEATH) {
+			struct sipc_death *death =
+				container_of(w, struct sipc_death, work);
+
+			if (death->ref)
+				death->ref->death = NULL;
+			death_free(death);
+		} else {
+			container_of(w, struct sipc_node, released)->released_queued = false;
+		}
+	}
+	while ((n = rb_first(&proc->nodes)))
+		node_kill(rb_entry(n, struct sipc_node, rb), &reap);
+	while ((n = rb_first(&proc->refs_by_handle)))
+		ref_destroy(rb_entry(n, struct sipc_ref, rb_handle));
+	spin_unlock(&proc->dev->lock);
+	sipc_txn_reap(&reap);
+}
+
+/* ---- translation of objects inside a payload ---- */
+
+static int translate_one(struct sipc_proc *from, struct sipc_proc *to,
+			 struct sipc_object *obj, struct sipc_ref **fresh)
+{
+	struct sipc_node *node;
+	struct sipc_ref *ref;
+
+	if (obj->flags)
+		return -EINVAL;
+	if (obj->type == SIPC_OBJ_NODE) {
+		node = sipc_node_lookup(from, obj->cookie);
+		if (!node)
+			return -ENOENT;
+	} else if (obj->type == SIPC_OBJ_HANDLE) {
+		if (obj->raw >> 32)
+			return -EINVAL;
+		node = sipc_handle_to_node(from, obj->handle);
+		if (IS_ERR(node))
+			return PTR_ERR(node);
+		node->tmp_refs--;
+	} else {
+		return -EINVAL;
+	}
+
+	if (node->proc == to) {
+		obj->type = SIPC_OBJ_NODE;
+		obj->cookie = node->cookie;
+		return 0;
+	}
+	ref = ref_get(to, node, fresh);
+	if (IS_ERR(ref))
+		return PTR_ERR(ref);
+	ref->buf_refs++;
+	obj->type = SIPC_OBJ_HANDLE;
+	obj->raw = 0;
+	obj->handle = ref->handle;
+	return 0;
+}
+
+static int read_object_offset(struct sipc_area *area, struct sipc_buffer *buf,
+			      size_t i, size_t min_offset, u64 *offset)
+{
+	sipc_buffer_access(area, buf, ALIGN(buf->data_size, 8) + i * 8,
+			   offset, sizeof(*offset), false);
+	/* Sorted, aligned, inside the payload, not overlapping. */
+	if (*offset % 8 || *offset < min_offset ||
+	    *offset > buf->data_size ||
+	    buf->data_size - *offset < sizeof(struct sipc_object))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Rewrite the @count objects of @buf (read back from the kernel's own copy,
+ * never from the sender's memory again) for the receiver @to. No lock held.
+ */
+int sipc_translate_objects(struct sipc_proc *from, struct sipc_proc *to,
+			   struct sipc_buffer *buf, size_t count)
+{
+	struct sipc_area *area = &to->area;
+	struct sipc_ref *fresh = NULL;
+	struct sipc_object obj;
+	size_t i, next = 0;
+	u64 offset;
+	int ret = 0;
+
+	for (i = 0; i < count; i++) {
+		ret = read_object_offset(area, buf, i, next, &offset);
+		if (ret)
+			break;
+		next = offset + sizeof(obj);
+		if (!fresh)
+			fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+		if (!fresh) {
+			ret = -ENOMEM;
+			break;
+		}
+		sipc_buffer_access(area, buf, offset, &obj, sizeof(obj), false);
+		spin_lock(&sipc_dev.lock);
+		ret = translate_one(from, to, &obj, &fresh);
+		spin_unlock(&sipc_dev.lock);
+		if (ret)
+			break;
+		sipc_buffer_access(area, buf, offset, &obj, sizeof(obj), true);
+	}
+	kfree(fresh);
+	if (ret) {
+		sipc_release_objects(to, buf, i);
+		return ret;
+	}
+	buf->offsets_count = count;
+	return 0;
+}
+
+/* Drop the handles the first @count objects of @buf hold. No lock held. */
+void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf,
+			  size_t count)
+{
+	struct sipc_area *area = &proc->area;
+	struct sipc_object obj;
+	struct sipc_ref *ref;
+	size_t i;
+	u64 offset;
+
+	for (i = 0; i < count; i++) {
+		sipc_buffer_access(area, buf, ALIGN(buf->data_size, 8) + i * 8,
+				   &offset, sizeof(offset), false);
+		sipc_buffer_access(area, buf, offset, &obj, sizeof(obj), false);
+		if (obj.type != SIPC_OBJ_HANDLE)
+			continue;
+		spin_lock(&sipc_dev.lock);
+		ref = ref_by_handle(proc, obj.handle);
+		if (ref && ref->buf_refs) {
+			ref->buf_refs--;
+			ref_put_if_unused(ref);
+		}
+		spin_unlock(&sipc_dev.lock);
+	}
+}
+
+/* ---- ioctls on nodes, handles and death notices ---- */
+
+static struct sipc_node *node_new(struct sipc_proc *proc, u64 cookie,
+				  struct sipc_node **fresh)
+{
+	struct rb_node **link, *parent;
+	struct sipc_node *node;
+
+	if (node_find(proc, cookie, &link, &parent))
+		return ERR_PTR(-EEXIST);
+	node = *fresh;
+	*fresh = NULL;
+	node->proc = proc;
+	node->cookie = cookie;
+	INIT_HLIST_HEAD(&node->refs);
+	INIT_LIST_HEAD(&node->async_todo);
+	INIT_LIST_HEAD(&node->released.entry);
+	node->released.type = SIPC_WORK_RELEASED;
+	rb_link_node(&node->rb, parent, link);
+	rb_insert_color(&node->rb, &proc->nodes);
+	atomic_long_inc(&sipc_stats.nodes);
+	return node;
+}
+
+static bool may_claim_context_mgr(void)
+{
+	kuid_t uid;
+
+	if (sipc_context_mgr_uid < 0 || capable(CAP_SYS_ADMIN))
+		return true;
+	uid = make_kuid(&init_user_ns, sipc_context_mgr_uid);
+	return uid_valid(uid) && uid_eq(current_euid(), uid);
+}
+
+static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
+		       bool context_mgr)
+{
+	struct sipc_node *fresh, *node;
+	int ret = 0;
+
+	if (info->flags || info->pad)
+		return -EINVAL;
+	if (!READ_ONCE(proc->area.pages))
+		return -EBADFD;
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+	if (!fresh)
+		return -ENOMEM;
+
+	if (context_mgr)
+		mutex_lock(&proc->dev->mgr_lock);
+	spin_lock(&proc->dev->lock);
+	if (context_mgr && proc->dev->context_mgr) {
+		ret = -EBUSY;
+	} else if (context_mgr && !may_claim_context_mgr()) {
+		ret = -EPERM;
+	} else if (proc->dead) {
+		ret = -ESRCH;
+	} else {
+		node = node_new(proc, info->cookie, &fresh);
+		if (IS_ERR(node))
+			ret = PTR_ERR(node);
+		else if (context_mgr)
+			proc->dev->context_mgr = node;
+	}
+	spin_unlock(&proc->dev->lock);
+	if (context_mgr)
+		mutex_unlock(&proc->dev->mgr_lock);
+	kfree(fresh);
+	return ret;
+}
+
+static int node_destroy(struct sipc_proc *proc, struct sipc_node_info *info)
+{
+	struct sipc_node *node;
+	LIST_HEAD(reap);
+	int ret = 0;
+
+	if (info->flags & ~SIPC_NODE_DESTROY_IF_UNUSED || info->pad)
+		return -EINVAL;
+	spin_lock(&proc->dev->lock);
+	node = sipc_node_lookup(proc, info->cookie);
+	if (!node)
+		ret = -ENOENT;
+	else if (info->flags & SIPC_NODE_DESTROY_IF_UNUSED && node->nr_refs)
+		ret = -EBUSY;
+	else
+		node_kill(node, &reap);
+	spin_unlock(&proc->dev->lock);
+	sipc_txn_reap(&reap);
+	return ret;
+}
+
+static int ref_adjust(struct sipc_proc *proc, u32 handle, bool acquire)
+{
+	struct sipc_ref *ref;
+	int ret = 0;
+
+	/* Handle 0 is implicit in every process and needs no reference. */
+	if (handle == SIPC_CONTEXT_MGR_HANDLE)
+		return 0;
+	spin_lock(&proc->dev->lock);
+	ref = ref_by_handle(proc, handle);
+	if (!ref) {
+		ret = -ENOENT;
+	} else if (acquire) {
+		if (ref->user_refs == U32_MAX)
+			ret = -EINVAL;
+		else
+			ref->user_refs++;
+	} else if (!ref->user_refs) {
+		ret = -ENOENT;
+	} else {
+		ref->user_refs--;
+		ref_put_if_unused(ref);
+	}
+	spin_unlock(&proc->dev->lock);
+	return ret;
+}
+
+static int death_request(struct sipc_proc *proc, struct sipc_death_request *req)
+{
+	struct sipc_death *death;
+	struct sipc_ref *ref;
+	int ret = 0;
+
+	if (req->pad || req->handle == SIPC_CONTEXT_MGR_HANDLE)
+		return -EINVAL;
+	death = kzalloc(sizeof(*death), GFP_KERNEL);
+	if (!death)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&death->work.entry);
+	death->work.type = SIPC_WORK_DEATH;
+	death->proc = proc;
+	death->cookie = req->cookie;
+
+	spin_lock(&proc->dev->lock);
+	ref = ref_by_handle(proc, req->handle);
+	if (!ref) {
+		ret = -ENOENT;
+	} else if (ref->death) {
+		ret = -EBUSY;
+	} else {
+		atomic_long_inc(&sipc_stats.deaths);
+		death->ref = ref;
+		ref->death = death;
+		if (ref->node->dead)
+			queue_death(death);
+		death = NULL;
+	}
+	spin_unlock(&proc->dev->lock);
+	kfree(death);
+	return ret;
+}
+
+static int death_clear(struct sipc_proc *proc, struct sipc_death_request *req)
+{
+	struct sipc_death *death = NULL;
+	struct sipc_ref *ref;
+	int ret = -ENOENT;
+
+	if (req->pad)
+		return -EINVAL;
+	spin_lock(&proc->dev->lock);
+	ref = ref_by_handle(proc, req->handle);
+	if (ref && ref->death && ref->death->cookie == req->cookie) {
+		death = ref->death;
+		ref->death = NULL;
+		/* Cancelled before it was read: it never arrives. */
+		list_del_init(&death->work.entry);
+		ret = 0;
+	}
+	spin_unlock(&proc->dev->lock);
+	if (death)
+		death_free(death);
+	return ret;
+}
+
+int sipc_ioctl_object(struct sipc_proc *proc, unsigned int cmd,
+		      void __user *arg)
+{
+	struct sipc_death_request dr;
+	struct sipc_node_info ni;
+	u32 handle;
+
+	switch (cmd) {
+	case SIPC_IOC_SET_CONTEXT_MGR:
+	case SIPC_IOC_NODE_CREATE:
+	case SIPC_IOC_NODE_DESTROY:
+		if (copy_from_user(&ni, arg, sizeof(ni)))
+			return -EFAULT;
+		if (cmd == SIPC_IOC_NODE_DESTROY)
+			return node_destroy(proc, &ni);
+		return node_create(proc, &ni, cmd == SIPC_IOC_SET_CONTEXT_MGR);
+	case SIPC_IOC_ACQUIRE:
+	case SIPC_IOC_RELEASE:
+		if (get_user(handle, (u32 __user *)arg))
+			return -EFAULT;
+		return ref_adjust(proc, handle, cmd == SIPC_IOC_ACQUIRE);
+	case SIPC_IOC_DEATH_REQUEST:
+	case SIPC_IOC_DEATH_CLEAR:
+		if (copy_from_user(&dr, arg, sizeof(dr)))
+			return -EFAULT;
+		if (cmd == SIPC_IOC_DEATH_REQUEST)
+			return death_request(proc, &dr);
+		return death_clear(proc, &dr);
+	}
+	return -ENOTTY;
+}

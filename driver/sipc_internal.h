@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sipc driver internals.
+ *
+ * Lock order (outer to inner), and what each protects:
+ *   1. sipc_device.mgr_lock (mutex): the context manager slot.
+ *   2. sipc_area.lock (mutex): one receive area's allocator and page array.
+ *      Held while pages are allocated, never while another area's lock or
+ *      the graph lock is taken.
+ *   3. mmap lock of the area's mm (only the shrinker, by trylock).
+ *   4. sipc_device.lock (spinlock, the "graph lock"): every queue, thread
+ *      state, transaction stack, node, handle and death notice of the
+ *      device. Held only for list and tree updates, never across a copy,
+ *      an allocation that may sleep, or a wait.
+ *   5. sipc_lru_lock (spinlock): the global list of cached free pages.
+ * Copies to and from user space happen with no lock held: the buffer they
+ * target is reserved first and owned by the transaction being built.
+ */
+#ifndef SIPC_INTERNAL_H
+#define SIPC_INTERNAL_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/mutex.h>
+#include <linux/rbtree.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <uapi/linux/sipc.h>
+
+struct sipc_proc;
+struct sipc_thread;
+struct sipc_txn;
+struct sipc_node;
+
+extern unsigned long sipc_max_area_size;
+extern int sipc_context_mgr_uid;
+
+/* Objects alive now, for leak checks and /proc/sipc. */
+struct sipc_counters {
+	atomic_long_t procs;
+	atomic_long_t threads;
+	atomic_long_t nodes;
+	atomic_long_t refs;
+	atomic_long_t deaths;
+	atomic_long_t txns;
+	atomic_long_t buffers;
+	atomic_long_t pages;
+};
+
+extern struct sipc_counters sipc_stats;
+
+/* ---- receive area (area.c, alloc.c) ---- */
+
+struct sipc_page {
+	struct page *page;		/* NULL until first needed */
+	struct list_head lru;		/* on the LRU while no buffer uses it */
+	struct sipc_area *area;
+};
+
+struct sipc_buffer {
+	struct list_head entry;		/* all blocks, by address */
+	struct rb_node rb;		/* free tree by size, or used by offset */
+	size_t offset;			/* within the area */
+	bool free;
+	bool user_owned;		/* delivered: user space may free it */
+	bool oneway;
+	size_t data_size;
+	size_t offsets_count;		/* objects translated into it */
+	struct sipc_node *async_node;	/* one-way: next one runs on free */
+};
+
+struct sipc_area {
+	struct mutex lock;
+	struct sipc_proc *proc;
+	size_t size;
+	unsigned long user_start;
+	bool mapped;			/* user mapping alive */
+	struct mm_struct *mm;		/* mmgrab()ed at mmap time */
+	struct sipc_page *pages;	/* NULL until mmap */
+	struct list_head blocks;
+	struct rb_root free_tree;	/* by size, then offset */
+	struct rb_root used_tree;	/* by offset */
+	size_t free_async;		/* what one-way buffers may still take */
+	size_t in_use;			/* bytes in allocated buffers */
+};
+
+int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma);
+void sipc_area_release(struct sipc_area *area);
+int sipc_area_populate(struct sipc_area *area, size_t start, size_t end);
+void sipc_area_unpopulate(struct sipc_area *area, size_t start, size_t end);
+int sipc_area_lru_init(void);
+void sipc_area_lru_exit(void);
+int sipc_buffer_copy_from_user(struct sipc_area *area,
+			       struct sipc_buffer *buf, size_t off,
+			       const void __user *from, size_t len);
+void sipc_buffer_access(struct sipc_area *area, struct sipc_buffer *buf,
+			size_t off, void *obj, size_t len, bool write);
+unsigned long sipc_buffer_user_addr(struct sipc_area *area,
+				    struct sipc_buffer *buf, size_t off);
+
+void sipc_alloc_init(struct sipc_area *area, struct sipc_buffer *whole);
+void sipc_alloc_destroy(struct sipc_area *area);
+size_t sipc_buffer_size(size_t data_size, size_t offsets_count);
+struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
+				      bool oneway);
+void sipc_buffer_free(struct sipc_area *area, struct sipc_buffer *buf);
+struct sipc_buffer *sipc_buffer_claim(struct sipc_area *area,
+				      unsigned long user_addr);
+void sipc_buffer_deliver(struct sipc_area *area, struct sipc_buffer *buf);
+
+/* ---- device, processes, threads (main.c, thread.c) ---- */
+
+struct sipc_device {
+	spinlock_t lock;		/* the graph lock, see above */
+	struct mutex mgr_lock;
+	struct sipc_node *context_mgr;	/* under both locks to change */
+};
+
+extern struct sipc_device sipc_dev;
+
+/* Work queued to a process or one of its threads. */
+enum sipc_work_type {
+	SIPC_WORK_TXN,
+	SIPC_WORK_DEATH,
+	SIPC_WORK_RELEASED,
+};
+
+struct sipc_work {
+	struct list_head entry;
+	enum sipc_work_type type;
+};
+
+struct sipc_proc {
+	struct kref kref;
+	struct sipc_device *dev;
+	struct pid *tgid;		/* the opener; no one else may use it */
+	struct pid_namespace *pid_ns;
+	const struct cred *cred;
+	bool dead;
+	struct sipc_area area;
+	struct rb_root threads;		/* by pid */
+	struct list_head todo;		/* work any thread may take */
+	struct list_head waiting;	/* threads idle for proc work */
+	struct rb_root nodes;		/* by cookie */
+	struct rb_root refs_by_handle;
+	struct rb_root refs_by_node;
+	u32 next_handle;
+	u32 nr_refs;
+	u32 max_threads;
+	u32 requested_threads;
+	u32 started_threads;
+};
+
+enum sipc_looper_state {
+	SIPC_THREAD_LOOPER = 1U << 0,
+	SIPC_THREAD_SPAWNED = 1U << 1,
+};
+
+struct sipc_thread {
+	struct sipc_proc *proc;
+	struct rb_node rb;
+	pid_t pid;
+	struct list_head todo;		/* replies aside, work for this thread */
+	struct list_head waiting_entry;	/* on proc->waiting when idle */
+	wait_queue_head_t wait;
+	struct sipc_txn *stack;		/* innermost transaction */
+	u32 looper;			/* enum sipc_looper_state */
+	bool need_return;		/* woken by flush: go back to user */
+};
+
+void sipc_proc_get(struct sipc_proc *proc);
+void sipc_proc_put(struct sipc_proc *proc);
+struct sipc_thread *sipc_thread_get(struct sipc_proc *proc);
+void sipc_thread_release(struct sipc_thread *thread);
+void sipc_proc_kill_threads(struct sipc_proc *proc);
+void sipc_proc_flush(struct sipc_proc *proc);
+void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
+			  bool sync);
+int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
+		       bool nonblock, bool restartable);
+int sipc_looper_enter(struct sipc_thread *thread, u32 flags);
+
+/* ---- nodes, handles, death notices (object.c) ---- */
+
+struct sipc_node {
+	struct sipc_proc *proc;		/* owner; NULL once dead */
+	struct rb_node rb;		/* in owner's nodes while alive */
+	u64 cookie;
+	struct hlist_head refs;		/* handles naming this node */
+	u32 nr_refs;
+	u32 tmp_refs;			/* transactions in flight to it */
+	bool dead;
+	bool async_busy;		/* a one-way is being handled */
+	struct list_head async_todo;	/* one-way work waiting its turn */
+	struct sipc_work released;	/* "no handles left" notice */
+	bool released_queued;
+};
+
+struct sipc_death {
+	struct sipc_work work;
+	struct sipc_proc *proc;
+	struct sipc_ref *ref;		/* NULL once the handle is gone */
+	u64 cookie;
+	bool queued;
+};
+
+struct sipc_ref {
+	struct sipc_proc *proc;
+	struct sipc_node *node;
+	struct rb_node rb_handle;
+	struct rb_node rb_node;
+	struct hlist_node node_entry;
+	u32 handle;
+	u32 user_refs;			/* SIPC_IOC_ACQUIRE minus RELEASE */
+	u32 buf_refs;			/* held by buffers carrying it */
+	struct sipc_death *death;
+};
+
+struct sipc_node *sipc_node_lookup(struct sipc_proc *proc, u64 cookie);
+struct sipc_node *sipc_handle_to_node(struct sipc_proc *proc, u32 handle);
+void sipc_node_put_tmp(struct sipc_node *node);
+void sipc_proc_kill_objects(struct sipc_proc *proc);
+int sipc_translate_objects(struct sipc_proc *from, struct sipc_proc *to,
+			   struct sipc_buffer *buf, size_t count);
+void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf,
+			  size_t count);
+int sipc_ioctl_object(struct sipc_proc *proc, unsigned int cmd,
+		      void __user *arg);
+
+/* ---- transactions (txn.c) ---- */
+
+struct sipc_txn {
+	struct sipc_work work;
+	u32 refs;			/* caller side + server side */
+	struct sipc_thread *from;	/* waiting caller; NULL if abandoned */
+	struct sipc_txn *from_parent;
+	struct sipc_proc *to_proc;	/* holds a reference */
+	struct sipc_thread *to_thread;	/* the server thread, once taken */
+	struct sipc_txn *to_parent;
+	struct sipc_node *node;		/* target, holds a tmp ref */
+	struct sipc_buffer *buffer;	/* request, in to_proc's area */
+	u32 code;
+	u32 flags;
+	u32 sender_pid;
+	u32 sender_euid;
+	/* the outcome, for a synchronous call */
+	bool completed;
+	int error;
+	struct sipc_proc *reply_proc;	/* caller's proc, holds a reference */
+	struct sipc_buffer *reply;
+	u32 reply_code;
+};
+
+int sipc_transact(struct sipc_thread *thread, struct sipc_transact *tr);
+void sipc_txn_fail(struct sipc_txn *t, int error);
+void sipc_txn_put(struct sipc_txn *t, struct list_head *reap);
+void sipc_txn_reap(struct list_head *reap);
+struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
+				     struct sipc_txn *t,
+				     struct sipc_transact *tr,
+				     struct list_head *reap);
+struct sipc_buffer *sipc_txn_take_reply(struct sipc_thread *thread,
+					struct sipc_txn *t,
+					struct sipc_transact *tr);
+void sipc_async_next(struct sipc_node *node);
+int sipc_free_buffer(struct sipc_proc *proc, u64 user_addr);
+
+#endif /* SIPC_INTERNAL_H */

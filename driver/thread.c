@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Threads of a process: their lookup, their queues, and the one place a
+ * thread sleeps in the driver, waiting for a reply or for work. A thread
+ * awaiting a reply takes only its own queue (nested calls routed to it);
+ * an idle thread takes the process's queue too.
+ */
+#include <linux/err.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "sipc_internal.h"
+
+static struct sipc_thread *thread_find(struct sipc_proc *proc, pid_t pid,
+				       struct rb_node ***linkp,
+				       struct rb_node **parentp)
+{
+	struct rb_node **link = &proc->threads.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct sipc_thread *t = rb_entry(*link, struct sipc_thread, rb);
+
+		parent = *link;
+		if (pid < t->pid)
+			link = &(*link)->rb_left;
+		else if (pid > t->pid)
+			link = &(*link)->rb_right;
+		else
+			return t;
+	}
+	if (linkp) {
+		*linkp = link;
+		*parentp = parent;
+	}
+	return NULL;
+}
+
+/* The calling thread's context, made on its first ioctl. */
+struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
+{
+	struct sipc_thread *thread, *fresh;
+	struct rb_node **link, *parent;
+	pid_t pid = current->pid;
+
+	spin_lock(&proc->dev->lock);
+	thread = thread_find(proc, pid, NULL, NULL);
+	spin_unlock(&proc->dev->lock);
+	if (thread)
+		return thread;
+
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+	if (!fresh)
+		return ERR_PTR(-ENOMEM);
+	fresh->proc = proc;
+	fresh->pid = pid;
+	INIT_LIST_HEAD(&fresh->todo);
+	INIT_LIST_HEAD(&fresh->waiting_entry);
+	init_waitqueue_head(&fresh->wait);
+
+	spin_lock(&proc->dev->lock);
+	thread = thread_find(proc, pid, &link, &parent);
+	if (!thread) {
+		rb_link_node(&fresh->rb, parent, link);
+		rb_insert_color(&fresh->rb, &proc->threads);
+		atomic_long_inc(&sipc_stats.threads);
+		thread = fresh;
+		fresh = NULL;
+	}
+	spin_unlock(&proc->dev->lock);
+	kfree(fresh);
+	return thread;
+}
+
+/*
+ * Unwind a thread's transactions: calls it serves fail back to their
+ * callers, calls it waits on are abandoned, work routed to it fails.
+ * Called with the graph lock held.
+ */
+static void thread_unwind(struct sipc_thread *thread, struct list_head *reap)
+{
+	struct sipc_txn *t = thread->stack;
+
+	while (t) {
+		struct sipc_txn *next;
+
+		if (t->to_thread == thread) {
+			next = t->to_parent;
+			t->to_thread = NULL;
+			sipc_txn_fail(t, -ESRCH);
+			sipc_txn_put(t, reap);
+		} else {
+			next = t->from_parent;
+			t->from = NULL;
+			sipc_txn_put(t, reap);
+		}
+		t = next;
+	}
+	thread->stack = NULL;
+
+	while (!list_empty(&thread->todo)) {
+		struct sipc_work *w = list_first_entry(&thread->todo,
+						       struct sipc_work, entry);
+		struct sipc_txn *nested = container_of(w, struct sipc_txn, work);
+
+		list_del_init(&w->entry);
+		sipc_txn_fail(nested, -ESRCH);
+		sipc_txn_put(nested, reap);
+	}
+	list_del_init(&thread->waiting_entry);
+}
+
+void sipc_thread_release(struct sipc_thread *thread)
+{
+	struct sipc_proc *proc = thread->proc;
+	LIST_HEAD(reap);
+
+	spin_lock(&proc->dev->lock);
+	thread_unwind(thread, &reap);
+	rb_erase(&thread->rb, &proc->threads);
+	spin_unlock(&proc->dev->lock);
+	sipc_txn_reap(&reap);
+	atomic_long_dec(&sipc_stats.threads);
+	kfree(thread);
+}
+
+/* The process is going away: no ioctl runs any more, free every thread. */
+void sipc_proc_kill_threads(struct sipc_proc *proc)
+{
+	struct rb_node *n;
+
+	spin_lock(&proc->dev->lock);
+	proc->dead = true;
+	spin_unlock(&proc->dev->lock);
+
+	while ((n = READ_ONCE(proc->threads.rb_node)))
+		sipc_thread_release(rb_entry(n, struct sipc_thread, rb));
+}
+
+void sipc_proc_flush(struct sipc_proc *proc)
+{
+	struct rb_node *n;
+
+	spin_lock(&proc->dev->lock);
+	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
+		struct sipc_thread *t = rb_entry(n, struct sipc_thread, rb);
+
+		t->need_return = true;
+		wake_up_interruptible(&t->wait);
+	}
+	spin_unlock(&proc->dev->lock);
+}
+
+/* Queue work any thread may take, waking one idle thread. Graph lock held. */
+void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
+			  bool sync)
+{
+	struct sipc_thread *idle;
+
+	list_add_tail(&w->entry, &proc->todo);
+	idle = list_first_entry_or_null(&proc->waiting, struct sipc_thread,
+					waiting_entry);
+	if (!idle)
+		return;
+	list_del_init(&idle->waiting_entry);
+	if (sync)
+		wake_up_interruptible_sync(&idle->wait);
+	else
+		wake_up_interruptible(&idle->wait);
+}
+
+int sipc_looper_enter(struct sipc_thread *thread, u32 flags)
+{
+	struct sipc_proc *proc = thread->proc;
+	int ret = 0;
+
+	if (flags & ~SIPC_LOOPER_SPAWNED)
+		return -EINVAL;
+	spin_lock(&proc->dev->lock);
+	if (thread->looper & SIPC_THREAD_LOOPER) {
+		ret = -EPROTO;
+	} else if (flags & SIPC_LOOPER_SPAWNED) {
+		if (!proc->requested_threads) {
+			ret = -EPROTO;
+		} else {
+			proc->requested_threads--;
+			proc->started_threads++;
+			thread->looper = SIPC_THREAD_LOOPER |
+					 SIPC_THREAD_SPAWNED;
+		}
+	} else {
+		thread->looper = SIPC_THREAD_LOOPER;
+	}
+	spin_unlock(&proc->dev->lock);
+	return ret;
+}
+
+/* The innermost call this thread made and still waits on, if any. */
+static struct sipc_txn *awaited_call(struct sipc_thread *thread)
+{
+	struct sipc_txn *t = thread->stack;
+
+	return t && t->from == thread ? t : NULL;
+}
+
+static bool may_take_proc_work(struct sipc_thread *thread)
+{
+	return !thread->stack;
+}
+
+/*
+ * Ask for one more looper when this one is about to get busy and none is
+ * idle, as long as the process allows more. Graph lock held.
+ */
+static void maybe_request_spawn(struct sipc_thread *thread,
+				struct sipc_transact *tr)
+{
+	struct sipc_proc *proc = thread->proc;
+
+	if (!(thread->looper & SIPC_THREAD_LOOPER) ||
+	    !list_empty(&proc->waiting) || proc->requested_threads ||
+	    proc->started_threads >= proc->max_threads)
+		return;
+	proc->requested_threads++;
+	tr->out_flags |= SIPC_OUT_SPAWN_THREAD;
+}
+
+/* Take one work item for this thread; graph lock held. */
+static struct sipc_work *take_work(struct sipc_thread *thread)
+{
+	struct list_head *q = &thread->todo;
+
+	if (list_empty(q)) {
+		if (!may_take_proc_work(thread) ||
+		    list_empty(&thread->proc->todo))
+			return NULL;
+		q = &thread->proc->todo;
+	}
+	return list_first_entry(q, struct sipc_work, entry);
+}
+
+static bool thread_has_work(struct sipc_thread *thread)
+{
+	struct sipc_txn *call;
+	bool ret;
+
+	spin_lock(&thread->proc->dev->lock);
+	call = awaited_call(thread);
+	ret = (call && call->completed) || take_work(thread) ||
+	      thread->need_return;
+	spin_unlock(&thread->proc->dev->lock);
+	return ret;
+}
+
+/* Turn one work item into the event returned to user space. */
+static struct sipc_buffer *deliver_work(struct sipc_thread *thread,
+					struct sipc_work *w,
+					struct sipc_transact *tr,
+					struct list_head *reap)
+{
+	struct sipc_death *death;
+	struct sipc_node *node;
+
+	list_del_init(&w->entry);
+	switch (w->type) {
+	case SIPC_WORK_TXN:
+		maybe_request_spawn(thread, tr);
+		return sipc_txn_deliver(thread,
+					container_of(w, struct sipc_txn, work),
+					tr, reap);
+	case SIPC_WORK_DEATH:
+		death = container_of(w, struct sipc_death, work);
+		tr->ev.type = SIPC_EV_DEATH;
+		tr->ev.cookie = death->cookie;
+		if (death->ref)
+			death->ref->death = NULL;
+		atomic_long_dec(&sipc_stats.deaths);
+		kfree(death);
+		break;
+	case SIPC_WORK_RELEASED:
+		node = container_of(w, struct sipc_node, released);
+		node->released_queued = false;
+		tr->ev.type = SIPC_EV_RELEASED;
+		tr->ev.cookie = node->cookie;
+		break;
+	}
+	return NULL;
+}
+
+/*
+ * Wait for the reply to this thread's innermost call, or for work. A signal
+ * abandons the awaited call (its late reply is discarded) and returns
+ * -EINTR; a pure wait is restartable when nothing was sent before it.
+ */
+int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
+		       bool nonblock, bool restartable)
+{
+	struct sipc_proc *proc = thread->proc;
+	struct sipc_txn *call;
+	struct sipc_buffer *handed = NULL;
+	struct sipc_work *w;
+	LIST_HEAD(reap);
+	int ret = 0;
+
+	spin_lock(&proc->dev->lock);
+	for (;;) {
+		call = awaited_call(thread);
+		if (call && call->completed) {
+			handed = sipc_txn_take_reply(thread, call, tr);
+			ret = call->error;
+			sipc_txn_put(call, &reap);
+			break;
+		}
+		w = take_work(thread);
+		if (w) {
+			handed = deliver_work(thread, w, tr, &reap);
+			break;
+		}
+		if (thread->need_return) {
+			thread->need_return = false;
+			ret = -EINTR;
+			break;
+		}
+		if (nonblock && !call) {
+			ret = -EAGAIN;
+			break;
+		}
+		if (may_take_proc_work(thread))
+			list_add(&thread->waiting_entry, &proc->waiting);
+		spin_unlock(&proc->dev->lock);
+
+		ret = wait_event_interruptible(thread->wait,
+					       thread_has_work(thread));
+
+		spin_lock(&proc->dev->lock);
+		list_del_init(&thread->waiting_entry);
+		if (ret) {
+			/* A reply that raced with the signal still wins. */
+			call = awaited_call(thread);
+			if (!call || !call->completed)
+				break;
+			ret = 0;
+		}
+	}
+	if (ret == -ERESTARTSYS) {
+		call = awaited_call(thread);
+		if (call) {
+			thread->stack = call->from_parent;
+			call->from = NULL;
+			sipc_txn_put(call, &reap);
+		}
+		if (call || !restartable)
+			ret = -EINTR;
+	}
+	spin_unlock(&proc->dev->lock);
+	if (handed)
+		sipc_buffer_deliver(&proc->area, handed);
+	sipc_txn_reap(&reap);
+	return ret;
+}

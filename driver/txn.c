@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transactions: a synchronous call, a one-way send, a reply. The payload
+ * goes once from the sender's memory into a buffer reserved in the
+ * receiver's area; a call sits on both threads' transaction stacks until
+ * its reply, which is how a nested call finds the thread that waits.
+ */
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "sipc_internal.h"
+
+static int check_payload(struct sipc_transact *tr)
+{
+	if (tr->send_flags)
+		return -EINVAL;
+	if (tr->offsets_count > SIPC_MAX_OBJECTS)
+		return -E2BIG;
+	if (tr->data_size > sipc_max_area_size)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Reserve a buffer in @to's area, copy the payload and its object offsets
+ * into it, and translate the objects. On error nothing is left behind.
+ */
+static struct sipc_buffer *fill_buffer(struct sipc_proc *from,
+				       struct sipc_proc *to,
+				       struct sipc_transact *tr, bool oneway)
+{
+	size_t data_size = tr->data_size, count = tr->offsets_count;
+	struct sipc_area *area = &to->area;
+	struct sipc_buffer *buf;
+	int ret;
+
+	buf = sipc_buffer_alloc(area, sipc_buffer_size(data_size, count),
+				oneway);
+	if (IS_ERR(buf))
+		return buf;
+	buf->data_size = data_size;
+	ret = sipc_buffer_copy_from_user(area, buf, 0,
+					 u64_to_user_ptr(tr->data), data_size);
+	if (!ret)
+		ret = sipc_buffer_copy_from_user(area, buf,
+						 ALIGN(data_size, 8),
+						 u64_to_user_ptr(tr->offsets),
+						 count * sizeof(u64));
+	if (!ret)
+		ret = sipc_translate_objects(from, to, buf, count);
+	if (ret) {
+		sipc_buffer_free(area, buf);
+		return ERR_PTR(ret);
+	}
+	return buf;
+}
+
+static void drop_buffer(struct sipc_proc *proc, struct sipc_buffer *buf)
+{
+	sipc_release_objects(proc, buf, buf->offsets_count);
+	sipc_buffer_free(&proc->area, buf);
+}
+
+/* Graph lock held. The caller side or server side is done with @t. */
+void sipc_txn_put(struct sipc_txn *t, struct list_head *reap)
+{
+	if (--t->refs)
+		return;
+	list_del_init(&t->work.entry);
+	list_add(&t->work.entry, reap);
+}
+
+/* Free what the put transactions held; no lock held. */
+void sipc_txn_reap(struct list_head *reap)
+{
+	struct sipc_txn *t, *tmp;
+
+	list_for_each_entry_safe(t, tmp, reap, work.entry) {
+		list_del(&t->work.entry);
+		if (t->buffer)
+			drop_buffer(t->to_proc, t->buffer);
+		if (t->reply)
+			drop_buffer(t->reply_proc, t->reply);
+		if (t->node)
+			sipc_node_put_tmp(t->node);
+		if (t->reply_proc)
+			sipc_proc_put(t->reply_proc);
+		sipc_proc_put(t->to_proc);
+		atomic_long_dec(&sipc_stats.txns);
+		kfree(t);
+	}
+}
+
+/* Graph lock held: the call ends in @error for a caller still waiting. */
+void sipc_txn_fail(struct sipc_txn *t, int error)
+{
+	if (!t->from || t->completed)
+		return;
+	t->error = error;
+	t->completed = true;
+	wake_up_interruptible(&t->from->wait);
+}
+
+/*
+ * A call from a thread that is serving a call from process @target goes
+ * back to the thread waiting there, so it never needs a second free thread
+ * and cannot deadlock on it. Graph lock held.
+ */
+static struct sipc_thread *route_nested(struct sipc_thread *thread,
+					struct sipc_proc *target)
+{
+	struct sipc_txn *t = thread->stack;
+
+	while (t) {
+		if (t->to_thread != thread) {
+			t = t->from_parent;
+			continue;
+		}
+		if (t->from && t->from->proc == target)
+			return t->from;
+		t = t->to_parent;
+	}
+	return NULL;
+}
+
+/* Graph lock held: hand a finished transaction to its target. */
+static void enqueue_txn(struct sipc_thread *thread, struct sipc_txn *t,
+			bool oneway)
+{
+	struct sipc_node *node = t->node;
+	struct sipc_thread *target_thread;
+
+	if (oneway) {
+		t->refs = 1;
+		t->buffer->async_node = node;
+		if (node->async_busy) {
+			list_add_tail(&t->work.entry, &node->async_todo);
+		} else {
+			node->async_busy = true;
+			sipc_queue_proc_work(t->to_proc, &t->work, false);
+		}
+		return;
+	}
+
+	t->refs = 2;
+	t->from = thread;
+	t->from_parent = thread->stack;
+	thread->stack = t;
+	target_thread = route_nested(thread, t->to_proc);
+	if (target_thread) {
+		list_add_tail(&t->work.entry, &target_thread->todo);
+		wake_up_interruptible_sync(&target_thread->wait);
+	} else {
+		sipc_queue_proc_work(t->to_proc, &t->work, true);
+	}
+}
+
+static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
+		    bool oneway)
+{
+	struct sipc_proc *proc = thread->proc;
+	struct sipc_node *node;
+	struct sipc_txn *t;
+	LIST_HEAD(reap);
+	int ret;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&t->work.entry);
+	t->work.type = SIPC_WORK_TXN;
+	t->refs = 1;
+	atomic_long_inc(&sipc_stats.txns);
+
+	spin_lock(&proc->dev->lock);
+	node = sipc_handle_to_node(proc, tr->handle);
+	if (IS_ERR(node)) {
+		spin_unlock(&proc->dev->lock);
+		atomic_long_dec(&sipc_stats.txns);
+		kfree(t);
+		return PTR_ERR(node);
+	}
+	t->node = node;
+	t->to_proc = node->proc;
+	sipc_proc_get(t->to_proc);
+	spin_unlock(&proc->dev->lock);
+
+	t->code = tr->code;
+	t->flags = oneway ? SIPC_EVF_ONEWAY : 0;
+	t->sender_pid = task_tgid_nr_ns(current, t->to_proc->pid_ns);
+	t->sender_euid = from_kuid_munged(t->to_proc->cred->user_ns,
+					  current_euid());
+
+	t->buffer = fill_buffer(proc, t->to_proc, tr, oneway);
+	if (IS_ERR(t->buffer)) {
+		ret = PTR_ERR(t->buffer);
+		t->buffer = NULL;
+		goto fail;
+	}
+
+	spin_lock(&proc->dev->lock);
+	if (t->to_proc->dead || node->dead) {
+		spin_unlock(&proc->dev->lock);
+		ret = -ESRCH;
+		goto fail;
+	}
+	enqueue_txn(thread, t, oneway);
+	spin_unlock(&proc->dev->lock);
+	return 0;
+
+fail:
+	list_add(&t->work.entry, &reap);
+	sipc_txn_reap(&reap);
+	return ret;
+}
+
+static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
+{
+	struct sipc_proc *proc = thread->proc, *caller_proc = NULL;
+	struct sipc_buffer *buf = NULL;
+	struct sipc_txn *t;
+	LIST_HEAD(reap);
+	int ret = 0;
+
+	spin_lock(&proc->dev->lock);
+	t = thread->stack;
+	if (!t || t->to_thread != thread) {
+		spin_unlock(&proc->dev->lock);
+		return -EPROTO;
+	}
+	thread->stack = t->to_parent;
+	if (t->from) {
+		caller_proc = t->from->proc;
+		sipc_proc_get(caller_proc);
+	}
+	spin_unlock(&proc->dev->lock);
+
+	/* An abandoned call: the reply has nobody to go to. */
+	if (caller_proc) {
+		buf = fill_buffer(proc, caller_proc, tr, false);
+		if (IS_ERR(buf)) {
+			ret = PTR_ERR(buf);
+			buf = NULL;
+		}
+	}
+
+	spin_lock(&proc->dev->lock);
+	if (ret) {
+		sipc_txn_fail(t, -EREMOTEIO);
+	} else if (buf && t->from && !t->completed) {
+		t->reply = buf;
+		t->reply_proc = caller_proc;
+		t->reply_code = tr->code;
+		t->completed = true;
+		wake_up_interruptible_sync(&t->from->wait);
+		buf = NULL;
+		caller_proc = NULL;
+	}
+	sipc_txn_put(t, &reap);
+	spin_unlock(&proc->dev->lock);
+
+	if (buf)
+		drop_buffer(caller_proc, buf);
+	if (caller_proc)
+		sipc_proc_put(caller_proc);
+	sipc_txn_reap(&reap);
+	return ret;
+}
+
+/* Graph lock held: an incoming transaction becomes this thread's event. */
+struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
+				     struct sipc_txn *t,
+				     struct sipc_transact *tr,
+				     struct list_head *reap)
+{
+	struct sipc_area *area = &thread->proc->area;
+	struct sipc_buffer *buf = t->buffer;
+
+	tr->ev.type = SIPC_EV_TRANSACTION;
+	tr->ev.flags = t->flags;
+	tr->ev.code = t->code;
+	tr->ev.sender_pid = t->sender_pid;
+	tr->ev.sender_euid = t->sender_euid;
+	tr->ev.cookie = t->node->cookie;
+	tr->ev.data = sipc_buffer_user_addr(area, buf, 0);
+	tr->ev.data_size = buf->data_size;
+	tr->ev.offsets = sipc_buffer_user_addr(area, buf,
+					       ALIGN(buf->data_size, 8));
+	tr->ev.offsets_count = buf->offsets_count;
+	t->buffer = NULL;
+
+	if (t->flags & SIPC_EVF_ONEWAY) {
+		/* The buffer keeps the node until it is freed. */
+		t->node = NULL;
+		sipc_txn_put(t, reap);
+	} else {
+		t->to_thread = thread;
+		t->to_parent = thread->stack;
+		thread->stack = t;
+	}
+	return buf;
+}
+
+/* Graph lock held: the awaited call completed; pop it, report it. */
+struct sipc_buffer *sipc_txn_take_reply(struct sipc_thread *thread,
+					struct sipc_txn *t,
+					struct sipc_transact *tr)
+{
+	struct sipc_area *area = &thread->proc->area;
+	struct sipc_buffer *buf = t->reply;
+
+	thread->stack = t->from_parent;
+	t->from = NULL;
+	if (t->error)
+		return NULL;
+	tr->ev.type = SIPC_EV_REPLY;
+	tr->ev.code = t->reply_code;
+	tr->ev.data = sipc_buffer_user_addr(area, buf, 0);
+	tr->ev.data_size = buf->data_size;
+	tr->ev.offsets = sipc_buffer_user_addr(area, buf,
+					       ALIGN(buf->data_size, 8));
+	tr->ev.offsets_count = buf->offsets_count;
+	t->reply = NULL;
+	return buf;
+}
+
+/* A one-way buffer was freed: let the node's next one-way run. */
+void sipc_async_next(struct sipc_node *node)
+{
+	struct sipc_txn *next;
+
+	spin_lock(&sipc_dev.lock);
+	next = list_first_entry_or_null(&node->async_todo, struct sipc_txn,
+					work.entry);
+	if (next && node->proc) {
+		list_del_init(&next->work.entry);
+		sipc_queue_proc_work(node->proc, &next->work, false);
+	} else {
+		node->async_busy = false;
+	}
+	spin_unlock(&sipc_dev.lock);
+	sipc_node_put_tmp(node);
+}
+
+int sipc_free_buffer(struct sipc_proc *proc, u64 user_addr)
+{
+	struct sipc_buffer *buf;
+
+	if (user_addr > ULONG_MAX)
+		return -ENOENT;
+	buf = sipc_buffer_claim(&proc->area, user_addr);
+	if (!buf)
+		return -ENOENT;
+	if (buf->async_node)
+		sipc_async_next(buf->async_node);
+	drop_buffer(proc, buf);
+	return 0;
+}
+
+int sipc_transact(struct sipc_thread *thread, struct sipc_transact *tr)
+{
+	bool nonblock = tr->recv_flags & SIPC_RECV_NONBLOCK;
+	int ret;
+
+	if (tr->recv_flags & ~(SIPC_RECV_WAIT | SIPC_RECV_NONBLOCK))
+		return -EINVAL;
+	if (!READ_ONCE(thread->proc->area.pages))
+		return -EBADFD;
+	if (tr->send_op != SIPC_SEND_NONE) {
+		ret = check_payload(tr);
+		if (ret)
+			return ret;
+	}
+
+	switch (tr->send_op) {
+	case SIPC_SEND_NONE:
+		ret = 0;
+		break;
+	case SIPC_SEND_CALL:
+		ret = send_txn(thread, tr, false);
+		if (ret)
+			return ret;
+		tr->out_flags |= SIPC_OUT_SENT;
+		return sipc_wait_for_work(thread, tr, false, false);
+	case SIPC_SEND_ONEWAY:
+		ret = send_txn(thread, tr, true);
+		break;
+	case SIPC_SEND_REPLY:
+		ret = send_reply(thread, tr);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (tr->send_op != SIPC_SEND_NONE) {
+		/* A failed reply is still consumed: it must not be resent. */
+		if (!ret || (tr->send_op == SIPC_SEND_REPLY && ret != -EPROTO))
+			tr->out_flags |= SIPC_OUT_SENT;
+		if (ret)
+			return ret;
+	}
+	if (!(tr->recv_flags & SIPC_RECV_WAIT))
+		return 0;
+	return sipc_wait_for_work(thread, tr, nonblock,
+				  tr->send_op == SIPC_SEND_NONE);
+}

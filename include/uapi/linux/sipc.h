@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * sipc: Binder-style one-copy IPC. The user-space ABI of /dev/sipc.
+ *
+ * A process opens /dev/sipc and mmaps its receive area (read-only, once).
+ * Payloads sent to it are copied once, from the sender's memory straight
+ * into a buffer carved out of that area; the receiver reads them in place
+ * and returns each buffer with SIPC_IOC_FREE_BUFFER.
+ *
+ * Errors (ioctl returns -1 and sets errno):
+ *   ENOTTY    unknown ioctl
+ *   EINVAL    malformed argument: reserved field or flag set, bad size,
+ *             misaligned, overlapping or out-of-range object
+ *   EFAULT    a user pointer could not be read or written
+ *   EPERM     writable mapping requested; not allowed to claim handle 0
+ *   EBUSY     second mmap; handle 0 already claimed; node still referenced
+ *   EBADFD    no receive area mapped yet (mmap first)
+ *   EXDEV     the descriptor belongs to another process (inherited by fork)
+ *   ENOENT    no such handle, node, buffer or death notice
+ *   EEXIST    a node with this cookie already exists
+ *   ESRCH     target dead: its owner exited, closed the device, destroyed
+ *             the node or unmapped its area; handle 0 with no manager
+ *   ENOSPC    no space in the target's receive area right now
+ *   ENOBUFS   the one-way share (half) of the target's area is full
+ *   EMSGSIZE  payload larger than the target's area could ever hold
+ *   E2BIG     more objects than SIPC_MAX_OBJECTS
+ *   EMFILE    the receiver holds SIPC_MAX_HANDLES handles already
+ *   EINTR     a signal arrived while waiting; a pending call is abandoned
+ *             (its late reply is discarded) and may or may not have run
+ *   EREMOTEIO the server's reply could not be delivered to this caller
+ *   EPROTO    protocol misuse: reply with nothing to reply to, looper
+ *             entered twice, nested call from a thread that is not a server
+ *   EAGAIN    SIPC_RECV_NONBLOCK and no work is queued
+ *   ENOMEM    the kernel ran out of memory; nothing was sent
+ */
+#ifndef _UAPI_LINUX_SIPC_H
+#define _UAPI_LINUX_SIPC_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define SIPC_VERSION_MAJOR	1
+#define SIPC_VERSION_MINOR	0
+
+/* The receive area: page multiple, at least this, at most the module's max. */
+#define SIPC_AREA_MIN_SIZE	(16 * 4096)
+/* Objects (nodes, handles) one payload may carry. */
+#define SIPC_MAX_OBJECTS	4096
+/* Handles one process may hold. */
+#define SIPC_MAX_HANDLES	65536
+/* Threads a process may ask the driver to spawn. */
+#define SIPC_MAX_THREADS_LIMIT	1024
+
+/* Handle 0 always names the context manager (the service registry). */
+#define SIPC_CONTEXT_MGR_HANDLE	0
+
+struct sipc_version {
+	__u32 major;
+	__u32 minor;
+};
+
+/*
+ * An object inside a payload, at an offset listed in the offsets array.
+ * Offsets are 8-byte aligned, inside the payload, and objects must not
+ * overlap. The driver rewrites each one in the receiver's copy:
+ *   NODE   (sender's own node, by cookie) -> HANDLE in the receiver, or the
+ *          NODE itself when the receiver owns it
+ *   HANDLE (sender's handle)              -> HANDLE in the receiver, or the
+ *          NODE with its cookie when the receiver owns the node
+ * A translated handle stays valid while the buffer holding it is not freed;
+ * take a reference (SIPC_IOC_ACQUIRE) to keep it longer.
+ */
+enum sipc_object_type {
+	SIPC_OBJ_NODE = 1,
+	SIPC_OBJ_HANDLE = 2,
+};
+
+struct sipc_object {
+	__u32 type;		/* enum sipc_object_type */
+	__u32 flags;		/* must be 0 */
+	union {
+		__u64 cookie;	/* SIPC_OBJ_NODE: owner's value */
+		__u32 handle;	/* SIPC_OBJ_HANDLE */
+		__u64 raw;
+	};
+};
+
+/* Node creation: the owner names it with a cookie of its choice. */
+struct sipc_node_info {
+	__u64 cookie;
+	__u32 flags;		/* must be 0 */
+	__u32 pad;		/* must be 0 */
+};
+
+/* SIPC_IOC_NODE_DESTROY flags */
+#define SIPC_NODE_DESTROY_IF_UNUSED	(1U << 0) /* EBUSY while handles exist */
+
+/* Death notice: SIPC_EV_DEATH with this cookie when the node dies. */
+struct sipc_death_request {
+	__u32 handle;
+	__u32 pad;		/* must be 0 */
+	__u64 cookie;
+};
+
+/* What to send, in struct sipc_transact.send_op. */
+enum sipc_send_op {
+	SIPC_SEND_NONE = 0,
+	SIPC_SEND_CALL = 1,	/* synchronous: wait for the reply */
+	SIPC_SEND_ONEWAY = 2,	/* return once queued */
+	SIPC_SEND_REPLY = 3,	/* reply to the call this thread is serving */
+};
+
+/* struct sipc_transact.recv_flags */
+#define SIPC_RECV_WAIT		(1U << 0) /* after sending, wait for work */
+#define SIPC_RECV_NONBLOCK	(1U << 1) /* with WAIT: EAGAIN if none */
+
+/* What arrived, in struct sipc_event.type. */
+enum sipc_event_type {
+	SIPC_EV_NONE = 0,
+	SIPC_EV_TRANSACTION = 1,	/* incoming call or one-way */
+	SIPC_EV_REPLY = 2,		/* reply to this thread's call */
+	SIPC_EV_DEATH = 3,		/* a node a death notice watched died */
+	SIPC_EV_RELEASED = 4,		/* a node of ours has no handles left */
+};
+
+/* struct sipc_event.flags */
+#define SIPC_EVF_ONEWAY		(1U << 0) /* no reply expected */
+
+/* struct sipc_transact.out_flags */
+#define SIPC_OUT_SENT		(1U << 0) /* the send part was done */
+#define SIPC_OUT_SPAWN_THREAD	(1U << 1) /* start another looper thread */
+
+struct sipc_event {
+	__u32 type;		/* enum sipc_event_type */
+	__u32 flags;		/* SIPC_EVF_* */
+	__u32 code;		/* transaction code, or the reply's status */
+	__u32 sender_pid;	/* set by the kernel, in the receiver's pid ns */
+	__u32 sender_euid;	/* set by the kernel, in the receiver's user ns */
+	__u32 pad;
+	__u64 cookie;		/* target node / death notice / released node */
+	__u64 data;		/* payload address in this process's area */
+	__u64 data_size;
+	__u64 offsets;		/* address of the __u64 object offsets */
+	__u64 offsets_count;
+};
+
+/*
+ * One ioctl for a whole round trip: send (call, one-way or reply), then
+ * receive. A client's SEND_CALL blocks until its reply (or a nested call
+ * into this thread) arrives in ev. A server's SEND_REPLY with
+ * SIPC_RECV_WAIT replies and waits for the next request in one system call.
+ * When an error is returned after the send part completed, out_flags has
+ * SIPC_OUT_SENT: the send must not be repeated.
+ */
+struct sipc_transact {
+	__u32 send_op;		/* enum sipc_send_op */
+	__u32 handle;		/* CALL/ONEWAY target */
+	__u32 code;		/* CALL/ONEWAY code; REPLY status */
+	__u32 send_flags;	/* must be 0 */
+	__u64 data;		/* payload pointer */
+	__u64 data_size;
+	__u64 offsets;		/* pointer to __u64 object offsets */
+	__u64 offsets_count;
+	__u32 recv_flags;	/* SIPC_RECV_* */
+	__u32 out_flags;	/* SIPC_OUT_*, written by the driver */
+	struct sipc_event ev;	/* written by the driver */
+};
+
+/* SIPC_IOC_LOOPER_ENTER flags */
+#define SIPC_LOOPER_SPAWNED	(1U << 0) /* started on SIPC_OUT_SPAWN_THREAD */
+
+#define SIPC_IOC_MAGIC		0xb7
+
+#define SIPC_IOC_VERSION	_IOR(SIPC_IOC_MAGIC, 0x00, struct sipc_version)
+#define SIPC_IOC_TRANSACT	_IOWR(SIPC_IOC_MAGIC, 0x01, struct sipc_transact)
+#define SIPC_IOC_FREE_BUFFER	_IOW(SIPC_IOC_MAGIC, 0x02, __u64)
+#define SIPC_IOC_SET_CONTEXT_MGR _IOW(SIPC_IOC_MAGIC, 0x03, struct sipc_node_info)
+#define SIPC_IOC_NODE_CREATE	_IOW(SIPC_IOC_MAGIC, 0x04, struct sipc_node_info)
+#define SIPC_IOC_NODE_DESTROY	_IOW(SIPC_IOC_MAGIC, 0x05, struct sipc_node_info)
+#define SIPC_IOC_ACQUIRE	_IOW(SIPC_IOC_MAGIC, 0x06, __u32)
+#define SIPC_IOC_RELEASE	_IOW(SIPC_IOC_MAGIC, 0x07, __u32)
+#define SIPC_IOC_DEATH_REQUEST	_IOW(SIPC_IOC_MAGIC, 0x08, struct sipc_death_request)
+#define SIPC_IOC_DEATH_CLEAR	_IOW(SIPC_IOC_MAGIC, 0x09, struct sipc_death_request)
+#define SIPC_IOC_SET_MAX_THREADS _IOW(SIPC_IOC_MAGIC, 0x0a, __u32)
+#define SIPC_IOC_LOOPER_ENTER	_IOW(SIPC_IOC_MAGIC, 0x0b, __u32)
+#define SIPC_IOC_THREAD_EXIT	_IO(SIPC_IOC_MAGIC, 0x0c)
+
+#endif /* _UAPI_LINUX_SIPC_H */
