@@ -72,7 +72,7 @@ struct sipc_buffer {
 };
 
 struct sipc_area {
-	struct mutex lock;
+	struct mutex lock;		/* allocator, pages, mapping state */
 	struct sipc_proc *proc;
 	size_t size;
 	unsigned long user_start;

@@ -38,7 +38,7 @@ SIPC_EXPORT const char *sipc_strerror(int err)
 
 	if (err < 0)
 		err = -err;
-	for (i = 0; i < sizeof(sipc_errors) / sizeof(sipc_errors[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sipc_errors); i++)
 		if (sipc_errors[i].err == err)
 			return sipc_errors[i].text;
 	return strerror(err);

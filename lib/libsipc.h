@@ -8,6 +8,7 @@
 #include "sipc.h"
 
 #define SIPC_EXPORT __attribute__((visibility("default")))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct sipc {
 	int fd;
