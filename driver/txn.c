@@ -370,6 +370,12 @@ int sipc_transact(struct sipc_thread *thread, struct sipc_transact *tr)
 		return -EINVAL;
 	if (!READ_ONCE(thread->proc->area.pages))
 		return -EBADFD;
+	if (tr->free_buffer) {
+		ret = sipc_free_buffer(thread->proc, tr->free_buffer);
+		if (ret)
+			return ret;
+		tr->out_flags |= SIPC_OUT_FREED;
+	}
 	if (tr->send_op != SIPC_SEND_NONE) {
 		ret = check_payload(tr);
 		if (ret)

@@ -129,6 +129,7 @@ enum sipc_event_type {
 /* struct sipc_transact.out_flags */
 #define SIPC_OUT_SENT		(1U << 0) /* the send part was done */
 #define SIPC_OUT_SPAWN_THREAD	(1U << 1) /* start another looper thread */
+#define SIPC_OUT_FREED		(1U << 2) /* free_buffer was freed */
 
 struct sipc_event {
 	__u32 type;		/* enum sipc_event_type */
@@ -148,7 +149,8 @@ struct sipc_event {
  * One ioctl for a whole round trip: send (call, one-way or reply), then
  * receive. A client's SEND_CALL blocks until its reply (or a nested call
  * into this thread) arrives in ev. A server's SEND_REPLY with
- * SIPC_RECV_WAIT replies and waits for the next request in one system call.
+ * SIPC_RECV_WAIT replies and waits for the next request in one system call;
+ * free_buffer returns the request's buffer in that same call.
  * When an error is returned after the send part completed, out_flags has
  * SIPC_OUT_SENT: the send must not be repeated.
  */
@@ -161,6 +163,9 @@ struct sipc_transact {
 	__u64 data_size;
 	__u64 offsets;		/* pointer to __u64 object offsets */
 	__u64 offsets_count;
+	__u64 free_buffer;	/* if not 0: free this buffer first, as
+				 * SIPC_IOC_FREE_BUFFER does; ENOENT and
+				 * nothing sent when it is not ours */
 	__u32 recv_flags;	/* SIPC_RECV_* */
 	__u32 out_flags;	/* SIPC_OUT_*, written by the driver */
 	struct sipc_event ev;	/* written by the driver */
