@@ -68,7 +68,7 @@ $(KSFT_DIR)/kselftest_harness.h:
 	bash -c '. tools/sipc-env.sh && sipc_source_extract'
 
 selftests: $(SELFTESTS)
-$(B)/selftests/%: selftests/%.c selftests/*.h include/uapi/linux/sipc.h $(KSFT_DIR)/kselftest_harness.h
+$(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) include/uapi/linux/sipc.h $(KSFT_DIR)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-sign-compare -Wno-missing-prototypes \
 		-I$(KSFT_DIR) -o $@ $<
