@@ -157,6 +157,7 @@ struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
 		area->free_async -= size;
 	area->in_use += size;
 	mutex_unlock(&area->lock);
+	atomic_long_inc(&sipc_stats.buffers);
 	kfree(rest);
 	return best;
 fail:
@@ -206,6 +207,7 @@ void sipc_buffer_free(struct sipc_area *area, struct sipc_buffer *buf)
 	free_tree_insert(area, buf);
 	sipc_area_unpopulate(area, buf->offset, block_end(area, buf));
 	mutex_unlock(&area->lock);
+	atomic_long_dec(&sipc_stats.buffers);
 }
 
 /*

@@ -27,7 +27,6 @@ struct sipc_counters sipc_stats;
 
 struct sipc_device sipc_dev = {
 	.lock = __SPIN_LOCK_UNLOCKED(sipc_dev.lock),
-	.mgr_lock = __MUTEX_INITIALIZER(sipc_dev.mgr_lock),
 };
 
 static int sipc_open(struct inode *inode, struct file *file)

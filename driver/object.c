@@ -435,22 +435,23 @@ static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
 		       bool context_mgr)
 {
 	struct sipc_node *fresh, *node;
+	bool allowed;
 	int ret = 0;
 
 	if (info->flags || info->pad)
 		return -EINVAL;
 	if (!READ_ONCE(proc->area.pages))
 		return -EBADFD;
+	/* Policy first: capable() may audit, which must not run atomic. */
+	allowed = !context_mgr || may_claim_context_mgr();
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
 	if (!fresh)
 		return -ENOMEM;
 
-	if (context_mgr)
-		mutex_lock(&proc->dev->mgr_lock);
 	spin_lock(&proc->dev->lock);
 	if (context_mgr && proc->dev->context_mgr) {
 		ret = -EBUSY;
-	} else if (context_mgr && !may_claim_context_mgr()) {
+	} else if (!allowed) {
 		ret = -EPERM;
 	} else if (proc->dead) {
 		ret = -ESRCH;
@@ -462,8 +463,6 @@ static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
 			proc->dev->context_mgr = node;
 	}
 	spin_unlock(&proc->dev->lock);
-	if (context_mgr)
-		mutex_unlock(&proc->dev->mgr_lock);
 	kfree(fresh);
 	return ret;
 }

@@ -3,16 +3,17 @@
  * sipc driver internals.
  *
  * Lock order (outer to inner), and what each protects:
- *   1. sipc_device.mgr_lock (mutex): the context manager slot.
- *   2. sipc_area.lock (mutex): one receive area's allocator and page array.
- *      Held while pages are allocated, never while another area's lock or
- *      the graph lock is taken.
- *   3. mmap lock of the area's mm (only the shrinker, by trylock).
- *   4. sipc_device.lock (spinlock, the "graph lock"): every queue, thread
- *      state, transaction stack, node, handle and death notice of the
- *      device. Held only for list and tree updates, never across a copy,
- *      an allocation that may sleep, or a wait.
- *   5. sipc_lru_lock (spinlock): the global list of cached free pages.
+ *   1. mmap lock of a process's mm: the page-fault handler takes an area
+ *      lock under it. The shrinker, which holds an area lock first, only
+ *      ever trylocks an mmap lock, so that inversion cannot deadlock.
+ *   2. sipc_area.lock (mutex): one receive area's allocator, page array
+ *      and mapping state. Pages are allocated under it; no other area's
+ *      lock and never the graph lock is held around it.
+ *   3. sipc_device.lock (spinlock, the "graph lock"): every queue, thread
+ *      state, transaction stack, node, handle and death notice, and the
+ *      context manager slot. Held only for list and tree updates, never
+ *      across a copy, a sleeping allocation or a wait.
+ *   4. sipc_lru_lock (spinlock): the global list of cached free pages.
  * Copies to and from user space happen with no lock held: the buffer they
  * target is reserved first and owned by the transaction being built.
  */
@@ -114,8 +115,7 @@ void sipc_buffer_deliver(struct sipc_area *area, struct sipc_buffer *buf);
 
 struct sipc_device {
 	spinlock_t lock;		/* the graph lock, see above */
-	struct mutex mgr_lock;
-	struct sipc_node *context_mgr;	/* under both locks to change */
+	struct sipc_node *context_mgr;	/* handle 0 for everyone */
 };
 
 extern struct sipc_device sipc_dev;

@@ -246,7 +246,7 @@ static bool thread_has_work(struct sipc_thread *thread)
 	spin_lock(&thread->proc->dev->lock);
 	call = awaited_call(thread);
 	ret = (call && call->completed) || take_work(thread) ||
-	      thread->need_return;
+	      (thread->need_return && !call);
 	spin_unlock(&thread->proc->dev->lock);
 	return ret;
 }
@@ -315,7 +315,8 @@ int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 			handed = deliver_work(thread, w, tr, &reap);
 			break;
 		}
-		if (thread->need_return) {
+		/* A close() wakes idle waiters; a pending call goes on. */
+		if (thread->need_return && !call) {
 			thread->need_return = false;
 			ret = -EINTR;
 			break;
