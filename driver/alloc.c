@@ -78,6 +78,9 @@ void sipc_alloc_destroy(struct sipc_area *area)
 	struct sipc_buffer *b, *tmp;
 
 	list_for_each_entry_safe(b, tmp, &area->blocks, entry) {
+		/* Buffers never freed by their process go with its area. */
+		if (!b->free)
+			atomic_long_dec(&sipc_stats.buffers);
 		list_del(&b->entry);
 		kfree(b);
 	}
