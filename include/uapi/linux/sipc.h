@@ -163,9 +163,8 @@ struct sipc_transact {
 	__u64 data_size;
 	__u64 offsets;		/* pointer to __u64 object offsets */
 	__u64 offsets_count;
-	__u64 free_buffer;	/* if not 0: free this buffer first, as
-				 * SIPC_IOC_FREE_BUFFER does; ENOENT and
-				 * nothing sent when it is not ours */
+	/* If not 0: free this buffer first, as SIPC_IOC_FREE_BUFFER does. */
+	__u64 free_buffer;
 	__u32 recv_flags;	/* SIPC_RECV_* */
 	__u32 out_flags;	/* SIPC_OUT_*, written by the driver */
 	struct sipc_event ev;	/* written by the driver */
