@@ -244,10 +244,40 @@ static int __init sipc_init(void)
 	return ret;
 }
 
+/*
+ * Everything a process made goes with its last file reference, so once no
+ * file is left every counter is back to zero: anything else is a leak,
+ * loud enough for the test runner to see.
+ */
+static void __exit sipc_check_leaks(void)
+{
+	static const struct {
+		const char *name;
+		atomic_long_t *count;
+	} counters[] = {
+		{ "procs", &sipc_stats.procs },
+		{ "threads", &sipc_stats.threads },
+		{ "nodes", &sipc_stats.nodes },
+		{ "refs", &sipc_stats.refs },
+		{ "deaths", &sipc_stats.deaths },
+		{ "txns", &sipc_stats.txns },
+		{ "buffers", &sipc_stats.buffers },
+		{ "pages", &sipc_stats.pages },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(counters); i++) {
+		long n = atomic_long_read(counters[i].count);
+
+		WARN(n, "sipc: %ld %s leaked\n", n, counters[i].name);
+	}
+}
+
 static void __exit sipc_exit(void)
 {
 	misc_deregister(&sipc_misc);
 	sipc_area_lru_exit();
+	sipc_check_leaks();
 }
 
 module_init(sipc_init);
