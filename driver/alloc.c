@@ -81,6 +81,9 @@ void sipc_alloc_destroy(struct sipc_area *area)
 		/* Buffers never freed by their process go with its area. */
 		if (!b->free)
 			atomic_long_dec(&sipc_stats.buffers);
+		/* A one-way buffer held till the end still pins its node. */
+		if (b->async_node)
+			sipc_node_put_tmp(b->async_node);
 		list_del(&b->entry);
 		kfree(b);
 	}
