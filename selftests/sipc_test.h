@@ -178,6 +178,20 @@ static inline int st_poll(int fd, struct sipc_event *ev)
 		       SIPC_RECV_WAIT | SIPC_RECV_NONBLOCK, ev);
 }
 
+/* The next event for this thread within @ms milliseconds, or -ETIMEDOUT. */
+static inline int st_next_event(int fd, struct sipc_event *ev, int ms)
+{
+	int ret, i;
+
+	for (i = 0; i < ms; i++) {
+		ret = st_poll(fd, ev);
+		if (ret != -EAGAIN)
+			return ret;
+		usleep(1000);
+	}
+	return -ETIMEDOUT;
+}
+
 static inline int st_free(int fd, __u64 addr)
 {
 	return st_err(ioctl(fd, SIPC_IOC_FREE_BUFFER, &addr));
@@ -481,10 +495,12 @@ static inline __u64 st_get_ck(struct st_pipe *p)
  *   ST_SLEEP   {__u32 ms}: sleeps, then replies with status ms
  *   ST_LASTERR status: -errno of the last reply the driver refused
  *   ST_NEST    struct st_nest: calls back into the caller, see st_nest_call
- *   ST_MIRROR  the request as it arrived, objects and all (every object
- *              must have come as a handle), status: number of objects
+ *   ST_MIRROR  the request as it arrived, objects and all; status: how
+ *              many objects came as handles
  *   ST_POKE    {__u32 code}: a one-way with that code to the last ST_NEST
  *              caller's node
+ *   ST_DESTROY destroys the server's node, status: 0 or errno
+ *   ST_CLOSE   replies, closes the device and sleeps until killed
  *   ST_QUIT    replies, then the server exits 0
  * A one-way request is served the same way and gets no reply. Anything
  * unexpected makes the server exit non-zero, which the test checks.
@@ -500,6 +516,8 @@ enum {
 	ST_NEST,
 	ST_POKE,
 	ST_MIRROR,
+	ST_DESTROY,
+	ST_CLOSE,
 	ST_REG_PUT = 0x100,
 	ST_REG_GET,
 	ST_REG_DROP,
@@ -550,6 +568,7 @@ static inline int st_reg_put_node(int fd, __u64 key, __u64 cookie);
 struct st_srv_state {
 	struct st_ctx c;
 	bool cm;
+	__u64 cookie;
 	__u64 key[ST_REG_SLOTS];
 	__u32 handle[ST_REG_SLOTS];
 	bool used[ST_REG_SLOTS];
@@ -781,15 +800,17 @@ static inline __u32 st_serve_one(struct st_srv_state *s,
 		CK(s->offs);
 		memcpy(s->offs, st_ptr(ev->offsets),
 		       ev->offsets_count * sizeof(__u64));
-		for (i = 0; i < ev->offsets_count; i++)
-			CK(st_ev_obj(ev, i).type == SIPC_OBJ_HANDLE);
+		for (i = 0, v = 0; i < ev->offsets_count; i++)
+			v += st_ev_obj(ev, i).type == SIPC_OBJ_HANDLE;
 		/* Its handles must live until the reply is translated. */
 		*keep = true;
 		s->mirrored = ev->data;
 		*out = buf;
 		*out_size = ev->data_size;
 		*nobj = ev->offsets_count;
-		return ev->offsets_count;
+		return v;
+	case ST_DESTROY:
+		return -st_node_destroy(s->c.fd, s->cookie, 0);
 	case ST_REG_PUT:
 	case ST_REG_GET:
 	case ST_REG_DROP:
@@ -811,6 +832,7 @@ static inline int st_server_run(struct st_server *cfg)
 	CK(s);
 	CK(st_open(&s->c, cfg->area) == 0);
 	s->cm = cfg->cm;
+	s->cookie = cfg->cookie;
 	if (cfg->cm)
 		CK(st_claim_cm(s->c.fd, cfg->cookie) == 0);
 	else
@@ -852,6 +874,13 @@ static inline int st_server_run(struct st_server *cfg)
 			if (!(ev.flags & SIPC_EVF_ONEWAY))
 				CK(st_reply(s->c.fd, 0, NULL, 0, NULL, 0) == 0);
 			return 0;
+		}
+		if (ev.code == ST_CLOSE) {
+			CK(st_free(s->c.fd, ev.data) == 0);
+			CK(st_reply(s->c.fd, 0, NULL, 0, NULL, 0) == 0);
+			st_close(&s->c);
+			for (;;)
+				pause();
 		}
 		status = st_serve_one(s, &ev, &out, &out_size, &nobj, &keep);
 		/* The reply is built in our memory: the request may go. */
