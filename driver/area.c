@@ -28,6 +28,8 @@ static vm_fault_t sipc_vm_fault(struct vm_fault *vmf)
 	struct sipc_area *area = vmf->vma->vm_private_data;
 	struct page *page = NULL;
 
+	if (!area)
+		return VM_FAULT_SIGBUS;
 	mutex_lock(&area->lock);
 	if (vmf->pgoff < (area->size >> PAGE_SHIFT))
 		page = area->pages[vmf->pgoff].page;
@@ -42,10 +44,22 @@ static vm_fault_t sipc_vm_fault(struct vm_fault *vmf)
 	return 0;
 }
 
+/*
+ * Only the vma mmap() set up is the area. A copy (fork after MADV_DOFORK,
+ * or the one a refused mremap() unmaps again) gets no pages, and its end
+ * is not the end of the area.
+ */
+static void sipc_vm_open(struct vm_area_struct *vma)
+{
+	vma->vm_private_data = NULL;
+}
+
 static void sipc_vm_close(struct vm_area_struct *vma)
 {
 	struct sipc_area *area = vma->vm_private_data;
 
+	if (!area)
+		return;
 	mutex_lock(&area->lock);
 	area->mapped = false;
 	mutex_unlock(&area->lock);
@@ -63,6 +77,7 @@ static int sipc_vm_mremap(struct vm_area_struct *vma)
 }
 
 static const struct vm_operations_struct sipc_vm_ops = {
+	.open = sipc_vm_open,
 	.fault = sipc_vm_fault,
 	.close = sipc_vm_close,
 	.may_split = sipc_vm_may_split,
@@ -261,7 +276,17 @@ static unsigned long sipc_shrink_scan(struct shrinker *s,
 			spin_unlock(&sipc_lru_lock);
 			continue;
 		}
-		sipc_proc_get(area->proc);
+		/*
+		 * A proc whose last reference is gone is already in its
+		 * release, waiting for this lock: leave the page to it. It
+		 * cannot free the area before it gets the LRU lock we hold.
+		 */
+		if (!kref_get_unless_zero(&area->proc->kref)) {
+			mutex_unlock(&area->lock);
+			list_move_tail(&p->lru, &sipc_lru);
+			spin_unlock(&sipc_lru_lock);
+			continue;
+		}
 		list_del_init(&p->lru);
 		sipc_lru_count--;
 		spin_unlock(&sipc_lru_lock);
