@@ -271,6 +271,17 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 	return ret;
 }
 
+/* Where the payload and its object offsets sit in the receiver's area. */
+static void set_event_buffer(struct sipc_event *ev, struct sipc_area *area,
+			     struct sipc_buffer *buf)
+{
+	ev->data = sipc_buffer_user_addr(area, buf, 0);
+	ev->data_size = buf->data_size;
+	ev->offsets = sipc_buffer_user_addr(area, buf,
+					    ALIGN(buf->data_size, 8));
+	ev->offsets_count = buf->offsets_count;
+}
+
 /* Graph lock held: an incoming transaction becomes this thread's event. */
 struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
 				     struct sipc_txn *t,
@@ -286,11 +297,7 @@ struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
 	tr->ev.sender_pid = t->sender_pid;
 	tr->ev.sender_euid = t->sender_euid;
 	tr->ev.cookie = t->node->cookie;
-	tr->ev.data = sipc_buffer_user_addr(area, buf, 0);
-	tr->ev.data_size = buf->data_size;
-	tr->ev.offsets = sipc_buffer_user_addr(area, buf,
-					       ALIGN(buf->data_size, 8));
-	tr->ev.offsets_count = buf->offsets_count;
+	set_event_buffer(&tr->ev, area, buf);
 	t->buffer = NULL;
 
 	if (t->flags & SIPC_EVF_ONEWAY) {
@@ -319,11 +326,7 @@ struct sipc_buffer *sipc_txn_take_reply(struct sipc_thread *thread,
 		return NULL;
 	tr->ev.type = SIPC_EV_REPLY;
 	tr->ev.code = t->reply_code;
-	tr->ev.data = sipc_buffer_user_addr(area, buf, 0);
-	tr->ev.data_size = buf->data_size;
-	tr->ev.offsets = sipc_buffer_user_addr(area, buf,
-					       ALIGN(buf->data_size, 8));
-	tr->ev.offsets_count = buf->offsets_count;
+	set_event_buffer(&tr->ev, area, buf);
 	t->reply = NULL;
 	return buf;
 }
