@@ -9,14 +9,40 @@
 #include <linux/module.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "sipc_internal.h"
 
+/* No process gets more than this, whatever the parameter asks. */
+#define SIPC_AREA_HARD_MAX	SZ_1G
+
 unsigned long sipc_max_area_size = 64UL << 20;
-module_param_named(max_area_size, sipc_max_area_size, ulong, 0644);
-MODULE_PARM_DESC(max_area_size, "Largest receive area a process may map (bytes)");
+
+static int max_area_size_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long size;
+	int ret = kstrtoul(val, 0, &size);
+
+	if (ret)
+		return ret;
+	if (size < SIPC_AREA_MIN_SIZE || size > SIPC_AREA_HARD_MAX ||
+	    !PAGE_ALIGNED(size))
+		return -EINVAL;
+	WRITE_ONCE(sipc_max_area_size, size);
+	return 0;
+}
+
+static const struct kernel_param_ops max_area_size_ops = {
+	.set = max_area_size_set,
+	.get = param_get_ulong,
+};
+
+module_param_cb(max_area_size, &max_area_size_ops, &sipc_max_area_size,
+		0644);
+MODULE_PARM_DESC(max_area_size,
+		 "Largest receive area a process may map: bytes, page multiple, 64 KiB to 1 GiB");
 
 int sipc_context_mgr_uid = -1;
 module_param_named(context_mgr_uid, sipc_context_mgr_uid, int, 0644);

@@ -15,7 +15,7 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 HELPER=$DIR/area_test
 PARAM=/sys/module/sipc/parameters/max_area_size
 TMP=${TMPDIR:-/tmp}/module_test.$$
-NTESTS=9
+NTESTS=10
 
 num=0 pass=0 fail=0 skip=0
 default_max=
@@ -225,6 +225,22 @@ test_param_at_runtime() {
 	return $st
 }
 
+# Nonsense limits are refused and leave the old one in place.
+test_param_bounds() {
+	old=$(cat "$PARAM") || return 1
+	st=0
+	for bad in 0 4096 65535 69632x 2147483648 abc; do
+		if echo "$bad" 2>/dev/null >"$PARAM"; then
+			diag "max_area_size=$bad accepted"
+			st=1
+		fi
+	done
+	[ "$(cat "$PARAM")" = "$old" ] || st=1
+	echo 1073741824 >"$PARAM" || st=1
+	echo "$old" >"$PARAM" || st=1
+	return $st
+}
+
 test_left_default() {
 	test_loaded || return 1
 	if [ -z "$default_max" ] || [ "$(cat "$PARAM")" != "$default_max" ]; then
@@ -237,7 +253,7 @@ test_left_default() {
 echo "TAP version 13"
 echo "1..$NTESTS"
 for t in loaded reload insmod_twice busy_open busy_mapped unload_clean \
-	 param_at_load param_at_runtime; do
+	 param_at_load param_at_runtime param_bounds; do
 	ensure_loaded
 	test_$t
 	result "$t" $?
