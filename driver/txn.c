@@ -106,9 +106,13 @@ void sipc_txn_fail(struct sipc_txn *t, int error)
 }
 
 /*
- * A call from a thread that is serving a call from process @target goes
- * back to the thread waiting there, so it never needs a second free thread
- * and cannot deadlock on it. Graph lock held.
+ * A call made while serving goes back to a thread of @target that waits
+ * on the chain of calls that led here (however many processes it went
+ * through), so it never needs a second free thread and cannot deadlock on
+ * it. Every caller on the chain is blocked in its call, so its stack, and
+ * the chain below, holds still while we follow it; a call abandoned by its
+ * caller leaves only the stack of the thread that serves it to look at.
+ * Graph lock held.
  */
 static struct sipc_thread *route_nested(struct sipc_thread *thread,
 					struct sipc_proc *target)
@@ -116,13 +120,17 @@ static struct sipc_thread *route_nested(struct sipc_thread *thread,
 	struct sipc_txn *t = thread->stack;
 
 	while (t) {
-		if (t->to_thread != thread) {
+		if (t->from == thread) {
+			/* Our own call: look at what we did before it. */
 			t = t->from_parent;
-			continue;
-		}
-		if (t->from && t->from->proc == target)
+		} else if (!t->from) {
+			t = t->to_parent;
+		} else if (t->from->proc == target) {
 			return t->from;
-		t = t->to_parent;
+		} else {
+			/* The caller waits: go on down its chain. */
+			t = t->from_parent;
+		}
 	}
 	return NULL;
 }
