@@ -438,6 +438,7 @@ static inline int st_pipe_open(struct st_pipe *p)
 {
 	int fds[2];
 
+	p->r = p->w = -1;
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
 	p->r = fds[0];
@@ -499,6 +500,9 @@ static inline __u64 st_get_ck(struct st_pipe *p)
  *              many objects came as handles
  *   ST_POKE    {__u32 code}: a one-way with that code to the last ST_NEST
  *              caller's node
+ *   ST_CHAIN   objects only: calls the first (a handle) with ST_CHAIN and
+ *              the rest of them; with none, replies 4242; else status is
+ *              the reply's status + 1
  *   ST_DESTROY destroys the server's node, status: 0 or errno
  *   ST_CLOSE   replies, closes the device and sleeps until killed
  *   ST_QUIT    replies, then the server exits 0
@@ -518,6 +522,7 @@ enum {
 	ST_MIRROR,
 	ST_DESTROY,
 	ST_CLOSE,
+	ST_CHAIN,
 	ST_REG_PUT = 0x100,
 	ST_REG_GET,
 	ST_REG_DROP,
@@ -809,6 +814,24 @@ static inline __u32 st_serve_one(struct st_srv_state *s,
 		*out_size = ev->data_size;
 		*nobj = ev->offsets_count;
 		return v;
+	case ST_CHAIN: {
+		struct sipc_object fwd[4];
+		__u64 offs[4] = { 0, 16, 32, 48 };
+		struct sipc_event rev;
+		size_t n = ev->offsets_count;
+
+		CK(n <= 4 && ev->data_size == n * sizeof(fwd[0]));
+		if (!n)
+			return 4242;
+		for (i = 1; i < n; i++)
+			fwd[i - 1] = st_ev_obj(ev, i);
+		CK(st_ev_obj(ev, 0).type == SIPC_OBJ_HANDLE);
+		CK(st_call(s->c.fd, st_ev_obj(ev, 0).handle, ST_CHAIN, fwd,
+			   (n - 1) * sizeof(fwd[0]), offs, n - 1, &rev) == 0);
+		CK(rev.type == SIPC_EV_REPLY);
+		CK(st_free(s->c.fd, rev.data) == 0);
+		return rev.code + 1;
+	}
 	case ST_DESTROY:
 		return -st_node_destroy(s->c.fd, s->cookie, 0);
 	case ST_REG_PUT:

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sipc and threads: nested calls are served by the very thread that waits
+ * (so a single-threaded process can be called back without deadlock), and
+ * the driver's thread-pool protocol asks for loopers up to the limit and
+ * never past it.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/time.h>
+
+#include "kselftest_harness.h"
+#include "sipc_test.h"
+
+#define KEY_C		0xc1
+#define COOKIE_A	0xaaaa0001ULL
+#define COOKIE_C	0xcccc0001ULL
+
+FIXTURE(thr) {
+	struct st_ctx c;
+	pid_t cm;
+};
+
+FIXTURE_SETUP(thr)
+{
+	self->c.fd = -1;
+	self->c.area = NULL;
+	self->cm = 0;
+}
+
+FIXTURE_TEARDOWN(thr)
+{
+	st_close(&self->c);
+	st_kill_all();
+}
+
+static void on_alarm(int sig)
+{
+}
+
+/*
+ * A deadlock in the driver should fail the test, not hang it: calls made
+ * under this alarm end in EINTR after @sec seconds.
+ */
+static void watchdog(struct __test_metadata *_metadata, int sec)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { .it_value.tv_sec = sec };
+
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+}
+
+/* Another thread of ours, idle: it must never get a nested call. */
+struct idler {
+	int fd;
+	struct sipc_event ev;
+	int ret;
+};
+
+static void *idler_main(void *arg)
+{
+	struct idler *id = arg;
+
+	id->ret = st_wait(id->fd, &id->ev);
+	/* Whatever it was, do not leave a caller hanging on us. */
+	if (!id->ret && id->ev.type == SIPC_EV_TRANSACTION &&
+	    !(id->ev.flags & SIPC_EVF_ONEWAY))
+		st_reply(id->fd, 0xbad, NULL, 0, NULL, 0);
+	return NULL;
+}
+
+/*
+ * We call the manager, which calls us back, which calls it back... five
+ * levels deep. Each call back into a process lands on the thread there
+ * that waits for its own reply, not on an idle one.
+ */
+TEST_F(thr, nested_calls)
+{
+	struct idler id = { 0 };
+	pthread_t th;
+	__u32 code = 77;
+	int served;
+
+	self->cm = st_server_start(ST_AREA, 0, ST_CM_COOKIE);
+	ASSERT_LT(0, self->cm);
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	ASSERT_EQ(0, st_node_create(self->c.fd, COOKIE_A));
+	id.fd = self->c.fd;
+	ASSERT_EQ(0, pthread_create(&th, NULL, idler_main, &id));
+	usleep(100 * 1000);
+
+	watchdog(_metadata, 10);
+	served = st_nest_call(self->c.fd, 0, 5, COOKIE_A, self->cm);
+	/* We served depths 4, 2 and 0 ourselves, on this thread. */
+	EXPECT_EQ(3, served);
+	/* Twice, with the stacks unwound in between. */
+	served = st_nest_call(self->c.fd, 0, 2, 0, self->cm);
+	EXPECT_EQ(1, served);
+
+	/* Now wake the idler with a one-way: the only thing it ever got. */
+	EXPECT_EQ(0, st_simple(self->c.fd, 0, ST_POKE, &code, sizeof(code)));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	ASSERT_EQ(0, id.ret);
+	EXPECT_EQ(SIPC_EV_TRANSACTION, id.ev.type);
+	EXPECT_EQ(SIPC_EVF_ONEWAY, id.ev.flags);
+	EXPECT_EQ(77, id.ev.code);
+	EXPECT_EQ(COOKIE_A, id.ev.cookie);
+	EXPECT_EQ(0, st_free(self->c.fd, id.ev.data));
+	ASSERT_EQ(0, st_quit(self->c.fd, 0));
+	EXPECT_EQ(0, st_reap(self->cm));
+}
+
+/*
+ * A chain through three processes: we call B (the manager), B calls C,
+ * C calls us. We have one thread and it is waiting for B: that thread,
+ * at the root of the chain, must get C's call.
+ */
+TEST_F(thr, nested_call_chain)
+{
+	static const __u64 offs[] = { 0, 16 };
+	struct sipc_object objs[2];
+	struct sipc_event ev;
+	__u32 hc = 0;
+	pid_t c;
+	int ret, served = 0;
+
+	self->cm = st_server_start(ST_AREA, 0, ST_CM_COOKIE);
+	ASSERT_LT(0, self->cm);
+	c = st_server_start(ST_AREA, KEY_C, COOKIE_C);
+	ASSERT_LT(0, c);
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	ASSERT_EQ(0, st_node_create(self->c.fd, COOKIE_A));
+	ASSERT_EQ(0, st_reg_get(self->c.fd, KEY_C, &hc, NULL));
+
+	objs[0] = st_obj_handle(hc);
+	objs[1] = st_obj_node(COOKIE_A);
+	watchdog(_metadata, 10);
+	ret = st_call(self->c.fd, 0, ST_CHAIN, objs, sizeof(objs), offs, 2,
+		      &ev);
+	while (!ret && ev.type == SIPC_EV_TRANSACTION) {
+		EXPECT_EQ(ST_CHAIN, ev.code);
+		EXPECT_EQ(c, ev.sender_pid);
+		EXPECT_EQ(COOKIE_A, ev.cookie);
+		EXPECT_EQ(0, ev.offsets_count);
+		EXPECT_EQ(0, st_free(self->c.fd, ev.data));
+		served++;
+		ret = st_reply_wait(self->c.fd, 4242, NULL, 0, NULL, 0, &ev);
+	}
+	ASSERT_EQ(0, ret) TH_LOG("the call back from C never reached us");
+	EXPECT_EQ(1, served);
+	EXPECT_EQ(SIPC_EV_REPLY, ev.type);
+	EXPECT_EQ(4244, ev.code);
+	EXPECT_EQ(0, st_free(self->c.fd, ev.data));
+
+	EXPECT_EQ(0, st_quit(self->c.fd, hc));
+	EXPECT_EQ(0, st_reap(c));
+	ASSERT_EQ(0, st_quit(self->c.fd, 0));
+	EXPECT_EQ(0, st_reap(self->cm));
+}
+
+/* ---- the thread pool ---- */
+
+enum {
+	P_BLOCK = 0x300,	/* hold the thread a while; status: busy count */
+	P_STATS,		/* struct p_stats */
+	P_EXTRA,		/* an unrequested SPAWNED looper: -errno */
+	P_TWICE,		/* LOOPER_ENTER again on a looper: -errno */
+};
+
+#define P_MAX		3
+
+struct p_stats {
+	__u32 spawn_flags;	/* SIPC_OUT_SPAWN_THREAD seen */
+	__u32 loopers;		/* threads that entered the loop */
+	__u32 max_busy;		/* most threads busy at once */
+	__u32 bad_enters;	/* looper entries refused */
+};
+
+static struct {
+	int fd;
+	atomic_uint spawn_flags, loopers, busy, max_busy, bad_enters;
+} pool;
+
+static void *pool_thread(void *arg);
+
+static void *pool_probe(void *arg)
+{
+	int *ret = arg;
+
+	*ret = st_looper_enter(pool.fd, SIPC_LOOPER_SPAWNED);
+	return NULL;
+}
+
+/* One looper: enter, then serve until told to quit. */
+static void pool_loop(bool spawned)
+{
+	struct sipc_transact tr = { .recv_flags = SIPC_RECV_WAIT };
+	struct p_stats stats;
+	pthread_t th;
+
+	if (st_looper_enter(pool.fd, spawned ? SIPC_LOOPER_SPAWNED : 0)) {
+		pool.bad_enters++;
+		return;
+	}
+	pool.loopers++;
+	for (;;) {
+		struct sipc_event ev;
+		__u32 status = 0, b;
+		unsigned int m;
+		const void *out = NULL;
+		size_t out_size = 0;
+		int probe;
+
+		CK(st_transact(pool.fd, &tr) == 0);
+		ev = tr.ev;
+		if (tr.out_flags & SIPC_OUT_SPAWN_THREAD) {
+			pool.spawn_flags++;
+			CK(pthread_create(&th, NULL, pool_thread, NULL) == 0);
+			pthread_detach(th);
+		}
+		memset(&tr, 0, sizeof(tr));
+		tr.recv_flags = SIPC_RECV_WAIT;
+		CK(ev.type == SIPC_EV_TRANSACTION);
+		CK(st_free(pool.fd, ev.data) == 0);
+		switch (ev.code) {
+		case P_BLOCK:
+			b = ++pool.busy;
+			m = pool.max_busy;
+			while (b > m &&
+			       !atomic_compare_exchange_weak(&pool.max_busy,
+							     &m, b))
+				;
+			usleep(300 * 1000);
+			pool.busy--;
+			status = b;
+			break;
+		case P_STATS:
+			stats.spawn_flags = pool.spawn_flags;
+			stats.loopers = pool.loopers;
+			stats.max_busy = pool.max_busy;
+			stats.bad_enters = pool.bad_enters;
+			out = &stats;
+			out_size = sizeof(stats);
+			break;
+		case P_EXTRA:
+			CK(pthread_create(&th, NULL, pool_probe, &probe) == 0);
+			CK(pthread_join(th, NULL) == 0);
+			status = -probe;
+			break;
+		case P_TWICE:
+			status = -st_looper_enter(pool.fd, 0);
+			break;
+		case ST_QUIT:
+			CK(st_reply(pool.fd, 0, NULL, 0, NULL, 0) == 0);
+			_exit(0);
+		default:
+			CK(0);
+		}
+		tr.send_op = SIPC_SEND_REPLY;
+		tr.code = status;
+		tr.data = (uintptr_t)out;
+		tr.data_size = out_size;
+	}
+}
+
+static void *pool_thread(void *arg)
+{
+	pool_loop(true);
+	return NULL;
+}
+
+static int pool_server(void *arg)
+{
+	struct st_pipe *ready = arg;
+	struct st_ctx c;
+
+	CK(st_open(&c, ST_AREA) == 0);
+	pool.fd = c.fd;
+	CK(st_claim_cm(c.fd, ST_CM_COOKIE) == 0);
+	CK(st_set_max_threads(c.fd, SIPC_MAX_THREADS_LIMIT + 1) == -EINVAL);
+	CK(st_set_max_threads(c.fd, P_MAX) == 0);
+	CK(st_looper_enter(c.fd, 2) == -EINVAL);
+	CK(st_put(ready, 1) == 0);
+	pool_loop(false);
+	return 1;
+}
+
+struct p_client {
+	int fd;
+	int calls;
+	int ret;
+};
+
+static void *p_client_main(void *arg)
+{
+	struct p_client *cl = arg;
+	int i, r;
+
+	for (i = 0; i < cl->calls; i++) {
+		r = st_simple(cl->fd, 0, P_BLOCK, NULL, 0);
+		if (r < 1 || r > 1 + P_MAX) {
+			cl->ret = r < 0 ? r : -ERANGE;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Eight callers at once on a pool allowed three extra threads: the driver
+ * asks for exactly three (each started as SPAWNED), never a fourth; four
+ * threads end up busy at once; an unrequested SPAWNED entry is refused.
+ */
+TEST_F_TIMEOUT(thr, thread_pool, 60)
+{
+	struct p_client cl[8];
+	pthread_t th[8];
+	struct st_pipe ready;
+	struct p_stats st;
+	struct sipc_event ev;
+	pid_t srv;
+	__u64 v;
+	int i;
+
+	ASSERT_EQ(0, st_pipe_open(&ready));
+	srv = st_fork(pool_server, &ready);
+	ASSERT_LT(0, srv);
+	ASSERT_EQ(0, st_get(&ready, &v));
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+
+	for (i = 0; i < 8; i++) {
+		cl[i] = (struct p_client){ self->c.fd, 4, 0 };
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, p_client_main,
+					    &cl[i]));
+	}
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(0, pthread_join(th[i], NULL));
+		EXPECT_EQ(0, cl[i].ret) TH_LOG("client %d", i);
+	}
+
+	ASSERT_EQ(0, st_call(self->c.fd, 0, P_STATS, NULL, 0, NULL, 0, &ev));
+	ASSERT_EQ(sizeof(st), ev.data_size);
+	memcpy(&st, st_ptr(ev.data), sizeof(st));
+	ASSERT_EQ(0, st_free(self->c.fd, ev.data));
+	EXPECT_EQ(P_MAX, st.spawn_flags);
+	EXPECT_EQ(1 + P_MAX, st.loopers);
+	EXPECT_EQ(1 + P_MAX, st.max_busy);
+	EXPECT_EQ(0, st.bad_enters);
+	EXPECT_EQ(EPROTO, st_simple(self->c.fd, 0, P_EXTRA, NULL, 0));
+	EXPECT_EQ(EPROTO, st_simple(self->c.fd, 0, P_TWICE, NULL, 0));
+	ASSERT_EQ(0, st_quit(self->c.fd, 0));
+	EXPECT_EQ(0, st_reap(srv));
+}
+
+/* A thread that leaves (THREAD_EXIT) while idle is simply gone. */
+TEST_F(thr, thread_exit)
+{
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	EXPECT_EQ(0, st_looper_enter(self->c.fd, 0));
+	EXPECT_EQ(-EPROTO, st_looper_enter(self->c.fd, 0));
+	EXPECT_EQ(0, st_err(ioctl(self->c.fd, SIPC_IOC_THREAD_EXIT)));
+	/* A fresh context for the same thread: not a looper any more. */
+	EXPECT_EQ(0, st_looper_enter(self->c.fd, 0));
+	EXPECT_EQ(-EPROTO, st_reply(self->c.fd, 0, NULL, 0, NULL, 0));
+	EXPECT_EQ(0, st_err(ioctl(self->c.fd, SIPC_IOC_THREAD_EXIT)));
+}
+
+TEST_HARNESS_MAIN
