@@ -232,6 +232,20 @@ TEST_F(death, death_clear_cancels)
 	d_finish(_metadata, self);
 }
 
+/* Cleared while already queued (death happened, not yet read): gone. */
+TEST_F(death, death_clear_queued)
+{
+	struct sipc_event ev;
+
+	d_setup(_metadata, self);
+	ASSERT_EQ(0, st_death_request(self->c.fd, self->ha, DEATH_COOKIE));
+	d_kill_a(_metadata, self);
+	EXPECT_EQ(0, st_death_clear(self->c.fd, self->ha, DEATH_COOKIE));
+	EXPECT_EQ(-ETIMEDOUT, st_next_event(self->c.fd, &ev, 300));
+	EXPECT_EQ(-ENOENT, st_death_clear(self->c.fd, self->ha, DEATH_COOKIE));
+	d_finish(_metadata, self);
+}
+
 /* Requested after the node died: delivered at once, once. */
 TEST_F(death, request_on_dead_node)
 {

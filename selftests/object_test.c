@@ -368,6 +368,67 @@ TEST_F(obj, released_after_buffer_free)
 	o_finish(_metadata, self);
 }
 
+/*
+ * One process holds at most SIPC_MAX_HANDLES handles: the next new one
+ * is EMFILE (a node it already has a handle for still goes). When they
+ * all go, each node's owner hears RELEASED exactly once.
+ */
+TEST_F_TIMEOUT(obj, handle_limit, 120)
+{
+	const size_t per = SIPC_MAX_OBJECTS, calls = SIPC_MAX_HANDLES / per;
+	struct sipc_object *objs = calloc(per, sizeof(*objs));
+	__u64 *offs = calloc(per, sizeof(*offs));
+	unsigned char *seen = calloc(SIPC_MAX_HANDLES + 2, 1);
+	struct sipc_object one;
+	struct sipc_event ev;
+	__u64 cookie, n;
+	size_t i, k;
+
+	ASSERT_NE(NULL, objs);
+	ASSERT_NE(NULL, offs);
+	ASSERT_NE(NULL, seen);
+	self->cm = st_server_start(4 * ST_AREA, 0, ST_CM_COOKIE);
+	ASSERT_LT(0, self->cm);
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	for (cookie = 1; cookie <= SIPC_MAX_HANDLES + 1; cookie++)
+		ASSERT_EQ(0, st_node_create(self->c.fd, cookie));
+	for (k = 0; k < per; k++)
+		offs[k] = k * sizeof(*objs);
+	/* The manager keeps the buffers, and with them the handles. */
+	for (i = 0; i < calls; i++) {
+		for (k = 0; k < per; k++)
+			objs[k] = st_obj_node(1 + i * per + k);
+		ASSERT_EQ(i + 1, st_simple_objs(self->c.fd, 0, ST_HOLD, objs,
+						per * sizeof(*objs), offs, per));
+	}
+	one = st_obj_node(SIPC_MAX_HANDLES + 1);
+	EXPECT_EQ(-EMFILE, st_simple_objs(self->c.fd, 0, ST_WHO, &one,
+					  sizeof(one), offs, 1));
+	one = st_obj_node(SIPC_MAX_HANDLES);
+	EXPECT_EQ(0, st_simple_objs(self->c.fd, 0, ST_WHO, &one, sizeof(one),
+				    offs, 1));
+	EXPECT_EQ(calls, st_simple(self->c.fd, 0, ST_UNHOLD, NULL, 0));
+	one = st_obj_node(SIPC_MAX_HANDLES + 1);
+	EXPECT_EQ(0, st_simple_objs(self->c.fd, 0, ST_WHO, &one, sizeof(one),
+				    offs, 1));
+
+	for (n = 0; n <= SIPC_MAX_HANDLES + 1; n++) {
+		if (st_next_event(self->c.fd, &ev, 1000))
+			break;
+		ASSERT_EQ(SIPC_EV_RELEASED, ev.type);
+		ASSERT_LE(1, ev.cookie);
+		ASSERT_GE(SIPC_MAX_HANDLES + 1, ev.cookie);
+		EXPECT_EQ(0, seen[ev.cookie]) TH_LOG("cookie %llu twice",
+						     (unsigned long long)ev.cookie);
+		seen[ev.cookie] = 1;
+	}
+	EXPECT_EQ(SIPC_MAX_HANDLES + 1, n);
+	free(objs);
+	free(offs);
+	free(seen);
+	o_finish(_metadata, self);
+}
+
 TEST_F(obj, node_create_destroy)
 {
 	struct sipc_node_info ni = { .cookie = 1 };

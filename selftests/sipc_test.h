@@ -503,6 +503,7 @@ static inline __u64 st_get_ck(struct st_pipe *p)
  *   ST_CHAIN   objects only: calls the first (a handle) with ST_CHAIN and
  *              the rest of them; with none, replies 4242; else status is
  *              the reply's status + 1
+ *   ST_BADREPLY replies with an object of type 99 (which must fail)
  *   ST_DESTROY destroys the server's node, status: 0 or errno
  *   ST_CLOSE   replies, closes the device and sleeps until killed
  *   ST_QUIT    replies, then the server exits 0
@@ -523,6 +524,7 @@ enum {
 	ST_DESTROY,
 	ST_CLOSE,
 	ST_CHAIN,
+	ST_BADREPLY,
 	ST_REG_PUT = 0x100,
 	ST_REG_GET,
 	ST_REG_DROP,
@@ -832,6 +834,14 @@ static inline __u32 st_serve_one(struct st_srv_state *s,
 		CK(st_free(s->c.fd, rev.data) == 0);
 		return rev.code + 1;
 	}
+	case ST_BADREPLY:
+		s->reg_out.key = 0;
+		s->reg_out.obj.type = 99;
+		s->reg_out.obj.raw = 0;
+		*out = &s->reg_out;
+		*out_size = sizeof(s->reg_out);
+		*nobj = 1;
+		return 0;
 	case ST_DESTROY:
 		return -st_node_destroy(s->c.fd, s->cookie, 0);
 	case ST_REG_PUT:
@@ -1050,6 +1060,23 @@ static inline int st_simple(int fd, __u32 handle, __u32 code,
 	int ret;
 
 	ret = st_call(fd, handle, code, data, size, NULL, 0, &ev);
+	if (ret)
+		return ret;
+	if (ev.type != SIPC_EV_REPLY)
+		return -EPROTO;
+	st_free(fd, ev.data);
+	return (int)(ev.code & 0x7fffffff);
+}
+
+/* The same with objects in the payload. */
+static inline int st_simple_objs(int fd, __u32 handle, __u32 code,
+				 const void *data, size_t size,
+				 const __u64 *offs, size_t n)
+{
+	struct sipc_event ev;
+	int ret;
+
+	ret = st_call(fd, handle, code, data, size, offs, n, &ev);
 	if (ret)
 		return ret;
 	if (ev.type != SIPC_EV_REPLY)

@@ -159,6 +159,62 @@ TEST_F(thr, nested_call_chain)
 	EXPECT_EQ(0, st_reap(self->cm));
 }
 
+struct waiter {
+	int fd;
+	__u32 code;
+	__u32 ms;
+	int ret;
+	double t;
+};
+
+static void *waiter_main(void *arg)
+{
+	struct waiter *w = arg;
+	struct sipc_event ev;
+
+	if (w->code)
+		w->ret = st_simple(w->fd, 0, w->code, &w->ms, sizeof(w->ms));
+	else
+		w->ret = st_wait(w->fd, &ev);
+	w->t = st_now();
+	return NULL;
+}
+
+/*
+ * close() by another thread wakes a thread idle in the driver (the device
+ * is going away for it), but never cuts short a call still pending.
+ */
+TEST_F(thr, close_wakes_idle_not_calls)
+{
+	struct waiter idle = { 0 }, caller = { 0 };
+	pthread_t ti, tc;
+	double t0;
+
+	self->cm = st_server_start(ST_AREA, 0, ST_CM_COOKIE);
+	ASSERT_LT(0, self->cm);
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	idle.fd = caller.fd = self->c.fd;
+	caller.code = ST_SLEEP;
+	caller.ms = 600;
+	ASSERT_EQ(0, pthread_create(&ti, NULL, waiter_main, &idle));
+	ASSERT_EQ(0, pthread_create(&tc, NULL, waiter_main, &caller));
+	usleep(200 * 1000);
+	t0 = st_now();
+	ASSERT_EQ(0, close(self->c.fd));
+	self->c.fd = -1;
+	ASSERT_EQ(0, pthread_join(ti, NULL));
+	ASSERT_EQ(0, pthread_join(tc, NULL));
+	EXPECT_EQ(-EINTR, idle.ret);
+	EXPECT_GT(0.3, idle.t - t0);
+	/* The call got its real reply (which we cannot free any more). */
+	EXPECT_EQ(600, caller.ret);
+	EXPECT_LT(0.2, caller.t - t0);
+	st_close(&self->c);
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	ASSERT_EQ(0, st_quit(self->c.fd, 0));
+	EXPECT_EQ(0, st_reap(self->cm));
+}
+
 /* ---- the thread pool ---- */
 
 enum {

@@ -336,6 +336,8 @@ static int t_ow_server(void *arg)
 			CK(ev.sender_pid == (__u32)getppid());
 			CK(st_check(st_ptr(ev.data), ev.data_size, next) == -1);
 			CK(st_poll(c.fd, &more) == -EAGAIN);
+			/* Nobody waits for an answer to a one-way. */
+			CK(st_reply(c.fd, 0, NULL, 0, NULL, 0) == -EPROTO);
 			CK(st_free(c.fd, ev.data) == 0);
 			next++;
 		}
@@ -531,6 +533,17 @@ TEST_F(txn, reply_no_space)
 			     &ev));
 	EXPECT_EQ(-1, st_check(st_ptr(ev.data), g.size, g.seed));
 	ASSERT_EQ(0, st_free(self->c.fd, ev.data));
+	t_echo_whole(_metadata, &self->c);
+	t_finish(_metadata, self);
+}
+
+/* A reply the driver refuses: EREMOTEIO here, EINVAL for the server. */
+TEST_F(txn, reply_bad_object)
+{
+	t_setup(_metadata, self, ST_AREA, ST_AREA);
+	EXPECT_EQ(-EREMOTEIO, st_simple(self->c.fd, 0, ST_BADREPLY, NULL, 0));
+	EXPECT_EQ(EINVAL, st_simple(self->c.fd, 0, ST_LASTERR, NULL, 0));
+	t_echo(_metadata, &self->c, (const unsigned char *)"fine", 4);
 	t_echo_whole(_metadata, &self->c);
 	t_finish(_metadata, self);
 }
