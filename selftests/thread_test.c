@@ -215,6 +215,98 @@ TEST_F(thr, close_wakes_idle_not_calls)
 	EXPECT_EQ(0, st_reap(self->cm));
 }
 
+/* ---- one-way work on a server with several threads ---- */
+
+#define OW_COUNT	200
+#define OW_THREADS	4
+#define OW_COUNT_CODE	0x1000	/* status: one-ways seen */
+
+static struct {
+	int fd;
+	atomic_int inflight;
+	atomic_uint next;
+	atomic_int overlaps, misordered;
+} ow;
+
+static void *ow_thread(void *arg)
+{
+	struct sipc_event ev;
+	int in;
+
+	for (;;) {
+		CK(st_wait(ow.fd, &ev) == 0);
+		CK(ev.type == SIPC_EV_TRANSACTION);
+		if (ev.code == ST_QUIT) {
+			CK(st_free(ow.fd, ev.data) == 0);
+			CK(st_reply(ow.fd, ow.next, NULL, 0, NULL, 0) == 0);
+			_exit(ow.overlaps || ow.misordered ? 2 : 0);
+		}
+		if (ev.code == OW_COUNT_CODE) {
+			CK(st_free(ow.fd, ev.data) == 0);
+			CK(st_reply(ow.fd, ow.next, NULL, 0, NULL, 0) == 0);
+			continue;
+		}
+		CK(ev.flags == SIPC_EVF_ONEWAY);
+		in = ++ow.inflight;
+		if (in != 1)
+			ow.overlaps++;
+		if (ev.code != ow.next)
+			ow.misordered++;
+		ow.next++;
+		/* Give another thread every chance to get the next one. */
+		usleep(2000);
+		ow.inflight--;
+		CK(st_free(ow.fd, ev.data) == 0);
+	}
+	return NULL;
+}
+
+static int ow_server(void *arg)
+{
+	struct st_pipe *ready = arg;
+	pthread_t th;
+	struct st_ctx c;
+	int i;
+
+	CK(st_open(&c, ST_AREA) == 0);
+	ow.fd = c.fd;
+	CK(st_claim_cm(c.fd, ST_CM_COOKIE) == 0);
+	for (i = 1; i < OW_THREADS; i++)
+		CK(pthread_create(&th, NULL, ow_thread, NULL) == 0);
+	CK(st_put(ready, 1) == 0);
+	ow_thread(NULL);
+	return 1;
+}
+
+/*
+ * One-way work to one node is handed out one at a time, in order, even
+ * with four threads idle: the next only once the previous was freed.
+ */
+TEST_F(thr, oneway_one_at_a_time)
+{
+	struct st_pipe ready;
+	pid_t srv;
+	__u64 v;
+	__u32 i;
+
+	ASSERT_EQ(0, st_pipe_open(&ready));
+	srv = st_fork(ow_server, &ready);
+	ASSERT_LT(0, srv);
+	ASSERT_EQ(0, st_get(&ready, &v));
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	for (i = 0; i < OW_COUNT; i++)
+		ASSERT_EQ(0, st_oneway(self->c.fd, 0, i, &i, sizeof(i), NULL,
+				       0));
+	/* Calls overtake queued one-ways: ask until all were seen. */
+	for (i = 0; i < 1000; i++) {
+		if (st_simple(self->c.fd, 0, OW_COUNT_CODE, NULL, 0) >= OW_COUNT)
+			break;
+		usleep(10 * 1000);
+	}
+	EXPECT_EQ(OW_COUNT, st_quit(self->c.fd, 0));
+	EXPECT_EQ(0, st_reap(srv)) TH_LOG("2: overlapping or out of order");
+}
+
 /* ---- the thread pool ---- */
 
 enum {
