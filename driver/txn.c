@@ -123,14 +123,16 @@ static struct sipc_thread *route_nested(struct sipc_thread *thread,
 		if (t->from == thread) {
 			/* Our own call: look at what we did before it. */
 			t = t->from_parent;
-		} else if (!t->from) {
-			t = t->to_parent;
-		} else if (t->from->proc == target) {
-			return t->from;
-		} else {
-			/* The caller waits: go on down its chain. */
-			t = t->from_parent;
+			continue;
 		}
+		if (!t->from) {
+			t = t->to_parent;
+			continue;
+		}
+		if (t->from->proc == target)
+			return t->from;
+		/* The caller waits: go on down its chain. */
+		t = t->from_parent;
 	}
 	return NULL;
 }
