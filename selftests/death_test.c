@@ -24,7 +24,8 @@ FIXTURE_SETUP(death)
 {
 	self->c.fd = -1;
 	self->c.area = NULL;
-	self->cm = self->a = 0;
+	self->cm = 0;
+	self->a = 0;
 	self->ha = 0;
 }
 

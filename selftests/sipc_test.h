@@ -438,7 +438,8 @@ static inline int st_pipe_open(struct st_pipe *p)
 {
 	int fds[2];
 
-	p->r = p->w = -1;
+	p->r = -1;
+	p->w = -1;
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
 	p->r = fds[0];

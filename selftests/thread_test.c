@@ -193,7 +193,8 @@ TEST_F(thr, close_wakes_idle_not_calls)
 	self->cm = st_server_start(ST_AREA, 0, ST_CM_COOKIE);
 	ASSERT_LT(0, self->cm);
 	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
-	idle.fd = caller.fd = self->c.fd;
+	idle.fd = self->c.fd;
+	caller.fd = self->c.fd;
 	caller.code = ST_SLEEP;
 	caller.ms = 600;
 	ASSERT_EQ(0, pthread_create(&ti, NULL, waiter_main, &idle));

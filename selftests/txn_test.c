@@ -813,10 +813,13 @@ static void t_on_alarm(int sig)
 }
 
 static void t_catch_alarm(struct __test_metadata *_metadata, bool restart,
-		       int ms)
+			  int ms)
 {
 	struct sigaction sa = { .sa_handler = t_on_alarm };
-	struct itimerval it = { .it_value.tv_usec = ms * 1000 };
+	struct itimerval it = {
+		.it_value.tv_sec = ms / 1000,
+		.it_value.tv_usec = ms % 1000 * 1000,
+	};
 
 	sa.sa_flags = restart ? SA_RESTART : 0;
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
@@ -898,6 +901,44 @@ TEST_F(txn, signal_interrupts_wait)
 	EXPECT_EQ(0, memcmp(st_ptr(ev.data), "late", 4));
 	EXPECT_EQ(0, st_free(self->c.fd, ev.data));
 	EXPECT_EQ(0, st_reap(kid));
+}
+
+/*
+ * An event the driver cannot write back is EFAULT; the caller and the
+ * server both carry on, and what was lost goes with the process (the
+ * module's unload checks that nothing stays behind).
+ */
+TEST_F(txn, unwritable_event)
+{
+	struct sipc_transact *tr;
+	pid_t kid;
+
+	t_setup(_metadata, self, ST_AREA, ST_AREA);
+	tr = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, tr);
+	tr->send_op = SIPC_SEND_CALL;
+	tr->code = ST_ECHO;
+	tr->data = (uintptr_t)"abc";
+	tr->data_size = 3;
+	ASSERT_EQ(0, mprotect(tr, 4096, PROT_READ));
+	EXPECT_EQ(-EFAULT, st_transact(self->c.fd, tr));
+	t_echo(_metadata, &self->c, (const unsigned char *)"next", 4);
+	t_finish(_metadata, self);
+
+	/* The same for a request that arrives while we wait. */
+	st_close(&self->c);
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	ASSERT_EQ(0, st_claim_cm(self->c.fd, ST_CM_COOKIE));
+	kid = st_fork(t_ow_later, NULL);
+	ASSERT_LT(0, kid);
+	ASSERT_EQ(0, mprotect(tr, 4096, PROT_READ | PROT_WRITE));
+	memset(tr, 0, sizeof(*tr));
+	tr->recv_flags = SIPC_RECV_WAIT;
+	ASSERT_EQ(0, mprotect(tr, 4096, PROT_READ));
+	EXPECT_EQ(-EFAULT, st_transact(self->c.fd, tr));
+	EXPECT_EQ(0, st_reap(kid));
+	munmap(tr, 4096);
 }
 
 TEST_HARNESS_MAIN
