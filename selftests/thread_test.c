@@ -216,6 +216,137 @@ TEST_F(thr, close_wakes_idle_not_calls)
 	EXPECT_EQ(0, st_reap(self->cm));
 }
 
+/* ---- processes dying in the middle of a nested call ---- */
+
+struct nk {
+	struct st_pipe ready;	/* child -> test: serving / got the call */
+	pid_t victim;
+};
+
+/* A: call the manager (us) with our node, then sit on its call back. */
+static int nk_caller(void *arg)
+{
+	static const __u64 off;
+	struct sipc_object o = st_obj_node(COOKIE_A);
+	struct nk *p = arg;
+	struct sipc_event ev;
+	struct st_ctx c;
+
+	CK(st_open(&c, ST_AREA) == 0);
+	CK(st_node_create(c.fd, COOKIE_A) == 0);
+	CK(st_call(c.fd, 0, 1, &o, sizeof(o), &off, 1, &ev) == 0);
+	CK(ev.type == SIPC_EV_TRANSACTION && ev.code == 2);
+	CK(st_put(&p->ready, 1) == 0);
+	for (;;)
+		pause();
+}
+
+static void *nk_killer(void *arg)
+{
+	struct nk *p = arg;
+	__u64 v;
+
+	if (!st_get(&p->ready, &v))
+		kill(p->victim, SIGKILL);
+	return NULL;
+}
+
+/*
+ * We serve A's call and call A back; A dies while serving that call back.
+ * Our call back fails (ESRCH), our reply to A's call goes nowhere, and
+ * our stack is clean again afterwards.
+ */
+TEST_F(thr, nested_callee_dies)
+{
+	struct sipc_event ev;
+	struct nk p;
+	pthread_t th;
+	__u32 ha;
+	pid_t a;
+
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	ASSERT_EQ(0, st_claim_cm(self->c.fd, ST_CM_COOKIE));
+	ASSERT_EQ(0, st_pipe_open(&p.ready));
+	a = st_fork(nk_caller, &p);
+	ASSERT_LT(0, a);
+	p.victim = a;
+	ASSERT_EQ(0, st_wait(self->c.fd, &ev));
+	ASSERT_EQ(SIPC_EV_TRANSACTION, ev.type);
+	ASSERT_EQ(1, ev.offsets_count);
+	ha = st_ev_obj(&ev, 0).handle;
+	ASSERT_EQ(0, st_acquire(self->c.fd, ha));
+	ASSERT_EQ(0, st_free(self->c.fd, ev.data));
+
+	ASSERT_EQ(0, pthread_create(&th, NULL, nk_killer, &p));
+	watchdog(_metadata, 10);
+	EXPECT_EQ(-ESRCH, st_simple(self->c.fd, ha, 2, NULL, 0));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_EQ(128 + SIGKILL, st_reap(a));
+	/* The call we serve is still ours to answer, into the void. */
+	EXPECT_EQ(0, st_reply(self->c.fd, 0, NULL, 0, NULL, 0));
+	EXPECT_EQ(-EPROTO, st_reply(self->c.fd, 0, NULL, 0, NULL, 0));
+	EXPECT_EQ(-EAGAIN, st_poll(self->c.fd, &ev));
+	EXPECT_EQ(0, st_release(self->c.fd, ha));
+}
+
+/* B: serve one call by calling the caller back, and wait there forever. */
+static int nk_server(void *arg)
+{
+	struct nk *p = arg;
+	struct sipc_event ev;
+	struct st_ctx c;
+	__u32 h;
+
+	CK(st_open(&c, ST_AREA) == 0);
+	CK(st_claim_cm(c.fd, ST_CM_COOKIE) == 0);
+	CK(st_put(&p->ready, 1) == 0);
+	CK(st_wait(c.fd, &ev) == 0);
+	CK(ev.type == SIPC_EV_TRANSACTION && ev.offsets_count == 1);
+	h = st_ev_obj(&ev, 0).handle;
+	st_call(c.fd, h, 2, NULL, 0, NULL, 0, &ev);
+	return 1;
+}
+
+/*
+ * We call B, B calls us back; B dies while we serve its call back. Our
+ * reply goes nowhere, and our own call then fails with ESRCH.
+ */
+TEST_F(thr, nested_caller_dies)
+{
+	static const __u64 off;
+	struct sipc_object o = st_obj_node(COOKIE_A);
+	struct sipc_transact tr = { 0 };
+	struct sipc_event ev;
+	struct nk p;
+	pid_t b;
+	__u64 v;
+
+	ASSERT_EQ(0, st_pipe_open(&p.ready));
+	b = st_fork(nk_server, &p);
+	ASSERT_LT(0, b);
+	ASSERT_EQ(0, st_get(&p.ready, &v));
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	ASSERT_EQ(0, st_node_create(self->c.fd, COOKIE_A));
+	watchdog(_metadata, 10);
+	ASSERT_EQ(0, st_call(self->c.fd, 0, 1, &o, sizeof(o), &off, 1, &ev));
+	ASSERT_EQ(SIPC_EV_TRANSACTION, ev.type);
+	EXPECT_EQ(2, ev.code);
+	EXPECT_EQ(b, ev.sender_pid);
+	ASSERT_EQ(0, st_free(self->c.fd, ev.data));
+	ASSERT_EQ(0, kill(b, SIGKILL));
+	EXPECT_EQ(128 + SIGKILL, st_reap(b));
+	tr.send_op = SIPC_SEND_REPLY;
+	tr.recv_flags = SIPC_RECV_WAIT;
+	EXPECT_EQ(-ESRCH, st_transact(self->c.fd, &tr));
+	EXPECT_EQ(SIPC_OUT_SENT, tr.out_flags);
+	/* Nothing left on our stack; B's handle to our node went with it. */
+	EXPECT_EQ(-EPROTO, st_reply(self->c.fd, 0, NULL, 0, NULL, 0));
+	ASSERT_EQ(0, st_poll(self->c.fd, &ev));
+	EXPECT_EQ(SIPC_EV_RELEASED, ev.type);
+	EXPECT_EQ(COOKIE_A, ev.cookie);
+	EXPECT_EQ(-EAGAIN, st_poll(self->c.fd, &ev));
+}
+
 /* ---- one-way work on a server with several threads ---- */
 
 #define OW_COUNT	200
