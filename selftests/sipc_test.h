@@ -359,7 +359,8 @@ static inline pid_t st_fork(int (*fn)(void *), void *arg)
 		return -errno;
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
+		/* Orphaned already? (0: the parent is outside our pid ns.) */
+		if (getppid() != parent && getppid() != 0)
 			_exit(99);
 		_exit(fn(arg));
 	}
@@ -534,7 +535,6 @@ enum {
 
 #define ST_ECHO_STATUS(size)	((__u32)(size) ^ 0x5a5a5a5a)
 #define ST_CM_COOKIE		0xc0ffee00ULL
-#define ST_NODE_COOKIE		0x5e12e500ULL
 #define ST_REG_SLOTS		32
 #define ST_MAX_HELD		64
 

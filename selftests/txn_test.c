@@ -6,6 +6,7 @@
  * malformed request we could think of. Each test forks its own server;
  * nothing outlives a test.
  */
+#include <sched.h>
 #include <sys/time.h>
 
 #include "kselftest_harness.h"
@@ -241,6 +242,86 @@ TEST_F(txn, sender_pid_euid)
 	ASSERT_LT(0, kid);
 	EXPECT_EQ(0, st_reap(kid));
 	t_finish(_metadata, self);
+}
+
+struct t_ns {
+	struct st_pipe out;
+	bool serve;		/* grandchild: be the manager, not a caller */
+};
+
+/* In a new pid namespace, where it is pid 1: call out, or serve. */
+static int t_ns_grandchild(void *arg)
+{
+	struct st_server cfg = { .area = ST_AREA, .cm = true,
+				 .cookie = ST_CM_COOKIE };
+	struct t_ns *p = arg;
+	struct st_ctx c;
+	struct sipc_event ev;
+	struct st_who who;
+
+	CK(getpid() == 1);
+	if (p->serve) {
+		cfg.ready = p->out;
+		return st_server_run(&cfg);
+	}
+	CK(st_open(&c, ST_AREA) == 0);
+	CK(st_call(c.fd, 0, ST_WHO, NULL, 0, NULL, 0, &ev) == 0);
+	CK(ev.type == SIPC_EV_REPLY && ev.data_size == sizeof(who));
+	memcpy(&who, st_ptr(ev.data), sizeof(who));
+	CK(st_put(&p->out, who.sender_pid) == 0);
+	return 0;
+}
+
+static int t_ns_child(void *arg)
+{
+	struct t_ns *p = arg;
+	pid_t g;
+
+	CK(unshare(CLONE_NEWPID) == 0);
+	g = st_fork(t_ns_grandchild, p);
+	CK(g > 0);
+	if (!p->serve)
+		CK(st_put(&p->out, g) == 0);
+	return st_reap(g);
+}
+
+/* A sender in a child pid namespace is named by its pid in ours. */
+TEST_F(txn, sender_pid_namespace)
+{
+	struct t_ns p = { .serve = false };
+	__u64 seen, global;
+	pid_t kid;
+
+	t_setup(_metadata, self, ST_AREA, ST_AREA);
+	ASSERT_EQ(0, st_pipe_open(&p.out));
+	kid = st_fork(t_ns_child, &p);
+	ASSERT_LT(0, kid);
+	ASSERT_EQ(0, st_get(&p.out, &global));
+	ASSERT_EQ(0, st_get(&p.out, &seen));
+	EXPECT_NE(1, global);
+	EXPECT_EQ(global, seen);
+	EXPECT_EQ(0, st_reap(kid));
+	t_finish(_metadata, self);
+}
+
+/* A sender outside the receiver's pid namespace has no pid there: 0. */
+TEST_F(txn, sender_pid_invisible)
+{
+	struct t_ns p = { .serve = true };
+	struct st_who who;
+	pid_t kid;
+	__u64 v;
+
+	ASSERT_EQ(0, st_pipe_open(&p.out));
+	kid = st_fork(t_ns_child, &p);
+	ASSERT_LT(0, kid);
+	ASSERT_EQ(0, st_get(&p.out, &v));
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	t_who(_metadata, &self->c, &who);
+	EXPECT_EQ(0, who.sender_pid);
+	EXPECT_EQ(ST_WHO, who.code);
+	ASSERT_EQ(0, st_quit(self->c.fd, 0));
+	EXPECT_EQ(0, st_reap(kid));
 }
 
 /*
