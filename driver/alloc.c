@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 
 #include "sipc_internal.h"
+#include "sipc_trace.h"
 
 /* Every buffer gets a distinct address, even for an empty payload. */
 #define SIPC_MIN_BUFFER	8
@@ -43,6 +44,13 @@ static void free_tree_insert(struct sipc_area *area, struct sipc_buffer *b)
 	rb_link_node(&b->rb, parent, link);
 	rb_insert_color(&b->rb, &area->free_tree);
 	b->free = true;
+	area->nr_free++;
+}
+
+static void free_tree_erase(struct sipc_area *area, struct sipc_buffer *b)
+{
+	rb_erase(&b->rb, &area->free_tree);
+	area->nr_free--;
 }
 
 static void used_tree_insert(struct sipc_area *area, struct sipc_buffer *b)
@@ -80,7 +88,7 @@ void sipc_alloc_destroy(struct sipc_area *area)
 	list_for_each_entry_safe(b, tmp, &area->blocks, entry) {
 		/* Buffers never freed by their process go with its area. */
 		if (!b->free)
-			atomic_long_dec(&sipc_stats.buffers);
+			sipc_count(SIPC_CNT_BUFFERS_FREED);
 		/* A one-way buffer held till the end still pins its node. */
 		if (b->async_node)
 			sipc_node_put_tmp(b->async_node);
@@ -150,7 +158,7 @@ struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
 		goto fail;
 	}
 
-	rb_erase(&best->rb, &area->free_tree);
+	free_tree_erase(area, best);
 	if (block_size(area, best) > size) {
 		rest->offset = best->offset + size;
 		list_add(&rest->entry, &best->entry);
@@ -163,7 +171,8 @@ struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
 		area->free_async -= size;
 	area->in_use += size;
 	mutex_unlock(&area->lock);
-	atomic_long_inc(&sipc_stats.buffers);
+	sipc_count(SIPC_CNT_BUFFERS_CREATED);
+	trace_sipc_buffer_alloc(area->proc->pid, best->offset, size);
 	kfree(rest);
 	return best;
 fail:
@@ -186,6 +195,7 @@ void sipc_buffer_free(struct sipc_area *area, struct sipc_buffer *buf)
 
 	mutex_lock(&area->lock);
 	size = block_size(area, buf);
+	trace_sipc_buffer_free(area->proc->pid, buf->offset, size);
 	area->in_use -= size;
 	if (buf->oneway)
 		area->free_async += size;
@@ -202,18 +212,18 @@ void sipc_buffer_free(struct sipc_area *area, struct sipc_buffer *buf)
 		next = list_next_entry(buf, entry);
 
 	if (next && next->free) {
-		rb_erase(&next->rb, &area->free_tree);
+		free_tree_erase(area, next);
 		drop_block(next);
 	}
 	if (prev && prev->free) {
-		rb_erase(&prev->rb, &area->free_tree);
+		free_tree_erase(area, prev);
 		drop_block(buf);
 		buf = prev;
 	}
 	free_tree_insert(area, buf);
 	sipc_area_unpopulate(area, buf->offset, block_end(area, buf));
 	mutex_unlock(&area->lock);
-	atomic_long_dec(&sipc_stats.buffers);
+	sipc_count(SIPC_CNT_BUFFERS_FREED);
 }
 
 /*
@@ -258,4 +268,54 @@ void sipc_buffer_deliver(struct sipc_area *area, struct sipc_buffer *buf)
 	mutex_lock(&area->lock);
 	buf->user_owned = true;
 	mutex_unlock(&area->lock);
+}
+
+/* A consistent picture of the allocator, for /proc/sipc. */
+void sipc_area_get_stats(struct sipc_area *area, struct sipc_area_stats *st)
+{
+	struct rb_node *largest;
+
+	memset(st, 0, sizeof(*st));
+	mutex_lock(&area->lock);
+	if (area->pages) {
+		st->size = area->size;
+		st->in_use = area->in_use;
+		st->free_blocks = area->nr_free;
+		largest = rb_last(&area->free_tree);
+		if (largest)
+			st->largest_free =
+				block_size(area, rb_entry(largest,
+							  struct sipc_buffer,
+							  rb));
+		st->oneway_used = area->size / 2 - area->free_async;
+		st->mapped = area->mapped;
+	}
+	mutex_unlock(&area->lock);
+}
+
+/*
+ * Up to @max used buffers, by address, for a process's detail file.
+ * Returns how many there are in all.
+ */
+size_t sipc_area_list_buffers(struct sipc_area *area,
+			      struct sipc_buffer_info *out, size_t max)
+{
+	struct rb_node *n;
+	size_t count = 0;
+
+	mutex_lock(&area->lock);
+	for (n = rb_first(&area->used_tree); n; n = rb_next(n), count++) {
+		struct sipc_buffer *b = rb_entry(n, struct sipc_buffer, rb);
+
+		if (count >= max)
+			continue;
+		out[count].offset = b->offset;
+		out[count].size = block_size(area, b);
+		out[count].data_size = b->data_size;
+		out[count].objects = b->offsets_count;
+		out[count].user_owned = b->user_owned;
+		out[count].oneway = b->oneway;
+	}
+	mutex_unlock(&area->lock);
+	return count;
 }

@@ -155,7 +155,7 @@ int sipc_area_populate(struct sipc_area *area, size_t start, size_t end)
 			return -ENOMEM;
 		p->area = area;
 		INIT_LIST_HEAD(&p->lru);
-		atomic_long_inc(&sipc_stats.pages);
+		sipc_count(SIPC_CNT_PAGES_CREATED);
 	}
 	return 0;
 }
@@ -187,7 +187,7 @@ static void area_free_page(struct sipc_page *p)
 {
 	put_page(p->page);
 	p->page = NULL;
-	atomic_long_dec(&sipc_stats.pages);
+	sipc_count(SIPC_CNT_PAGES_FREED);
 }
 
 /* The last user of the file is gone: no mapping, no waiter remains. */

@@ -49,10 +49,9 @@ module_param_named(context_mgr_uid, sipc_context_mgr_uid, int, 0644);
 MODULE_PARM_DESC(context_mgr_uid,
 		 "Only this uid (or CAP_SYS_ADMIN) may claim handle 0; -1: anyone");
 
-struct sipc_counters sipc_stats;
-
 struct sipc_device sipc_dev = {
 	.lock = __SPIN_LOCK_UNLOCKED(sipc_dev.lock),
+	.txns = LIST_HEAD_INIT(sipc_dev.txns),
 };
 
 static int sipc_open(struct inode *inode, struct file *file)
@@ -76,7 +75,10 @@ static int sipc_open(struct inode *inode, struct file *file)
 	proc->next_handle = 1;
 	mutex_init(&proc->area.lock);
 	proc->area.proc = proc;
-	atomic_long_inc(&sipc_stats.procs);
+	proc->pid = task_tgid_nr(current);
+	get_task_comm(proc->comm, current->group_leader);
+	sipc_count(SIPC_CNT_PROCS_CREATED);
+	sipc_procfs_add(proc);
 	file->private_data = proc;
 	return 0;
 }
@@ -94,7 +96,7 @@ static void sipc_proc_free(struct kref *kref)
 	put_cred(proc->cred);
 	put_pid_ns(proc->pid_ns);
 	put_pid(proc->tgid);
-	atomic_long_dec(&sipc_stats.procs);
+	sipc_count(SIPC_CNT_PROCS_FREED);
 	kfree(proc);
 }
 
@@ -109,6 +111,7 @@ static int sipc_release(struct inode *inode, struct file *file)
 {
 	struct sipc_proc *proc = file->private_data;
 
+	sipc_procfs_remove(proc);
 	sipc_proc_kill_threads(proc);
 	sipc_proc_kill_objects(proc);
 	sipc_proc_put(proc);
@@ -261,49 +264,37 @@ static int __init sipc_init(void)
 {
 	int ret;
 
-	ret = sipc_area_lru_init();
+	ret = sipc_stats_init();
 	if (ret)
 		return ret;
+	ret = sipc_procfs_init();
+	if (ret)
+		goto err_stats;
+	ret = sipc_area_lru_init();
+	if (ret)
+		goto err_procfs;
 	ret = misc_register(&sipc_misc);
 	if (ret)
-		sipc_area_lru_exit();
+		goto err_lru;
+	return 0;
+
+err_lru:
+	sipc_area_lru_exit();
+err_procfs:
+	sipc_procfs_exit();
+err_stats:
+	sipc_stats_exit();
 	return ret;
-}
-
-/*
- * Everything a process made goes with its last file reference, so once no
- * file is left every counter is back to zero: anything else is a leak,
- * loud enough for the test runner to see.
- */
-static void __exit sipc_check_leaks(void)
-{
-	static const struct {
-		const char *name;
-		atomic_long_t *count;
-	} counters[] = {
-		{ "procs", &sipc_stats.procs },
-		{ "threads", &sipc_stats.threads },
-		{ "nodes", &sipc_stats.nodes },
-		{ "refs", &sipc_stats.refs },
-		{ "deaths", &sipc_stats.deaths },
-		{ "txns", &sipc_stats.txns },
-		{ "buffers", &sipc_stats.buffers },
-		{ "pages", &sipc_stats.pages },
-	};
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(counters); i++) {
-		long n = atomic_long_read(counters[i].count);
-
-		WARN(n, "sipc: %ld %s leaked\n", n, counters[i].name);
-	}
 }
 
 static void __exit sipc_exit(void)
 {
 	misc_deregister(&sipc_misc);
 	sipc_area_lru_exit();
-	sipc_check_leaks();
+	sipc_procfs_exit();
+	sipc_stats_exit();
+	/* Every process's objects went with its last file: all freed. */
+	sipc_leak_check();
 }
 
 module_init(sipc_init);

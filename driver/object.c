@@ -46,7 +46,7 @@ static void node_free_if_unused(struct sipc_node *node)
 {
 	if (node->proc || node->nr_refs || node->tmp_refs)
 		return;
-	atomic_long_dec(&sipc_stats.nodes);
+	sipc_count(SIPC_CNT_NODES_FREED);
 	kfree(node);
 }
 
@@ -133,7 +133,7 @@ static struct sipc_ref *ref_get(struct sipc_proc *proc, struct sipc_node *node,
 	hlist_add_head(&ref->node_entry, &node->refs);
 	node->nr_refs++;
 	proc->nr_refs++;
-	atomic_long_inc(&sipc_stats.refs);
+	sipc_count(SIPC_CNT_HANDLES_CREATED);
 	return ref;
 }
 
@@ -147,7 +147,7 @@ static void queue_death(struct sipc_death *death)
 
 static void death_free(struct sipc_death *death)
 {
-	atomic_long_dec(&sipc_stats.deaths);
+	sipc_count(SIPC_CNT_DEATHS_FREED);
 	kfree(death);
 }
 
@@ -173,7 +173,7 @@ static void ref_destroy(struct sipc_ref *ref)
 		sipc_queue_proc_work(node->proc, &node->released, false);
 	}
 	node_free_if_unused(node);
-	atomic_long_dec(&sipc_stats.refs);
+	sipc_count(SIPC_CNT_HANDLES_FREED);
 	kfree(ref);
 }
 
@@ -217,6 +217,7 @@ static void node_kill(struct sipc_node *node, struct list_head *reap)
 
 	node->dead = true;
 	rb_erase(&node->rb, &proc->nodes);
+	proc->nr_nodes--;
 	if (node->released_queued) {
 		list_del_init(&node->released.entry);
 		node->released_queued = false;
@@ -368,6 +369,7 @@ int sipc_translate_objects(struct sipc_proc *from, struct sipc_proc *to,
 		return ret;
 	}
 	buf->offsets_count = count;
+	sipc_count_add(SIPC_CNT_OBJECTS, count);
 	return 0;
 }
 
@@ -417,7 +419,8 @@ static struct sipc_node *node_new(struct sipc_proc *proc, u64 cookie,
 	node->released.type = SIPC_WORK_RELEASED;
 	rb_link_node(&node->rb, parent, link);
 	rb_insert_color(&node->rb, &proc->nodes);
-	atomic_long_inc(&sipc_stats.nodes);
+	proc->nr_nodes++;
+	sipc_count(SIPC_CNT_NODES_CREATED);
 	return node;
 }
 
@@ -538,7 +541,7 @@ static int death_request(struct sipc_proc *proc, struct sipc_death_request *req)
 	} else if (ref->death) {
 		ret = -EBUSY;
 	} else {
-		atomic_long_inc(&sipc_stats.deaths);
+		sipc_count(SIPC_CNT_DEATHS_CREATED);
 		death->ref = ref;
 		ref->death = death;
 		if (ref->node->dead)

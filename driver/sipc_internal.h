@@ -25,10 +25,13 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <uapi/linux/sipc.h>
+
+#include "stats.h"
 
 struct sipc_proc;
 struct sipc_thread;
@@ -37,20 +40,6 @@ struct sipc_node;
 
 extern unsigned long sipc_max_area_size;
 extern int sipc_context_mgr_uid;
-
-/* Objects alive now, for leak checks and /proc/sipc. */
-struct sipc_counters {
-	atomic_long_t procs;
-	atomic_long_t threads;
-	atomic_long_t nodes;
-	atomic_long_t refs;
-	atomic_long_t deaths;
-	atomic_long_t txns;
-	atomic_long_t buffers;
-	atomic_long_t pages;
-};
-
-extern struct sipc_counters sipc_stats;
 
 /* ---- receive area (area.c, alloc.c) ---- */
 
@@ -85,7 +74,30 @@ struct sipc_area {
 	struct rb_root used_tree;	/* by offset */
 	size_t free_async;		/* what one-way buffers may still take */
 	size_t in_use;			/* bytes in allocated buffers */
+	size_t nr_free;			/* blocks in free_tree */
 };
+
+struct sipc_area_stats {
+	size_t size;
+	size_t in_use;
+	size_t free_blocks;
+	size_t largest_free;
+	size_t oneway_used;
+	bool mapped;
+};
+
+struct sipc_buffer_info {
+	size_t offset;
+	size_t size;
+	size_t data_size;
+	size_t objects;
+	bool user_owned;
+	bool oneway;
+};
+
+void sipc_area_get_stats(struct sipc_area *area, struct sipc_area_stats *st);
+size_t sipc_area_list_buffers(struct sipc_area *area,
+			      struct sipc_buffer_info *out, size_t max);
 
 int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma);
 void sipc_area_release(struct sipc_area *area);
@@ -116,6 +128,8 @@ void sipc_buffer_deliver(struct sipc_area *area, struct sipc_buffer *buf);
 struct sipc_device {
 	spinlock_t lock;		/* the graph lock, see above */
 	struct sipc_node *context_mgr;	/* handle 0 for everyone */
+	struct list_head txns;		/* alive, for /proc/sipc/transactions */
+	u32 nr_txns;
 };
 
 extern struct sipc_device sipc_dev;
@@ -148,6 +162,13 @@ struct sipc_proc {
 	struct rb_root refs_by_node;
 	u32 next_handle;
 	u32 nr_refs;
+	u32 nr_nodes;
+	u32 nr_threads;
+	u64 sent;			/* transactions it sent */
+	u64 received;			/* transactions queued to it */
+	struct list_head procfs_entry;	/* on the /proc/sipc list */
+	pid_t pid;			/* tgid in the initial namespace */
+	char comm[TASK_COMM_LEN];
 	u32 max_threads;
 	u32 requested_threads;
 	u32 started_threads;
@@ -181,6 +202,13 @@ void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
 int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 		       bool nonblock, bool restartable);
 int sipc_looper_enter(struct sipc_thread *thread, u32 flags);
+
+/* ---- /proc/sipc (procfs.c) ---- */
+
+int sipc_procfs_init(void);
+void sipc_procfs_exit(void);
+void sipc_procfs_add(struct sipc_proc *proc);
+void sipc_procfs_remove(struct sipc_proc *proc);
 
 /* ---- nodes, handles, death notices (object.c) ---- */
 
@@ -233,6 +261,13 @@ int sipc_ioctl_object(struct sipc_proc *proc, unsigned int cmd,
 
 struct sipc_txn {
 	struct sipc_work work;
+	struct list_head all_entry;	/* on sipc_device.txns while alive */
+	u64 id;				/* for logs, /proc and tracepoints */
+	ktime_t start;
+	pid_t from_pid, from_tid;	/* initial namespace, for /proc */
+	u32 handle;
+	u64 request_size;
+	u32 request_objects;
 	u32 refs;			/* caller side + server side */
 	struct sipc_thread *from;	/* waiting caller; NULL if abandoned */
 	struct sipc_txn *from_parent;

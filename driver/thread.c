@@ -62,7 +62,8 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 	if (!thread) {
 		rb_link_node(&fresh->rb, parent, link);
 		rb_insert_color(&fresh->rb, &proc->threads);
-		atomic_long_inc(&sipc_stats.threads);
+		proc->nr_threads++;
+		sipc_count(SIPC_CNT_THREADS_CREATED);
 		thread = fresh;
 		fresh = NULL;
 	}
@@ -117,9 +118,10 @@ void sipc_thread_release(struct sipc_thread *thread)
 	spin_lock(&proc->dev->lock);
 	thread_unwind(thread, &reap);
 	rb_erase(&thread->rb, &proc->threads);
+	proc->nr_threads--;
 	spin_unlock(&proc->dev->lock);
 	sipc_txn_reap(&reap);
-	atomic_long_dec(&sipc_stats.threads);
+	sipc_count(SIPC_CNT_THREADS_FREED);
 	kfree(thread);
 }
 
@@ -273,7 +275,7 @@ static struct sipc_buffer *deliver_work(struct sipc_thread *thread,
 		tr->ev.cookie = death->cookie;
 		if (death->ref)
 			death->ref->death = NULL;
-		atomic_long_dec(&sipc_stats.deaths);
+		sipc_count(SIPC_CNT_DEATHS_FREED);
 		kfree(death);
 		break;
 	case SIPC_WORK_RELEASED:

@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 
 #include "sipc_internal.h"
+#include "sipc_trace.h"
 
 static int check_payload(struct sipc_transact *tr)
 {
@@ -70,6 +71,10 @@ void sipc_txn_put(struct sipc_txn *t, struct list_head *reap)
 {
 	if (--t->refs)
 		return;
+	if (!list_empty(&t->all_entry)) {
+		list_del_init(&t->all_entry);
+		sipc_dev.nr_txns--;
+	}
 	list_del_init(&t->work.entry);
 	list_add(&t->work.entry, reap);
 }
@@ -90,7 +95,7 @@ void sipc_txn_reap(struct list_head *reap)
 		if (t->reply_proc)
 			sipc_proc_put(t->reply_proc);
 		sipc_proc_put(t->to_proc);
-		atomic_long_dec(&sipc_stats.txns);
+		sipc_count(SIPC_CNT_TXNS_FREED);
 		kfree(t);
 	}
 }
@@ -182,15 +187,23 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	if (!t)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&t->work.entry);
+	INIT_LIST_HEAD(&t->all_entry);
 	t->work.type = SIPC_WORK_TXN;
 	t->refs = 1;
-	atomic_long_inc(&sipc_stats.txns);
+	t->id = sipc_next_txn_id();
+	t->start = ktime_get();
+	t->from_pid = task_tgid_nr(current);
+	t->from_tid = task_pid_nr(current);
+	t->handle = tr->handle;
+	t->request_size = tr->data_size;
+	t->request_objects = tr->offsets_count;
+	sipc_count(SIPC_CNT_TXNS_CREATED);
 
 	spin_lock(&proc->dev->lock);
 	node = sipc_handle_to_node(proc, tr->handle);
 	if (IS_ERR(node)) {
 		spin_unlock(&proc->dev->lock);
-		atomic_long_dec(&sipc_stats.txns);
+		sipc_count(SIPC_CNT_TXNS_FREED);
 		kfree(t);
 		return PTR_ERR(node);
 	}
@@ -219,7 +232,15 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 		goto fail;
 	}
 	enqueue_txn(thread, t, oneway);
+	list_add_tail(&t->all_entry, &proc->dev->txns);
+	proc->dev->nr_txns++;
+	proc->sent++;
+	t->to_proc->received++;
 	spin_unlock(&proc->dev->lock);
+	sipc_count(oneway ? SIPC_CNT_ONEWAYS : SIPC_CNT_CALLS);
+	sipc_count_add(SIPC_CNT_BYTES, tr->data_size + tr->offsets_count * 8);
+	trace_sipc_send(t->id, t->from_pid, t->to_proc->pid, tr->handle,
+			tr->code, tr->data_size, tr->offsets_count, oneway);
 	return 0;
 
 fail:
@@ -228,9 +249,33 @@ fail:
 	return ret;
 }
 
+/*
+ * What the completed log says of a call (graph lock held) or, with no
+ * @reply, of a one-way delivered to @server.
+ */
+static void log_completed(struct sipc_txn *t, struct sipc_thread *server,
+			  struct sipc_transact *reply,
+			  struct sipc_log_entry *e)
+{
+	e->id = t->id;
+	e->when = ktime_get();
+	e->duration_ns = ktime_to_ns(ktime_sub(e->when, t->start));
+	e->kind = reply ? SIPC_SEND_CALL : SIPC_SEND_ONEWAY;
+	e->from_pid = t->from_pid;
+	e->from_tid = t->from_tid;
+	e->to_pid = server->proc->pid;
+	e->to_tid = server->pid;
+	e->handle = t->handle;
+	e->code = t->code;
+	e->size = t->request_size;
+	e->objects = t->request_objects;
+	e->reply_size = reply ? reply->data_size : 0;
+}
+
 static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 {
 	struct sipc_proc *proc = thread->proc, *caller_proc = NULL;
+	struct sipc_log_entry done = {};
 	struct sipc_buffer *buf = NULL;
 	struct sipc_txn *t;
 	LIST_HEAD(reap);
@@ -262,6 +307,7 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 	if (ret) {
 		sipc_txn_fail(t, -EREMOTEIO);
 	} else if (buf && t->from && !t->completed) {
+		log_completed(t, thread, tr, &done);
 		t->reply = buf;
 		t->reply_proc = caller_proc;
 		t->reply_code = tr->code;
@@ -272,6 +318,15 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 	}
 	sipc_txn_put(t, &reap);
 	spin_unlock(&proc->dev->lock);
+
+	if (done.id) {
+		sipc_count(SIPC_CNT_REPLIES);
+		sipc_count_add(SIPC_CNT_BYTES,
+			       tr->data_size + tr->offsets_count * 8);
+		sipc_log_add(SIPC_LOG_COMPLETED, &done);
+		trace_sipc_reply(done.id, done.to_pid, done.from_pid, tr->code,
+				 tr->data_size);
+	}
 
 	if (buf)
 		drop_buffer(caller_proc, buf);
@@ -310,7 +365,13 @@ struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
 	set_event_buffer(&tr->ev, area, buf);
 	t->buffer = NULL;
 
+	trace_sipc_receive(t->id, thread->proc->pid, thread->pid, t->code,
+			   buf->data_size);
 	if (t->flags & SIPC_EVF_ONEWAY) {
+		struct sipc_log_entry done = {};
+
+		log_completed(t, thread, NULL, &done);
+		sipc_log_add(SIPC_LOG_COMPLETED, &done);
 		/* The buffer keeps the node until it is freed. */
 		t->node = NULL;
 		sipc_txn_put(t, reap);
@@ -374,7 +435,7 @@ int sipc_free_buffer(struct sipc_proc *proc, u64 user_addr)
 	return 0;
 }
 
-int sipc_transact(struct sipc_thread *thread, struct sipc_transact *tr)
+static int transact(struct sipc_thread *thread, struct sipc_transact *tr)
 {
 	bool nonblock = tr->recv_flags & SIPC_RECV_NONBLOCK;
 	int ret;
@@ -425,4 +486,41 @@ int sipc_transact(struct sipc_thread *thread, struct sipc_transact *tr)
 		return 0;
 	return sipc_wait_for_work(thread, tr, nonblock,
 				  tr->send_op == SIPC_SEND_NONE);
+}
+
+/* Count and log a send that failed, or a call that ended in an error. */
+static void record_failure(struct sipc_thread *thread,
+			   struct sipc_transact *tr, int error)
+{
+	struct sipc_log_entry e = {
+		.when = ktime_get(),
+		.kind = tr->send_op,
+		.from_pid = thread->proc->pid,
+		.from_tid = thread->pid,
+		.handle = tr->handle,
+		.code = tr->code,
+		.size = tr->data_size,
+		.objects = min_t(u64, tr->offsets_count, U32_MAX),
+		.error = error,
+	};
+
+	sipc_count_error(error);
+	sipc_log_add(SIPC_LOG_FAILED, &e);
+	trace_sipc_failed(e.from_pid, e.from_tid, tr->handle, tr->code,
+			  error);
+}
+
+int sipc_transact(struct sipc_thread *thread, struct sipc_transact *tr)
+{
+	int ret = transact(thread, tr);
+	bool sent = tr->out_flags & SIPC_OUT_SENT;
+
+	if (!ret || tr->send_op == SIPC_SEND_NONE)
+		return ret;
+	/* After a send, EINTR and EAGAIN only end the wait for more work. */
+	if (!sent || tr->send_op == SIPC_SEND_CALL ||
+	    (tr->send_op == SIPC_SEND_REPLY && ret != -EINTR &&
+	     ret != -EAGAIN))
+		record_failure(thread, tr, ret);
+	return ret;
 }

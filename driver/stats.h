@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sipc statistics: per-CPU event counters (cheap on the hot path, summed
+ * only when /proc/sipc/stats is read) and the completed / failed
+ * transaction logs.
+ */
+#ifndef SIPC_STATS_H
+#define SIPC_STATS_H
+
+#include <linux/ktime.h>
+#include <linux/percpu.h>
+#include <linux/types.h>
+
+/* Objects come in pairs: *_CREATED then *_FREED; in use is the difference. */
+enum sipc_counter {
+	SIPC_CNT_CALLS,
+	SIPC_CNT_ONEWAYS,
+	SIPC_CNT_REPLIES,
+	SIPC_CNT_BYTES,
+	SIPC_CNT_OBJECTS,
+	SIPC_CNT_PROCS_CREATED,
+	SIPC_CNT_PROCS_FREED,
+	SIPC_CNT_THREADS_CREATED,
+	SIPC_CNT_THREADS_FREED,
+	SIPC_CNT_NODES_CREATED,
+	SIPC_CNT_NODES_FREED,
+	SIPC_CNT_HANDLES_CREATED,
+	SIPC_CNT_HANDLES_FREED,
+	SIPC_CNT_DEATHS_CREATED,
+	SIPC_CNT_DEATHS_FREED,
+	SIPC_CNT_TXNS_CREATED,
+	SIPC_CNT_TXNS_FREED,
+	SIPC_CNT_BUFFERS_CREATED,
+	SIPC_CNT_BUFFERS_FREED,
+	SIPC_CNT_PAGES_CREATED,
+	SIPC_CNT_PAGES_FREED,
+	SIPC_CNT_ERR_DEAD_TARGET,
+	SIPC_CNT_ERR_NO_SPACE,
+	SIPC_CNT_ERR_BAD_HANDLE,
+	SIPC_CNT_ERR_BAD_INPUT,
+	SIPC_CNT_ERR_INTERRUPTED,
+	SIPC_CNT_ERR_REPLY_FAILED,
+	SIPC_CNT_ERR_NO_MEMORY,
+	SIPC_CNT_ERR_OTHER,
+	SIPC_CNT_NR
+};
+
+struct sipc_cpu_counters {
+	u64 v[SIPC_CNT_NR];
+};
+
+DECLARE_PER_CPU(struct sipc_cpu_counters, sipc_cpu_counters);
+
+static inline void sipc_count_add(enum sipc_counter c, u64 n)
+{
+	this_cpu_add(sipc_cpu_counters.v[c], n);
+}
+
+static inline void sipc_count(enum sipc_counter c)
+{
+	sipc_count_add(c, 1);
+}
+
+u64 sipc_counter_read(enum sipc_counter c);
+const char *sipc_counter_name(enum sipc_counter c);
+void sipc_count_error(int error);
+const char *sipc_error_reason(int error);
+
+/* One transaction in a log. */
+struct sipc_log_entry {
+	u64 id;
+	ktime_t when;			/* when it ended */
+	u64 duration_ns;		/* send to reply (calls) or delivery */
+	u32 kind;			/* SIPC_SEND_CALL or SIPC_SEND_ONEWAY */
+	pid_t from_pid, from_tid, to_pid, to_tid;
+	u32 handle;
+	u32 code;
+	u64 size;
+	u64 reply_size;
+	u32 objects;
+	int error;			/* 0 in the completed log */
+};
+
+enum sipc_log_kind {
+	SIPC_LOG_COMPLETED,
+	SIPC_LOG_FAILED,
+	SIPC_LOG_NR
+};
+
+extern unsigned int sipc_log_size;
+
+int sipc_stats_init(void);
+void sipc_stats_exit(void);
+void sipc_log_add(enum sipc_log_kind kind, const struct sipc_log_entry *e);
+/* Copy out up to @max entries, oldest first; returns how many. */
+unsigned int sipc_log_snapshot(enum sipc_log_kind kind,
+			       struct sipc_log_entry *out, unsigned int max,
+			       u64 *total);
+u64 sipc_next_txn_id(void);
+bool sipc_leak_check(void);
+
+#endif /* SIPC_STATS_H */
