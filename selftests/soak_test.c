@@ -13,7 +13,7 @@
 
 #define CLIENTS		4
 #define SERVER_THREADS	4
-#define CALLS		25000	/* per client */
+#define CALLS		15000	/* per client */
 #define ONEWAY_EVERY	50
 #define LAT_CALLS	2000
 
