@@ -4,14 +4,32 @@
  *
  * Every call that can fail returns 0 (or a non-negative value) on success
  * and a negative errno on failure; sipc_strerror() explains sipc's meaning
- * of each one. Nothing here starts a thread or copies a payload behind
- * your back.
+ * of each one. Nothing here copies a payload behind your back: a request
+ * goes from the parcel you built straight into the receiver's area, and a
+ * reply or request is read in place from your own receive area.
+ *
+ * Threads: a struct sipc, its handles and its nodes may be used by any
+ * number of threads at once. A parcel belongs to one thread at a time.
+ * The only threads the library starts are loopers: the one
+ * sipc_loop_start() asks for and those the driver asks for, up to
+ * sipc_set_max_threads().
+ *
+ * The pieces, and their manual pages:
+ *   device     sipc_open(3): open, map, version, close
+ *   parcels    sipc_parcel(3): build a request, read a reply in place
+ *   calls      sipc_call(3): call and one-way send through a handle
+ *   servers    sipc_node_create(3), sipc_loop(3): nodes, the server loop,
+ *              the thread pool, stopping
+ *   handles    sipc_handle(3): references and death notices
+ *   registry   sipc_registry(3): names to handles, through handle 0
  */
 #ifndef SIPC_H
 #define SIPC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/sipc.h>
 
 #ifdef __cplusplus
@@ -23,6 +41,14 @@ extern "C" {
 
 /* One open device with its mapped receive area. */
 struct sipc;
+/* A message: built by a writer, or read in place (see the format below). */
+struct sipc_parcel;
+/* A reference to a node of another process. */
+struct sipc_handle;
+/* An object this process serves. */
+struct sipc_node;
+
+/* ---- the device ---- */
 
 /*
  * Open @path (NULL: /dev/sipc) and map a receive area of @area_size bytes
@@ -32,10 +58,15 @@ struct sipc;
  */
 int sipc_open(const char *path, size_t area_size, struct sipc **out);
 
-/* Unmap and close. The handle must not be used by any thread any more. */
+/*
+ * Stop and join the library's looper threads, free what is left of the
+ * library's handles and nodes, unmap and close. Must not be called by a
+ * looper thread (from inside a handler); no other thread may use @s, or
+ * anything obtained from it, any more.
+ */
 void sipc_close(struct sipc *s);
 
-/* The device's file descriptor, for poll() or raw ioctls. */
+/* The device's file descriptor, for raw ioctls. */
 int sipc_fd(const struct sipc *s);
 
 /* The read-only receive area: where incoming payloads appear. */
@@ -45,8 +76,385 @@ const void *sipc_area(const struct sipc *s, size_t *size);
 int sipc_driver_version(const struct sipc *s, uint32_t *major,
 			uint32_t *minor);
 
-/* What a negative errno from libsipc or the driver means, in words. */
+/*
+ * What a negative errno from libsipc or the driver means, in words. Besides
+ * the driver's table (linux/sipc.h), parcels use ENODATA (read past the
+ * end), ENOMSG (the next item has another type), EBADMSG (malformed
+ * parcel) and EROFS (write to a parcel being read).
+ */
 const char *sipc_strerror(int err);
+
+/* ---- parcels ----
+ *
+ * Wire format. A parcel's payload is a sequence of items in the host's
+ * byte order (sender and receiver share the machine). Each item starts
+ * at a 4-byte aligned offset with a 32-bit header: the low 8 bits are
+ * its tag, the high 24 bits "aux". Every item's size is a multiple of 4.
+ *
+ *   tag  item      aux        then                               size
+ *    1   bool      0 or 1     -                                     4
+ *    2   i8        the value  -  (8 bits; i8 sign-extends)          4
+ *    3   u8        the value  -                                     4
+ *    4   i16       the value  -  (16 bits)                          4
+ *    5   u16       the value  -                                     4
+ *    6   i32       0          the value, 4 bytes                    8
+ *    7   u32       0          the value, 4 bytes                    8
+ *    8   i64       0          the value, 8 bytes                   12
+ *    9   u64       0          the value, 8 bytes                   12
+ *   10   double    0          the value, 8 bytes (IEEE 754)        12
+ *   11   string    0          u32 length n, n bytes, a NUL, zero
+ *                             padding to 4 (no NUL among the n)
+ *   12   bytes     0          u32 length n, n bytes, padding to 4
+ *   13   parcel    pad: 0|4   u32 length n (a multiple of 4), pad
+ *                             bytes, then n bytes of nested items;
+ *                             the nested payload starts 8-byte aligned
+ *   14   object    pad: 0|4   pad bytes, then a struct sipc_object
+ *                             (16 bytes, 8-byte aligned)
+ *   16   (reserved for file descriptors)
+ *
+ * Every object (handle or node) sits 8-byte aligned from the start of the
+ * whole payload, and its offset is listed, in increasing order, in the
+ * offsets array that goes with the payload (the driver translates only
+ * the listed ones; a reader refuses any other as malformed). Alignment is
+ * relative to the start of the outermost payload, which is why a nested
+ * payload starts 8-byte aligned too.
+ *
+ * Reading is in place and checked: each get returns 0 and moves on, or
+ * fails without moving with -ENODATA (no item left), -ENOMSG (the item
+ * has another type) or -EBADMSG (malformed). Nothing a sender puts in a
+ * parcel can make the reader crash or read outside the payload.
+ */
+
+/* What sipc_parcel_next_type() reports. */
+enum sipc_type {
+	SIPC_TYPE_BOOL = 1,
+	SIPC_TYPE_I8,
+	SIPC_TYPE_U8,
+	SIPC_TYPE_I16,
+	SIPC_TYPE_U16,
+	SIPC_TYPE_I32,
+	SIPC_TYPE_U32,
+	SIPC_TYPE_I64,
+	SIPC_TYPE_U64,
+	SIPC_TYPE_DOUBLE,
+	SIPC_TYPE_STRING,
+	SIPC_TYPE_BYTES,
+	SIPC_TYPE_PARCEL,
+	SIPC_TYPE_HANDLE,	/* an object that is a handle */
+	SIPC_TYPE_NODE,		/* an object that is one of our own nodes */
+	SIPC_TYPE_FD,		/* reserved */
+};
+
+/*
+ * A new, empty parcel to write into; NULL when out of memory. A parcel
+ * keeps its memory when reset, so one parcel reused for every request
+ * (and one for every reply) costs no allocation per call.
+ */
+struct sipc_parcel *sipc_parcel_new(void);
+
+/* Free @p, returning any receive buffer it holds. NULL is fine. */
+void sipc_parcel_free(struct sipc_parcel *p);
+
+/*
+ * Make @p an empty parcel to write into, returning any receive buffer it
+ * holds to the driver now (one system call). A reply parcel passed to the
+ * next sipc_call() needs no reset: that call returns the buffer in its
+ * own system call.
+ */
+void sipc_parcel_reset(struct sipc_parcel *p);
+
+/*
+ * Read @size bytes at @data, with @count object offsets at @offsets, in
+ * place (nothing is copied; both must outlive the reading). For tests,
+ * fuzzers and payloads that arrived by other means.
+ */
+int sipc_parcel_from_bytes(struct sipc_parcel *p, const void *data,
+			   size_t size, const uint64_t *offsets, size_t count);
+
+/* The payload (written, received or viewed) and its object offsets. */
+const void *sipc_parcel_data(const struct sipc_parcel *p, size_t *size);
+const uint64_t *sipc_parcel_offsets(const struct sipc_parcel *p,
+				    size_t *count);
+
+/*
+ * The first error a write hit (-ENOMEM, -EINVAL, -E2BIG), 0 if none. It
+ * sticks until reset; sipc_call() refuses such a parcel with that error,
+ * so a request can be built without checking every put.
+ */
+int sipc_parcel_error(const struct sipc_parcel *p);
+
+/* ---- writing: each returns 0 or a negative errno ---- */
+int sipc_parcel_put_bool(struct sipc_parcel *p, bool v);
+int sipc_parcel_put_i8(struct sipc_parcel *p, int8_t v);
+int sipc_parcel_put_u8(struct sipc_parcel *p, uint8_t v);
+int sipc_parcel_put_i16(struct sipc_parcel *p, int16_t v);
+int sipc_parcel_put_u16(struct sipc_parcel *p, uint16_t v);
+int sipc_parcel_put_i32(struct sipc_parcel *p, int32_t v);
+int sipc_parcel_put_u32(struct sipc_parcel *p, uint32_t v);
+int sipc_parcel_put_i64(struct sipc_parcel *p, int64_t v);
+int sipc_parcel_put_u64(struct sipc_parcel *p, uint64_t v);
+int sipc_parcel_put_double(struct sipc_parcel *p, double v);
+/* A NUL-terminated string (not NULL). */
+int sipc_parcel_put_string(struct sipc_parcel *p, const char *s);
+int sipc_parcel_put_bytes(struct sipc_parcel *p, const void *data,
+			  size_t len);
+/* The whole payload of @child, objects included, as one nested item. */
+int sipc_parcel_put_parcel(struct sipc_parcel *p,
+			   const struct sipc_parcel *child);
+/*
+ * A handle we hold: the receiver gets its own handle to the same node
+ * (or the node itself if it is the owner). @h must stay referenced until
+ * the parcel is sent.
+ */
+int sipc_parcel_put_handle(struct sipc_parcel *p, struct sipc_handle *h);
+/* One of our nodes: the receiver gets a handle to it. */
+int sipc_parcel_put_node(struct sipc_parcel *p, struct sipc_node *n);
+
+/* ---- reading ---- */
+
+/* Read from the start again. */
+void sipc_parcel_rewind(struct sipc_parcel *p);
+/* The next item's enum sipc_type, or -ENODATA or -EBADMSG. */
+int sipc_parcel_next_type(const struct sipc_parcel *p);
+/* Step over the next item, whatever its type. */
+int sipc_parcel_skip(struct sipc_parcel *p);
+
+int sipc_parcel_get_bool(struct sipc_parcel *p, bool *v);
+int sipc_parcel_get_i8(struct sipc_parcel *p, int8_t *v);
+int sipc_parcel_get_u8(struct sipc_parcel *p, uint8_t *v);
+int sipc_parcel_get_i16(struct sipc_parcel *p, int16_t *v);
+int sipc_parcel_get_u16(struct sipc_parcel *p, uint16_t *v);
+int sipc_parcel_get_i32(struct sipc_parcel *p, int32_t *v);
+int sipc_parcel_get_u32(struct sipc_parcel *p, uint32_t *v);
+int sipc_parcel_get_i64(struct sipc_parcel *p, int64_t *v);
+int sipc_parcel_get_u64(struct sipc_parcel *p, uint64_t *v);
+int sipc_parcel_get_double(struct sipc_parcel *p, double *v);
+/*
+ * A string, in place: *@s points into the payload and stays valid while
+ * @p holds it. @len may be NULL.
+ */
+int sipc_parcel_get_string(struct sipc_parcel *p, const char **s,
+			   size_t *len);
+/* Bytes, in place, like a string. */
+int sipc_parcel_get_bytes(struct sipc_parcel *p, const void **data,
+			  size_t *len);
+/*
+ * A nested parcel: @view (made with sipc_parcel_new()) becomes a reader of
+ * it, in place, valid while @p holds its payload.
+ */
+int sipc_parcel_get_parcel(struct sipc_parcel *p, struct sipc_parcel *view);
+/*
+ * A handle, as a library handle object with its own reference (drop it
+ * with sipc_handle_put()); it outlives the parcel. -ENOMSG if the object
+ * is one of our own nodes, -ENOTCONN if @p did not arrive through a
+ * device (sipc_parcel_get_object() reads it raw).
+ */
+int sipc_parcel_get_handle(struct sipc_parcel *p, struct sipc_handle **h);
+/* One of our own nodes, come home; the pointer is not a new reference. */
+int sipc_parcel_get_node(struct sipc_parcel *p, struct sipc_node **n);
+/* An object as the driver left it (SIPC_OBJ_HANDLE or SIPC_OBJ_NODE). */
+int sipc_parcel_get_object(struct sipc_parcel *p, struct sipc_object *obj);
+
+/* ---- calls ---- */
+
+/*
+ * Codes from SIPC_CODE_FIRST_RESERVED up are the library's own; every node
+ * answers SIPC_CODE_PING with an empty reply, without its handler.
+ */
+#define SIPC_CODE_FIRST_RESERVED	0xff000000U
+#define SIPC_CODE_PING			0xff000001U
+
+/*
+ * Call @h with @code and the request @req (NULL: empty) and wait for the
+ * reply, which is read in place from @reply (NULL: dropped). A buffer
+ * @reply still holds from an earlier call is returned to the driver in
+ * this call's own system call, so a loop reusing one reply parcel makes
+ * exactly one system call per call.
+ *
+ * Returns the status the handler returned: 0, a positive value of its own
+ * or a negative errno; or a negative errno of the call itself (-ESRCH:
+ * the target is dead, -ENOENT: no such handle, -EINTR: a signal
+ * abandoned the call, see linux/sipc.h). While it waits, the calling
+ * thread serves calls made back into this process along the same chain
+ * (nested calls), with the nodes' handlers.
+ */
+int sipc_call(struct sipc_handle *h, uint32_t code,
+	      struct sipc_parcel *req, struct sipc_parcel *reply);
+
+/* Send without waiting; the node handles its one-way calls in order. */
+int sipc_send_oneway(struct sipc_handle *h, uint32_t code,
+		     struct sipc_parcel *req);
+
+/* A round trip with SIPC_CODE_PING: 0 if the node is alive. */
+int sipc_ping(struct sipc_handle *h);
+
+/* ---- nodes and the server side ---- */
+
+/* What a handler gets. */
+struct sipc_txn {
+	uint32_t code;
+	uint32_t flags;			/* SIPC_EVF_ONEWAY */
+	pid_t sender_pid;
+	uid_t sender_euid;
+	struct sipc_parcel *request;	/* in place, valid in the handler */
+};
+
+/* sipc_node_create() flags */
+#define SIPC_NODE_CONTEXT_MANAGER	(1U << 0)	/* claim handle 0 */
+
+/*
+ * Create a node served by @handler, called for every call and one-way
+ * to it (in whichever looper thread takes it) with the request in
+ * @txn->request; it writes its reply into @reply (ignored for a one-way)
+ * and returns the reply's status (see sipc_call()). @data is the node's,
+ * for sipc_node_data(). With SIPC_NODE_CONTEXT_MANAGER the node becomes
+ * handle 0 for every process (-EBUSY if taken, -EPERM if not allowed).
+ */
+int sipc_node_create(struct sipc *s,
+		     int (*handler)(struct sipc_node *node,
+				    const struct sipc_txn *txn,
+				    struct sipc_parcel *reply),
+		     void *data, unsigned int flags, struct sipc_node **out);
+
+/*
+ * Destroy @n: the driver fails its queued calls and tells holders of its
+ * handles it died. The memory goes once no handler of it runs any more.
+ */
+int sipc_node_destroy(struct sipc_node *n);
+
+void *sipc_node_data(const struct sipc_node *n);
+
+/*
+ * Have @fn called (in a looper) when no handle to @n is left anywhere
+ * (SIPC_EV_RELEASED). NULL: no callback.
+ */
+void sipc_node_on_released(struct sipc_node *n,
+			   void (*fn)(struct sipc_node *n));
+
+/*
+ * Let the driver ask for up to @max extra looper threads, started by the
+ * library when every looper is busy (default 0: no pool).
+ */
+int sipc_set_max_threads(struct sipc *s, unsigned int max);
+
+/*
+ * Serve on this thread: wait, dispatch each call to its node's handler,
+ * reply and free the request in one system call, and run death and
+ * released callbacks, until sipc_stop(). Returns 0 then, or a negative
+ * errno if the device failed.
+ */
+int sipc_loop(struct sipc *s);
+
+/* Start one library thread running sipc_loop(). */
+int sipc_loop_start(struct sipc *s);
+
+/*
+ * Serve what is queued now, on this thread, without waiting: for a
+ * process that runs no loop but wants its death callbacks. Returns the
+ * number of events handled, or a negative errno.
+ */
+int sipc_dispatch(struct sipc *s);
+
+/*
+ * Make every looper return: idle ones at once, busy ones after their
+ * handler. Async-signal-safe (a SIGTERM handler may call it); the loop
+ * does not start again. sipc_close() joins the library's threads.
+ */
+void sipc_stop(struct sipc *s);
+
+/* ---- handles ---- */
+
+/* Handle 0, the context manager; needs no reference. */
+struct sipc_handle *sipc_context_manager(struct sipc *s);
+
+/*
+ * The library's handle object for handle number @id, with a new reference
+ * (the driver's reference is taken the first time): for ids read raw.
+ */
+int sipc_handle_from_id(struct sipc *s, uint32_t id,
+			struct sipc_handle **out);
+
+/* Another reference to @h; returns @h. */
+struct sipc_handle *sipc_handle_get(struct sipc_handle *h);
+
+/*
+ * Drop a reference; with the last one the library gives the driver's
+ * reference back and forgets @h. NULL is fine.
+ */
+void sipc_handle_put(struct sipc_handle *h);
+
+uint32_t sipc_handle_id(const struct sipc_handle *h);
+
+/* True once a death notice for @h arrived. */
+bool sipc_handle_is_dead(const struct sipc_handle *h);
+
+/*
+ * Call @fn(@h, @data) once, in a looper or sipc_dispatch(), when the node
+ * behind @h dies (its process exited, closed the device or destroyed it);
+ * at once, as an event, if it is dead already. Not for handle 0 (-EINVAL).
+ */
+int sipc_handle_link_death(struct sipc_handle *h,
+			   void (*fn)(struct sipc_handle *h, void *data),
+			   void *data);
+
+/* Cancel it; -ENOENT if it is not linked (or already ran). */
+int sipc_handle_unlink_death(struct sipc_handle *h,
+			     void (*fn)(struct sipc_handle *h, void *data),
+			     void *data);
+
+/* ---- the registry: calls to handle 0 (sipc-servicemanager) ----
+ *
+ * The protocol, for other implementations of the manager:
+ *   ADD   string name, object (the node)   status 0, -EEXIST, -EPERM,
+ *                                           -EINVAL
+ *   CHECK string name                      status 0 and an object, or
+ *                                           -ENOENT
+ *   LIST  u32 first                        u32 total, u32 n, then n times
+ *                                           string name, u32 pid, u32 uid
+ * Names are 1 to SIPC_NAME_MAX - 1 printable ASCII characters, no spaces.
+ */
+#define SIPC_NAME_MAX		128
+
+enum sipc_registry_code {
+	SIPC_REGISTRY_ADD = 1,
+	SIPC_REGISTRY_CHECK = 2,
+	SIPC_REGISTRY_LIST = 3,
+};
+
+struct sipc_service_info {
+	const char *name;
+	pid_t pid;			/* the process that added it */
+	uid_t uid;
+};
+
+/* True if @name is a valid service name. */
+bool sipc_name_valid(const char *name);
+
+/*
+ * Publish @node under @name. -EEXIST if another process has that name;
+ * the same process may add a name again (the new node replaces the old).
+ */
+int sipc_registry_add(struct sipc *s, const char *name, struct sipc_node *node);
+
+/* Look @name up now: -ENOENT if it is not there. */
+int sipc_registry_check(struct sipc *s, const char *name,
+			struct sipc_handle **out);
+
+/*
+ * Look @name up, waiting up to @timeout_ms (negative: forever) for it
+ * (and for the manager) to appear: -ETIMEDOUT then.
+ */
+int sipc_registry_get(struct sipc *s, const char *name, int timeout_ms,
+		      struct sipc_handle **out);
+
+/*
+ * Call @fn for each service (in name order) until it returns non-zero.
+ * Returns the number of services seen, or a negative errno.
+ */
+int sipc_registry_list(struct sipc *s,
+		       int (*fn)(const struct sipc_service_info *info,
+				 void *arg),
+		       void *arg);
 
 #ifdef __cplusplus
 }

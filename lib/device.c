@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 /*
  * libsipc: opening the device, checking the driver's version, mapping and
- * unmapping the receive area.
+ * unmapping the receive area, giving receive buffers back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +11,25 @@
 #include <unistd.h>
 
 #include "libsipc.h"
+
+static int sipc_init_locks(struct sipc *s)
+{
+	pthread_condattr_t attr;
+	int ret;
+
+	ret = pthread_mutex_init(&s->lock, NULL);
+	if (ret)
+		return -ret;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	ret = pthread_cond_init(&s->loopers_done, &attr);
+	pthread_condattr_destroy(&attr);
+	if (ret) {
+		pthread_mutex_destroy(&s->lock);
+		return -ret;
+	}
+	return 0;
+}
 
 SIPC_EXPORT int sipc_open(const char *path, size_t area_size,
 			  struct sipc **out)
@@ -23,6 +42,7 @@ SIPC_EXPORT int sipc_open(const char *path, size_t area_size,
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+	s->area = MAP_FAILED;
 	s->fd = open(path ? path : SIPC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (s->fd < 0) {
 		err = -errno;
@@ -43,9 +63,15 @@ SIPC_EXPORT int sipc_open(const char *path, size_t area_size,
 		err = -errno;
 		goto fail;
 	}
+	err = sipc_init_locks(s);
+	if (err)
+		goto fail;
+	sipc_handle_table_init(s);
 	*out = s;
 	return 0;
 fail:
+	if (s->area != MAP_FAILED)
+		munmap(s->area, s->area_size);
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s);
@@ -56,9 +82,19 @@ SIPC_EXPORT void sipc_close(struct sipc *s)
 {
 	if (!s)
 		return;
+	sipc_threads_stop(s);
+	sipc_handle_table_free(s);
+	sipc_node_table_free(s);
 	munmap(s->area, s->area_size);
 	close(s->fd);
+	pthread_cond_destroy(&s->loopers_done);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+int sipc_free_buffer(struct sipc *s, uint64_t addr)
+{
+	return sipc_ioctl_err(ioctl(s->fd, SIPC_IOC_FREE_BUFFER, &addr));
 }
 
 SIPC_EXPORT int sipc_fd(const struct sipc *s)

@@ -30,6 +30,12 @@ static const struct {
 	{ EAGAIN, "no work queued" },
 	{ ENOMEM, "out of memory" },
 	{ EPROTONOSUPPORT, "driver speaks another sipc ABI version" },
+	{ ENODATA, "parcel: no item left to read" },
+	{ ENOMSG, "parcel: the next item has another type" },
+	{ EBADMSG, "parcel: malformed" },
+	{ EROFS, "parcel: being read, not written" },
+	{ ETIMEDOUT, "timed out" },
+	{ ENOTCONN, "parcel: not from a device (no handles to make)" },
 };
 
 SIPC_EXPORT const char *sipc_strerror(int err)

@@ -3,6 +3,9 @@
 #ifndef LIBSIPC_INTERNAL_H
 #define LIBSIPC_INTERNAL_H
 
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "sipc.h"
@@ -10,11 +13,125 @@
 #define SIPC_EXPORT __attribute__((visibility("default")))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+#define SIPC_HASH_BUCKETS	64
+
+/* Wire tags (see the format in sipc.h); 1 to 13 equal enum sipc_type. */
+enum sipc_tag {
+	SIPC_TAG_OBJECT = 14,
+	SIPC_TAG_FD = 16,
+};
+
+struct sipc_death_link {
+	struct sipc_death_link *next;
+	void (*fn)(struct sipc_handle *h, void *data);
+	void *data;
+};
+
+struct sipc_handle {
+	struct sipc *s;
+	struct sipc_handle *next;	/* hash chain, under s->lock */
+	uint32_t id;
+	bool is_static;			/* handle 0: never freed */
+	atomic_uint refs;
+	atomic_bool dead;
+	bool death_requested;		/* under s->lock */
+	struct sipc_death_link *links;	/* under s->lock */
+};
+
+struct sipc_node {
+	struct sipc *s;
+	struct sipc_node *next;		/* hash chain, under s->lock */
+	uint64_t cookie;
+	int (*handler)(struct sipc_node *node, const struct sipc_txn *txn,
+		       struct sipc_parcel *reply);
+	void (*released)(struct sipc_node *n);
+	void *data;
+	atomic_uint refs;		/* the table's and running handlers' */
+};
+
+/* A thread the library started; joined by sipc_close(). */
+struct sipc_thread {
+	struct sipc_thread *next;
+	pthread_t id;
+	struct sipc *s;
+	bool spawned;
+};
+
 struct sipc {
 	int fd;
 	void *area;
 	size_t area_size;
 	struct sipc_version version;
+
+	pthread_mutex_t lock;		/* the tables and the thread list */
+	struct sipc_handle *handles[SIPC_HASH_BUCKETS];
+	struct sipc_node *nodes[SIPC_HASH_BUCKETS];
+	uint64_t next_cookie;
+	struct sipc_handle mgr;		/* handle 0 */
+
+	atomic_bool stopping;
+	atomic_int loopers;		/* threads inside a loop now */
+	pthread_cond_t loopers_done;
+	struct sipc_thread *threads;
 };
+
+enum sipc_parcel_mode {
+	SIPC_PARCEL_WRITE,		/* our own buffer, growing */
+	SIPC_PARCEL_READ,		/* someone else's bytes, read-only */
+};
+
+struct sipc_parcel {
+	enum sipc_parcel_mode mode;
+	/* What is read: the payload and its offsets (relative to base). */
+	const unsigned char *data;
+	size_t size;
+	const uint64_t *offs;
+	size_t nr_offs;
+	uint64_t base;			/* payload's offset in the outermost */
+	size_t pos;			/* read cursor */
+	size_t next_obj;		/* offsets below it are behind us */
+	/* The writer's memory, kept across resets. */
+	unsigned char *buf;
+	size_t cap;
+	uint64_t *wofs;
+	size_t wofs_cap;
+	int error;
+	/* A receive buffer to give back, and the device it came from. */
+	struct sipc *s;
+	uint64_t held;
+};
+
+/* parcel.c */
+void sipc_parcel_init(struct sipc_parcel *p);
+void sipc_parcel_fini(struct sipc_parcel *p);
+void sipc_parcel_release_held(struct sipc_parcel *p);
+void sipc_parcel_set_received(struct sipc_parcel *p, struct sipc *s,
+			      const struct sipc_event *ev);
+
+/* device.c */
+int sipc_free_buffer(struct sipc *s, uint64_t addr);
+
+/* handle.c */
+void sipc_handle_table_init(struct sipc *s);
+void sipc_handle_table_free(struct sipc *s);
+void sipc_handle_death(struct sipc *s, uint64_t cookie);
+
+/* server.c */
+struct sipc_node *sipc_node_find_get(struct sipc *s, uint64_t cookie);
+void sipc_node_put(struct sipc_node *n);
+void sipc_node_table_free(struct sipc *s);
+void sipc_serve_event(struct sipc *s, const struct sipc_event *ev,
+		      struct sipc_parcel *req, struct sipc_parcel *reply,
+		      struct sipc_transact *next);
+void sipc_threads_stop(struct sipc *s);
+
+/* call.c */
+void sipc_transact_send(struct sipc_transact *tr,
+			const struct sipc_parcel *p);
+
+static inline int sipc_ioctl_err(int ret)
+{
+	return ret < 0 ? -errno : ret;
+}
 
 #endif /* LIBSIPC_INTERNAL_H */

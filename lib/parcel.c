@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
+/*
+ * libsipc: parcels, their life and the writer. A parcel keeps its writing
+ * memory when it is reset or used to read a reply, so a parcel reused for
+ * every call allocates nothing once it has grown to the largest message.
+ * The format is described in sipc.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "libsipc.h"
+
+#define PARCEL_MIN_CAP	256
+#define OFFS_MIN_CAP	8
+
+static size_t align4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
+void sipc_parcel_init(struct sipc_parcel *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->mode = SIPC_PARCEL_WRITE;
+}
+
+/* Give a receive buffer back to the driver, if we hold one. */
+void sipc_parcel_release_held(struct sipc_parcel *p)
+{
+	if (p->held && p->s)
+		sipc_free_buffer(p->s, p->held);
+	p->held = 0;
+}
+
+void sipc_parcel_fini(struct sipc_parcel *p)
+{
+	sipc_parcel_release_held(p);
+	free(p->buf);
+	free(p->wofs);
+	p->buf = NULL;
+	p->wofs = NULL;
+}
+
+/* Point the reader at the payload of an event, holding its buffer. */
+void sipc_parcel_set_received(struct sipc_parcel *p, struct sipc *s,
+			      const struct sipc_event *ev)
+{
+	sipc_parcel_release_held(p);
+	p->mode = SIPC_PARCEL_READ;
+	p->data = (const unsigned char *)(uintptr_t)ev->data;
+	p->size = ev->data_size;
+	p->offs = (const uint64_t *)(uintptr_t)ev->offsets;
+	p->nr_offs = ev->offsets_count;
+	p->base = 0;
+	p->pos = 0;
+	p->next_obj = 0;
+	p->error = 0;
+	p->s = s;
+	p->held = ev->data;
+}
+
+SIPC_EXPORT struct sipc_parcel *sipc_parcel_new(void)
+{
+	struct sipc_parcel *p = malloc(sizeof(*p));
+
+	if (p)
+		sipc_parcel_init(p);
+	return p;
+}
+
+SIPC_EXPORT void sipc_parcel_free(struct sipc_parcel *p)
+{
+	if (!p)
+		return;
+	sipc_parcel_fini(p);
+	free(p);
+}
+
+SIPC_EXPORT void sipc_parcel_reset(struct sipc_parcel *p)
+{
+	sipc_parcel_release_held(p);
+	p->mode = SIPC_PARCEL_WRITE;
+	p->data = p->buf;
+	p->size = 0;
+	p->offs = p->wofs;
+	p->nr_offs = 0;
+	p->base = 0;
+	p->pos = 0;
+	p->next_obj = 0;
+	p->error = 0;
+}
+
+SIPC_EXPORT int sipc_parcel_from_bytes(struct sipc_parcel *p,
+				       const void *data, size_t size,
+				       const uint64_t *offsets, size_t count)
+{
+	if ((!data && size) || (!offsets && count))
+		return -EINVAL;
+	sipc_parcel_reset(p);
+	p->mode = SIPC_PARCEL_READ;
+	p->data = data;
+	p->size = size;
+	p->offs = offsets;
+	p->nr_offs = count;
+	return 0;
+}
+
+SIPC_EXPORT const void *sipc_parcel_data(const struct sipc_parcel *p,
+					 size_t *size)
+{
+	if (size)
+		*size = p->size;
+	return p->data;
+}
+
+SIPC_EXPORT const uint64_t *sipc_parcel_offsets(const struct sipc_parcel *p,
+						size_t *count)
+{
+	if (count)
+		*count = p->nr_offs;
+	return p->offs;
+}
+
+SIPC_EXPORT int sipc_parcel_error(const struct sipc_parcel *p)
+{
+	return p->error;
+}
+
+static int fail(struct sipc_parcel *p, int err)
+{
+	if (!p->error)
+		p->error = err;
+	return err;
+}
+
+/*
+ * Room for @len more bytes at the end; returns where they go, or NULL
+ * with the sticky error set. A parcel that is being read is not written.
+ */
+static unsigned char *grow(struct sipc_parcel *p, size_t len)
+{
+	size_t cap;
+	void *nbuf;
+
+	if (p->mode != SIPC_PARCEL_WRITE) {
+		fail(p, -EROFS);
+		return NULL;
+	}
+	if (p->error)
+		return NULL;
+	if (len > SIZE_MAX / 4 - p->size) {
+		fail(p, -EMSGSIZE);
+		return NULL;
+	}
+	if (p->size + len > p->cap) {
+		cap = p->cap ? p->cap : PARCEL_MIN_CAP;
+		while (cap < p->size + len)
+			cap *= 2;
+		nbuf = realloc(p->buf, cap);
+		if (!nbuf) {
+			fail(p, -ENOMEM);
+			return NULL;
+		}
+		p->buf = nbuf;
+		p->cap = cap;
+		p->data = p->buf;
+	}
+	p->size += len;
+	return p->buf + p->size - len;
+}
+
+static int add_offset(struct sipc_parcel *p, uint64_t off)
+{
+	size_t cap;
+	void *n;
+
+	if (p->nr_offs >= SIPC_MAX_OBJECTS)
+		return fail(p, -E2BIG);
+	if (p->nr_offs == p->wofs_cap) {
+		cap = p->wofs_cap ? p->wofs_cap * 2 : OFFS_MIN_CAP;
+		n = realloc(p->wofs, cap * sizeof(*p->wofs));
+		if (!n)
+			return fail(p, -ENOMEM);
+		p->wofs = n;
+		p->wofs_cap = cap;
+	}
+	p->offs = p->wofs;
+	p->wofs[p->nr_offs++] = off;
+	return 0;
+}
+
+static uint32_t header(unsigned int tag, uint32_t aux)
+{
+	return tag | aux << 8;
+}
+
+/* An item with a header and @len bytes of value. */
+static int put_item(struct sipc_parcel *p, unsigned int tag, uint32_t aux,
+		    const void *val, size_t len)
+{
+	uint32_t h = header(tag, aux);
+	unsigned char *d = grow(p, 4 + len);
+
+	if (!d)
+		return p->error;
+	memcpy(d, &h, 4);
+	if (len)
+		memcpy(d + 4, val, len);
+	return 0;
+}
+
+SIPC_EXPORT int sipc_parcel_put_bool(struct sipc_parcel *p, bool v)
+{
+	return put_item(p, SIPC_TYPE_BOOL, v ? 1 : 0, NULL, 0);
+}
+
+SIPC_EXPORT int sipc_parcel_put_i8(struct sipc_parcel *p, int8_t v)
+{
+	return put_item(p, SIPC_TYPE_I8, (uint8_t)v, NULL, 0);
+}
+
+SIPC_EXPORT int sipc_parcel_put_u8(struct sipc_parcel *p, uint8_t v)
+{
+	return put_item(p, SIPC_TYPE_U8, v, NULL, 0);
+}
+
+SIPC_EXPORT int sipc_parcel_put_i16(struct sipc_parcel *p, int16_t v)
+{
+	return put_item(p, SIPC_TYPE_I16, (uint16_t)v, NULL, 0);
+}
+
+SIPC_EXPORT int sipc_parcel_put_u16(struct sipc_parcel *p, uint16_t v)
+{
+	return put_item(p, SIPC_TYPE_U16, v, NULL, 0);
+}
+
+SIPC_EXPORT int sipc_parcel_put_i32(struct sipc_parcel *p, int32_t v)
+{
+	return put_item(p, SIPC_TYPE_I32, 0, &v, sizeof(v));
+}
+
+SIPC_EXPORT int sipc_parcel_put_u32(struct sipc_parcel *p, uint32_t v)
+{
+	return put_item(p, SIPC_TYPE_U32, 0, &v, sizeof(v));
+}
+
+SIPC_EXPORT int sipc_parcel_put_i64(struct sipc_parcel *p, int64_t v)
+{
+	return put_item(p, SIPC_TYPE_I64, 0, &v, sizeof(v));
+}
+
+SIPC_EXPORT int sipc_parcel_put_u64(struct sipc_parcel *p, uint64_t v)
+{
+	return put_item(p, SIPC_TYPE_U64, 0, &v, sizeof(v));
+}
+
+SIPC_EXPORT int sipc_parcel_put_double(struct sipc_parcel *p, double v)
+{
+	return put_item(p, SIPC_TYPE_DOUBLE, 0, &v, sizeof(v));
+}
+
+/* Header, u32 length, the bytes, @nul zero bytes more, padding to 4. */
+static int put_counted(struct sipc_parcel *p, unsigned int tag,
+		       const void *data, size_t len, size_t nul)
+{
+	uint32_t h = header(tag, 0), n = (uint32_t)len;
+	size_t total;
+	unsigned char *d;
+
+	if (len > UINT32_MAX - 8)
+		return fail(p, -EMSGSIZE);
+	total = 8 + align4(len + nul);
+	d = grow(p, total);
+	if (!d)
+		return p->error;
+	memcpy(d, &h, 4);
+	memcpy(d + 4, &n, 4);
+	if (len)
+		memcpy(d + 8, data, len);
+	memset(d + 8 + len, 0, total - 8 - len);
+	return 0;
+}
+
+SIPC_EXPORT int sipc_parcel_put_string(struct sipc_parcel *p, const char *s)
+{
+	if (!s)
+		return fail(p, -EINVAL);
+	return put_counted(p, SIPC_TYPE_STRING, s, strlen(s), 1);
+}
+
+SIPC_EXPORT int sipc_parcel_put_bytes(struct sipc_parcel *p, const void *data,
+				      size_t len)
+{
+	if (!data && len)
+		return fail(p, -EINVAL);
+	return put_counted(p, SIPC_TYPE_BYTES, data, len, 0);
+}
+
+/* Padding that puts what follows (at the current end + @ahead) on 8. */
+static uint32_t pad8(const struct sipc_parcel *p, size_t ahead)
+{
+	return (p->size + ahead) % 8 ? 4 : 0;
+}
+
+static uint64_t read_u64(const uint64_t *a, size_t i)
+{
+	uint64_t v;
+
+	memcpy(&v, a + i, sizeof(v));
+	return v;
+}
+
+SIPC_EXPORT int sipc_parcel_put_parcel(struct sipc_parcel *p,
+				       const struct sipc_parcel *child)
+{
+	uint32_t pad, h, n;
+	size_t start, i;
+	unsigned char *d;
+	uint64_t off;
+	int ret;
+
+	if (!child || child == p)
+		return fail(p, -EINVAL);
+	if (child->size % 4 || child->size > UINT32_MAX - 16)
+		return fail(p, -EINVAL);
+	pad = pad8(p, 8);
+	h = header(SIPC_TYPE_PARCEL, pad);
+	n = (uint32_t)child->size;
+	d = grow(p, 8 + pad + child->size);
+	if (!d)
+		return p->error;
+	memcpy(d, &h, 4);
+	memcpy(d + 4, &n, 4);
+	memset(d + 8, 0, pad);
+	if (child->size)
+		memcpy(d + 8 + pad, child->data, child->size);
+	start = p->size - child->size;
+	/* The child's objects, where they landed in ours. */
+	for (i = 0; i < child->nr_offs; i++) {
+		off = read_u64(child->offs, i);
+		if (off < child->base || off - child->base >= child->size)
+			continue;
+		ret = add_offset(p, start + off - child->base);
+		if (ret) {
+			p->size -= 8 + pad + child->size;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int put_object(struct sipc_parcel *p, const struct sipc_object *obj)
+{
+	uint32_t pad = pad8(p, 4), h = header(SIPC_TAG_OBJECT, pad);
+	unsigned char *d = grow(p, 4 + pad + sizeof(*obj));
+	int ret;
+
+	if (!d)
+		return p->error;
+	memcpy(d, &h, 4);
+	memset(d + 4, 0, pad);
+	memcpy(d + 4 + pad, obj, sizeof(*obj));
+	ret = add_offset(p, p->size - sizeof(*obj));
+	if (ret)
+		p->size -= 4 + pad + sizeof(*obj);
+	return ret;
+}
+
+SIPC_EXPORT int sipc_parcel_put_handle(struct sipc_parcel *p,
+				       struct sipc_handle *h)
+{
+	struct sipc_object obj = { .type = SIPC_OBJ_HANDLE };
+
+	if (!h)
+		return fail(p, -EINVAL);
+	obj.handle = h->id;
+	return put_object(p, &obj);
+}
+
+SIPC_EXPORT int sipc_parcel_put_node(struct sipc_parcel *p,
+				     struct sipc_node *n)
+{
+	struct sipc_object obj = { .type = SIPC_OBJ_NODE };
+
+	if (!n)
+		return fail(p, -EINVAL);
+	obj.cookie = n->cookie;
+	return put_object(p, &obj);
+}
