@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make            sipc.ko, libsipc (shared and static), the tools, the
-#                 selftests and the unit tests
+# make            sipc.ko, libsipc (shared and static, with libsipc.pc), the
+#                 tools, the examples, the selftests and the unit tests
+# make install    libsipc, its headers, pkg-config file and manual pages,
+#                 sipcctl and sipc-servicemanager (PREFIX, DESTDIR)
 # make lint       checkpatch --strict + sparse on the driver, -Werror builds
 # make check      the whole test suite (tools/run-tests)
 # make clean
@@ -21,6 +23,7 @@ KDIR := $(shell $(CURDIR)/tools/sipc-kernel --kdir)
 endif
 endif
 
+PREFIX ?= /usr/local
 CC ?= gcc
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -35,15 +38,20 @@ LIB_A := $(B)/lib/libsipc.a
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(wildcard tools/*.c))
 SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*.c))
 UNITTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
+EXAMPLES := $(patsubst examples/%.c,$(B)/examples/sipc-%,$(wildcard examples/*.c))
 KSFT_DIR := $(CACHE)/linux-source/tools/testing/selftests
 
-.PHONY: all module lib tools selftests tests lint check clean
-all: module lib tools selftests tests
+.PHONY: all module lib tools examples selftests tests lint check clean install
+all: module lib tools examples selftests tests
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-lib: $(LIB_SO) $(LIB_A)
+lib: $(LIB_SO) $(LIB_A) $(B)/lib/libsipc.pc
+
+$(B)/lib/libsipc.pc: lib/libsipc.pc.in dkms.conf
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
 
 $(B)/lib/%.o: lib/%.c include/sipc.h include/uapi/linux/sipc.h lib/*.h
 	@mkdir -p $(@D)
@@ -64,6 +72,11 @@ $(B)/tools/%: tools/%.c $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lsipc -lm
 
+examples: $(EXAMPLES)
+$(B)/examples/sipc-%: examples/%.c $(wildcard examples/*.h) $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lsipc
+
 $(KSFT_DIR)/kselftest_harness.h:
 	bash -c '. tools/sipc-env.sh && sipc_source_extract'
 
@@ -81,6 +94,22 @@ $(B)/tests/%: tests/%.c $(LIB_SO)
 
 lint:
 	tools/sipc-lint
+
+install: lib $(B)/tools/sipcctl $(B)/tools/sipc-servicemanager
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include/linux $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man3 \
+		$(DESTDIR)$(PREFIX)/share/man/man8
+	cp -a $(B)/lib/libsipc.so* $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 $(B)/lib/libsipc.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 0644 include/sipc.h $(DESTDIR)$(PREFIX)/include/
+	install -m 0644 include/uapi/linux/sipc.h \
+		$(DESTDIR)$(PREFIX)/include/linux/
+	install -m 0644 man/man3/*.3 $(DESTDIR)$(PREFIX)/share/man/man3/
+	install -m 0644 man/man8/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0755 $(B)/tools/sipcctl $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(B)/tools/sipc-servicemanager \
+		$(DESTDIR)$(PREFIX)/sbin/
 
 check:
 	tools/run-tests

@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sipcctl: the operator's view of sipc.
+ *
+ *   sipcctl [-d DEVICE] COMMAND [ARGS...]
+ *
+ * Each command is one entry in the table at the bottom. Exit status: 0
+ * done, 1 it failed (or the call's status was not 0), 2 usage error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sipc.h>
+
+#define STATS_PATH	"/proc/sipc/stats"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct command {
+	const char *name;
+	const char *args;
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+static const char *device;
+static const struct command commands[];
+
+static int fail(const char *what, int err)
+{
+	fprintf(stderr, "sipcctl: %s: %s\n", what, sipc_strerror(err));
+	return EXIT_FAIL;
+}
+
+static int open_device(struct sipc **s)
+{
+	int ret = sipc_open(device, 0, s);
+
+	if (ret)
+		return fail(device ? device : SIPC_DEVICE_PATH, ret);
+	return 0;
+}
+
+/* Open the device and look @name up (no waiting). */
+static int lookup(const char *name, struct sipc **s, struct sipc_handle **h)
+{
+	int ret;
+
+	if (open_device(s))
+		return EXIT_FAIL;
+	ret = sipc_registry_check(*s, name, h);
+	if (ret) {
+		sipc_close(*s);
+		return fail(name, ret);
+	}
+	return 0;
+}
+
+/* ---- list ---- */
+
+static int print_service(const struct sipc_service_info *info, void *arg)
+{
+	int *n = arg;
+
+	if (!(*n)++)
+		printf("%-40s %8s %8s\n", "NAME", "PID", "UID");
+	printf("%-40s %8d %8u\n", info->name, (int)info->pid,
+	       (unsigned int)info->uid);
+	return 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	struct sipc *s;
+	int ret, n = 0;
+
+	if (argc != 1)
+		return EXIT_USAGE;
+	if (open_device(&s))
+		return EXIT_FAIL;
+	ret = sipc_registry_list(s, print_service, &n);
+	sipc_close(s);
+	if (ret < 0)
+		return fail("list", ret);
+	if (!n)
+		printf("no services\n");
+	return EXIT_OK;
+}
+
+/* ---- ping ---- */
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmd_ping(int argc, char **argv)
+{
+	struct sipc_parcel *req = NULL, *reply = NULL;
+	long count = 1000, size = 32, i, warm = 100;
+	struct sipc_handle *h;
+	double *lat = NULL, t, sum = 0;
+	unsigned char *pad = NULL;
+	struct sipc *s;
+	int opt, ret = 0;
+
+	optind = 1;
+	while ((opt = getopt(argc, argv, "+c:s:")) != -1) {
+		if (opt == 'c')
+			count = strtol(optarg, NULL, 0);
+		else if (opt == 's')
+			size = strtol(optarg, NULL, 0);
+		else
+			return EXIT_USAGE;
+	}
+	if (optind != argc - 1 || count < 1 || count > 10000000 ||
+	    size < 8 || size > 1 << 20)
+		return EXIT_USAGE;
+	if (lookup(argv[optind], &s, &h))
+		return EXIT_FAIL;
+	/* A SIZE-byte payload: one bytes item, its 8-byte header included. */
+	req = sipc_parcel_new();
+	reply = sipc_parcel_new();
+	lat = calloc(count, sizeof(*lat));
+	pad = calloc(1, size);
+	if (!req || !reply || !lat || !pad) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	sipc_parcel_put_bytes(req, pad, (size - 8) & ~3L);
+	for (i = -warm; i < count && !ret; i++) {
+		t = now_us();
+		ret = sipc_call(h, SIPC_CODE_PING, req, reply);
+		if (i >= 0)
+			lat[i] = now_us() - t;
+	}
+	if (ret)
+		goto out;
+	for (i = 0; i < count; i++)
+		sum += lat[i];
+	qsort(lat, count, sizeof(*lat), cmp_double);
+	printf("ping %s (handle %u): %ld round trips of %ld bytes\n",
+	       argv[optind], sipc_handle_id(h), count, size);
+	printf("rtt min %.2f / avg %.2f / p50 %.2f / p99 %.2f / max %.2f us\n",
+	       lat[0], sum / count, lat[count / 2], lat[count * 99 / 100],
+	       lat[count - 1]);
+out:
+	free(lat);
+	free(pad);
+	sipc_parcel_free(req);
+	sipc_parcel_free(reply);
+	sipc_handle_put(h);
+	sipc_close(s);
+	return ret ? fail("ping", ret) : EXIT_OK;
+}
+
+/* ---- call ---- */
+
+static int put_hex(struct sipc_parcel *p, const char *hex)
+{
+	size_t n = strlen(hex) / 2, i;
+	unsigned char *b;
+	unsigned int x;
+	int ret;
+
+	if (strlen(hex) % 2)
+		return -EINVAL;
+	b = malloc(n + 1);
+	if (!b)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &x) != 1) {
+			free(b);
+			return -EINVAL;
+		}
+		b[i] = (unsigned char)x;
+	}
+	ret = sipc_parcel_put_bytes(p, b, n);
+	free(b);
+	return ret;
+}
+
+/* One TYPE:VALUE argument; a bare VALUE is a string. */
+static int put_arg(struct sipc_parcel *p, const char *arg)
+{
+	const char *colon = strchr(arg, ':'), *v;
+	char type[8], *end;
+	long long sv;
+	unsigned long long uv;
+	double d;
+
+	if (!colon || colon - arg >= (long)sizeof(type))
+		return sipc_parcel_put_string(p, arg);
+	memcpy(type, arg, colon - arg);
+	type[colon - arg] = 0;
+	v = colon + 1;
+	if (!strcmp(type, "str"))
+		return sipc_parcel_put_string(p, v);
+	if (!strcmp(type, "hex"))
+		return put_hex(p, v);
+	if (!strcmp(type, "bool")) {
+		if (!strcmp(v, "true") || !strcmp(v, "1"))
+			return sipc_parcel_put_bool(p, true);
+		if (!strcmp(v, "false") || !strcmp(v, "0"))
+			return sipc_parcel_put_bool(p, false);
+		return -EINVAL;
+	}
+	errno = 0;
+	if (!strcmp(type, "f64") || !strcmp(type, "double")) {
+		d = strtod(v, &end);
+		return *end || errno ? -EINVAL : sipc_parcel_put_double(p, d);
+	}
+	if (type[0] == 'i') {
+		sv = strtoll(v, &end, 0);
+		if (*end || errno || end == v)
+			return -EINVAL;
+		if (!strcmp(type, "i8") && sv >= INT8_MIN && sv <= INT8_MAX)
+			return sipc_parcel_put_i8(p, (int8_t)sv);
+		if (!strcmp(type, "i16") && sv >= INT16_MIN && sv <= INT16_MAX)
+			return sipc_parcel_put_i16(p, (int16_t)sv);
+		if (!strcmp(type, "i32") && sv >= INT32_MIN && sv <= INT32_MAX)
+			return sipc_parcel_put_i32(p, (int32_t)sv);
+		if (!strcmp(type, "i64"))
+			return sipc_parcel_put_i64(p, sv);
+		return -EINVAL;
+	}
+	if (type[0] == 'u' && v[0] != '-') {
+		uv = strtoull(v, &end, 0);
+		if (*end || errno || end == v)
+			return -EINVAL;
+		if (!strcmp(type, "u8") && uv <= UINT8_MAX)
+			return sipc_parcel_put_u8(p, (uint8_t)uv);
+		if (!strcmp(type, "u16") && uv <= UINT16_MAX)
+			return sipc_parcel_put_u16(p, (uint16_t)uv);
+		if (!strcmp(type, "u32") && uv <= UINT32_MAX)
+			return sipc_parcel_put_u32(p, (uint32_t)uv);
+		if (!strcmp(type, "u64"))
+			return sipc_parcel_put_u64(p, uv);
+	}
+	return -EINVAL;
+}
+
+static void print_bytes(const unsigned char *b, size_t n)
+{
+	size_t i;
+
+	printf("hex:");
+	for (i = 0; i < n; i++)
+		printf("%02x", b[i]);
+	printf("\n");
+}
+
+/* Print every item of @p, one a line, in the form put_arg() reads. */
+static int print_parcel(struct sipc_parcel *p, int depth)
+{
+	struct sipc_parcel *view;
+	struct sipc_object obj;
+	union {
+		bool b;
+		int8_t i8;
+		uint8_t u8;
+		int16_t i16;
+		uint16_t u16;
+		int32_t i32;
+		uint32_t u32;
+		int64_t i64;
+		uint64_t u64;
+		double d;
+	} v;
+	const void *data;
+	size_t len;
+	int t, ret = 0;
+
+	while ((t = sipc_parcel_next_type(p)) > 0 && !ret) {
+		printf("%*s", depth * 2, "");
+		switch (t) {
+		case SIPC_TYPE_BOOL:
+			ret = sipc_parcel_get_bool(p, &v.b);
+			printf("bool:%s\n", v.b ? "true" : "false");
+			break;
+		case SIPC_TYPE_I8:
+			ret = sipc_parcel_get_i8(p, &v.i8);
+			printf("i8:%d\n", v.i8);
+			break;
+		case SIPC_TYPE_U8:
+			ret = sipc_parcel_get_u8(p, &v.u8);
+			printf("u8:%u\n", v.u8);
+			break;
+		case SIPC_TYPE_I16:
+			ret = sipc_parcel_get_i16(p, &v.i16);
+			printf("i16:%d\n", v.i16);
+			break;
+		case SIPC_TYPE_U16:
+			ret = sipc_parcel_get_u16(p, &v.u16);
+			printf("u16:%u\n", v.u16);
+			break;
+		case SIPC_TYPE_I32:
+			ret = sipc_parcel_get_i32(p, &v.i32);
+			printf("i32:%" PRId32 "\n", v.i32);
+			break;
+		case SIPC_TYPE_U32:
+			ret = sipc_parcel_get_u32(p, &v.u32);
+			printf("u32:%" PRIu32 "\n", v.u32);
+			break;
+		case SIPC_TYPE_I64:
+			ret = sipc_parcel_get_i64(p, &v.i64);
+			printf("i64:%" PRId64 "\n", v.i64);
+			break;
+		case SIPC_TYPE_U64:
+			ret = sipc_parcel_get_u64(p, &v.u64);
+			printf("u64:%" PRIu64 "\n", v.u64);
+			break;
+		case SIPC_TYPE_DOUBLE:
+			ret = sipc_parcel_get_double(p, &v.d);
+			printf("f64:%.17g\n", v.d);
+			break;
+		case SIPC_TYPE_STRING:
+			ret = sipc_parcel_get_string(p, (const char **)&data,
+						     NULL);
+			printf("str:%s\n", (const char *)data);
+			break;
+		case SIPC_TYPE_BYTES:
+			ret = sipc_parcel_get_bytes(p, &data, &len);
+			print_bytes(data, len);
+			break;
+		case SIPC_TYPE_PARCEL:
+			view = sipc_parcel_new();
+			ret = view ? sipc_parcel_get_parcel(p, view) : -ENOMEM;
+			printf("parcel:\n");
+			if (!ret)
+				ret = print_parcel(view, depth + 1);
+			sipc_parcel_free(view);
+			break;
+		default:
+			ret = sipc_parcel_get_object(p, &obj);
+			if (obj.type == SIPC_OBJ_HANDLE)
+				printf("handle:%u\n", obj.handle);
+			else
+				printf("node:%#" PRIx64 "\n",
+				       (uint64_t)obj.cookie);
+		}
+	}
+	if (!ret && t != -ENODATA)
+		ret = t;
+	return ret;
+}
+
+static int cmd_call(int argc, char **argv)
+{
+	struct sipc_parcel *req, *reply;
+	struct sipc_handle *h;
+	unsigned long code;
+	struct sipc *s;
+	char *end;
+	int i, ret, status;
+
+	if (argc < 3)
+		return EXIT_USAGE;
+	errno = 0;
+	code = strtoul(argv[2], &end, 0);
+	if (*end || errno || code > UINT32_MAX)
+		return EXIT_USAGE;
+	req = sipc_parcel_new();
+	reply = sipc_parcel_new();
+	if (!req || !reply)
+		return fail("call", -ENOMEM);
+	for (i = 3; i < argc; i++) {
+		ret = put_arg(req, argv[i]);
+		if (ret) {
+			fprintf(stderr, "sipcctl: bad argument \"%s\"\n",
+				argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (lookup(argv[1], &s, &h))
+		return EXIT_FAIL;
+	status = sipc_call(h, (uint32_t)code, req, reply);
+	ret = EXIT_OK;
+	if (status < 0 && !sipc_parcel_data(reply, NULL)) {
+		ret = fail(argv[1], status);
+	} else {
+		printf("status: %d%s%s\n", status, status < 0 ? " " : "",
+		       status < 0 ? sipc_strerror(status) : "");
+		i = print_parcel(reply, 0);
+		if (i)
+			fprintf(stderr, "sipcctl: reply: %s\n",
+				sipc_strerror(i));
+		ret = status || i ? EXIT_FAIL : EXIT_OK;
+	}
+	sipc_parcel_free(req);
+	sipc_parcel_free(reply);
+	sipc_handle_put(h);
+	sipc_close(s);
+	return ret;
+}
+
+/* ---- stats ---- */
+
+static int cmd_stats(int argc, char **argv)
+{
+	char line[512], *keys[256], *vals[256], *colon;
+	int n = 0, i, width = 0;
+	FILE *f;
+
+	if (argc != 1)
+		return EXIT_USAGE;
+	f = fopen(STATS_PATH, "re");
+	if (!f) {
+		fprintf(stderr, "sipcctl: %s: %s%s\n", STATS_PATH,
+			strerror(errno), errno == ENOENT ?
+			" (sipc.ko not loaded, or without /proc/sipc)" : "");
+		return EXIT_FAIL;
+	}
+	while (n < 256 && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		*colon++ = 0;
+		colon += strspn(colon, " \t");
+		keys[n] = strdup(line);
+		vals[n] = strdup(colon);
+		if (!keys[n] || !vals[n])
+			break;
+		if ((int)strlen(line) > width)
+			width = (int)strlen(line);
+		n++;
+	}
+	fclose(f);
+	for (i = 0; i < n; i++) {
+		printf("%-*s  %s\n", width + 1, keys[i], vals[i]);
+		free(keys[i]);
+		free(vals[i]);
+	}
+	return EXIT_OK;
+}
+
+/* ---- help and the table ---- */
+
+static void usage(FILE *f)
+{
+	const struct command *c;
+
+	fprintf(f, "usage: sipcctl [-d DEVICE] COMMAND [ARGS...]\n\n");
+	for (c = commands; c->name; c++)
+		fprintf(f, "  %-6s %-26s %s\n", c->name, c->args, c->help);
+	fprintf(f, "\ncall arguments are TYPE:VALUE with TYPE one of bool, i8,\n"
+		"u8, i16, u16, i32, u32, i64, u64, f64, str, hex (bytes); a\n"
+		"bare VALUE is a string. The reply is printed the same way.\n"
+		"Exit status: 0 done, 1 failed, 2 usage error.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	usage(stdout);
+	return EXIT_OK;
+}
+
+static const struct command commands[] = {
+	{ "list", "", "the registered services", cmd_list },
+	{ "ping", "[-c N] [-s SIZE] NAME", "round-trip time to NAME",
+	  cmd_ping },
+	{ "call", "NAME CODE [TYPE:VALUE...]", "call NAME, print the reply",
+	  cmd_call },
+	{ "stats", "", "the driver's counters (/proc/sipc)", cmd_stats },
+	{ "help", "", "this text", cmd_help },
+	{ NULL, NULL, NULL, NULL }
+};
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+	int opt, ret;
+
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	while ((opt = getopt(argc, argv, "+d:h")) != -1) {
+		if (opt == 'd') {
+			device = optarg;
+		} else if (opt == 'h') {
+			usage(stdout);
+			return EXIT_OK;
+		} else {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (c = commands; c->name; c++) {
+		if (strcmp(c->name, argv[optind]))
+			continue;
+		ret = c->run(argc - optind, argv + optind);
+		if (ret == EXIT_USAGE)
+			fprintf(stderr, "usage: sipcctl %s %s\n", c->name,
+				c->args);
+		return ret;
+	}
+	fprintf(stderr, "sipcctl: unknown command \"%s\"\n", argv[optind]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
