@@ -95,6 +95,8 @@ void sipc_alloc_destroy(struct sipc_area *area)
 		list_del(&b->entry);
 		kfree(b);
 	}
+	kfree(area->spare);
+	area->spare = NULL;
 	area->free_tree = RB_ROOT;
 	area->used_tree = RB_ROOT;
 }
@@ -131,35 +133,40 @@ size_t sipc_buffer_size(size_t data_size, size_t offsets_count)
 struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
 				      bool oneway)
 {
-	struct sipc_buffer *best, *rest;
+	struct sipc_buffer *best, *rest = NULL;
 	int ret;
-
-	rest = kzalloc(sizeof(*rest), GFP_KERNEL);
-	if (!rest)
-		return ERR_PTR(-ENOMEM);
 
 	mutex_lock(&area->lock);
 	ret = -ESRCH;
 	if (!area->mapped)
-		goto fail;
+		goto out;
 	ret = -EMSGSIZE;
 	if (size > area->size || (oneway && size > area->size / 2))
-		goto fail;
+		goto out;
 	ret = -ENOBUFS;
 	if (oneway && size > area->free_async)
-		goto fail;
+		goto out;
 	ret = -ENOSPC;
 	best = best_fit(area, size);
 	if (!best)
-		goto fail;
+		goto out;
+	if (block_size(area, best) > size) {
+		/* The rest of the block stays free as a block of its own. */
+		rest = area->spare ?: kzalloc(sizeof(*rest), GFP_KERNEL);
+		area->spare = NULL;
+		ret = -ENOMEM;
+		if (!rest)
+			goto out;
+	}
 	ret = sipc_area_populate(area, best->offset, best->offset + size);
 	if (ret) {
-		sipc_area_unpopulate(area, best->offset, block_end(area, best));
-		goto fail;
+		sipc_area_unpopulate(area, best->offset, block_end(area, best),
+				     best->offset, best->offset + size);
+		goto out;
 	}
 
 	free_tree_erase(area, best);
-	if (block_size(area, best) > size) {
+	if (rest) {
 		rest->offset = best->offset + size;
 		list_add(&rest->entry, &best->entry);
 		free_tree_insert(area, rest);
@@ -173,28 +180,37 @@ struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
 	mutex_unlock(&area->lock);
 	sipc_count(SIPC_CNT_BUFFERS_CREATED);
 	trace_sipc_buffer_alloc(area->proc->pid, best->offset, size);
-	kfree(rest);
 	return best;
-fail:
+out:
+	if (rest && !area->spare)
+		area->spare = rest;
+	else
+		kfree(rest);
 	mutex_unlock(&area->lock);
-	kfree(rest);
 	return ERR_PTR(ret);
 }
 
-static void drop_block(struct sipc_buffer *b)
+/* Merged away: keep one spare for the next split, saving an allocation. */
+static void drop_block(struct sipc_area *area, struct sipc_buffer *b)
 {
 	list_del(&b->entry);
-	kfree(b);
+	if (area->spare) {
+		kfree(b);
+		return;
+	}
+	memset(b, 0, sizeof(*b));
+	area->spare = b;
 }
 
 /* Give a used block back, merging it with free neighbours. */
 void sipc_buffer_free(struct sipc_area *area, struct sipc_buffer *buf)
 {
 	struct sipc_buffer *prev = NULL, *next = NULL;
-	size_t size;
+	size_t size, from;
 
 	mutex_lock(&area->lock);
 	size = block_size(area, buf);
+	from = buf->offset;
 	trace_sipc_buffer_free(area->proc->pid, buf->offset, size);
 	area->in_use -= size;
 	if (buf->oneway)
@@ -213,15 +229,16 @@ void sipc_buffer_free(struct sipc_area *area, struct sipc_buffer *buf)
 
 	if (next && next->free) {
 		free_tree_erase(area, next);
-		drop_block(next);
+		drop_block(area, next);
 	}
 	if (prev && prev->free) {
 		free_tree_erase(area, prev);
-		drop_block(buf);
+		drop_block(area, buf);
 		buf = prev;
 	}
 	free_tree_insert(area, buf);
-	sipc_area_unpopulate(area, buf->offset, block_end(area, buf));
+	sipc_area_unpopulate(area, buf->offset, block_end(area, buf), from,
+			     from + size);
 	mutex_unlock(&area->lock);
 	sipc_count(SIPC_CNT_BUFFERS_FREED);
 }
@@ -250,7 +267,7 @@ struct sipc_buffer *sipc_buffer_claim(struct sipc_area *area,
 		} else if (offset > b->offset) {
 			n = n->rb_right;
 		} else {
-			if (b->user_owned) {
+			if (smp_load_acquire(&b->user_owned)) {
 				b->user_owned = false;
 				found = b;
 			}
@@ -265,9 +282,11 @@ out:
 /* Hand a filled buffer to user space: from now on only it may free it. */
 void sipc_buffer_deliver(struct sipc_area *area, struct sipc_buffer *buf)
 {
-	mutex_lock(&area->lock);
-	buf->user_owned = true;
-	mutex_unlock(&area->lock);
+	/*
+	 * No lock: user space learns the address only from the event this
+	 * precedes, and claims are serialized by the area lock.
+	 */
+	smp_store_release(&buf->user_owned, true);
 }
 
 /* A consistent picture of the allocator, for /proc/sipc. */

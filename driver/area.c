@@ -142,11 +142,15 @@ int sipc_area_populate(struct sipc_area *area, size_t start, size_t end)
 		struct sipc_page *p = area_page(area, off);
 
 		if (p->page) {
+			/*
+			 * Only the shrinker, holding this area's lock as we
+			 * do, takes a page off the LRU: in use stays in use.
+			 */
+			if (list_empty(&p->lru))
+				continue;
 			spin_lock(&sipc_lru_lock);
-			if (!list_empty(&p->lru)) {
-				list_del_init(&p->lru);
-				sipc_lru_count--;
-			}
+			list_del_init(&p->lru);
+			sipc_lru_count--;
 			spin_unlock(&sipc_lru_lock);
 			continue;
 		}
@@ -161,14 +165,19 @@ int sipc_area_populate(struct sipc_area *area, size_t start, size_t end)
 }
 
 /*
- * Called with area->lock held once [start, end) is free: the pages wholly
- * inside it are cached on the LRU, still mapped, for the shrinker to take.
+ * Called with area->lock held once [start, end) is free and [from, to)
+ * inside it was just given back: the pages of [from, to) wholly inside the
+ * free block are cached on the LRU, still mapped, for the shrinker. The
+ * rest of the block was free before, so its pages are there already: the
+ * cost follows the buffer's size, not the area's.
  */
-void sipc_area_unpopulate(struct sipc_area *area, size_t start, size_t end)
+void sipc_area_unpopulate(struct sipc_area *area, size_t start, size_t end,
+			  size_t from, size_t to)
 {
 	size_t off;
 
-	for (off = round_up(start, PAGE_SIZE); off + PAGE_SIZE <= end;
+	from = max(round_down(from, PAGE_SIZE), round_up(start, PAGE_SIZE));
+	for (off = from; off < to && off + PAGE_SIZE <= end;
 	     off += PAGE_SIZE) {
 		struct sipc_page *p = area_page(area, off);
 

@@ -75,6 +75,7 @@ struct sipc_area {
 	size_t free_async;		/* what one-way buffers may still take */
 	size_t in_use;			/* bytes in allocated buffers */
 	size_t nr_free;			/* blocks in free_tree */
+	struct sipc_buffer *spare;	/* a block struct kept for splits */
 };
 
 struct sipc_area_stats {
@@ -102,7 +103,8 @@ size_t sipc_area_list_buffers(struct sipc_area *area,
 int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma);
 void sipc_area_release(struct sipc_area *area);
 int sipc_area_populate(struct sipc_area *area, size_t start, size_t end);
-void sipc_area_unpopulate(struct sipc_area *area, size_t start, size_t end);
+void sipc_area_unpopulate(struct sipc_area *area, size_t start, size_t end,
+			  size_t from, size_t to);
 int sipc_area_lru_init(void);
 void sipc_area_lru_exit(void);
 int sipc_buffer_copy_from_user(struct sipc_area *area,
