@@ -267,6 +267,7 @@ struct sipc_buffer *sipc_buffer_claim(struct sipc_area *area,
 		} else if (offset > b->offset) {
 			n = n->rb_right;
 		} else {
+			/* Pairs with the release in sipc_buffer_deliver(). */
 			if (smp_load_acquire(&b->user_owned)) {
 				b->user_owned = false;
 				found = b;
