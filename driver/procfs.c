@@ -16,6 +16,7 @@
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 
@@ -269,7 +270,7 @@ struct txn_line {
 	pid_t from_pid, from_tid, to_pid, to_tid;
 	u32 code;
 	u64 size;
-	s64 age_us;
+	u64 age_us;
 	bool oneway, taken, completed;
 };
 
@@ -278,14 +279,14 @@ static int transactions_show(struct seq_file *m, void *v)
 	struct txn_line *lines;
 	struct sipc_txn *t;
 	size_t max, n = 0, i;
-	ktime_t now;
+	u64 now;
 
 	seq_puts(m, "id from_pid from_tid to_pid to_tid code size age_us kind state\n");
 	max = READ_ONCE(sipc_dev.nr_txns) + 64;
 	lines = kvcalloc(max, sizeof(*lines), GFP_KERNEL);
 	if (!lines)
 		return -ENOMEM;
-	now = ktime_get();
+	now = local_clock();
 	spin_lock(&sipc_dev.lock);
 	list_for_each_entry(t, &sipc_dev.txns, all_entry) {
 		struct txn_line *l = &lines[n];
@@ -299,7 +300,7 @@ static int transactions_show(struct seq_file *m, void *v)
 		l->to_tid = t->to_thread ? t->to_thread->pid : 0;
 		l->code = t->code;
 		l->size = t->request_size;
-		l->age_us = ktime_us_delta(now, t->start);
+		l->age_us = div_u64(now - t->start, NSEC_PER_USEC);
 		l->oneway = t->flags & SIPC_EVF_ONEWAY;
 		l->taken = t->to_thread;
 		l->completed = t->completed;
@@ -307,7 +308,7 @@ static int transactions_show(struct seq_file *m, void *v)
 	}
 	spin_unlock(&sipc_dev.lock);
 	for (i = 0; i < n; i++)
-		seq_printf(m, "%llu %d %d %d %d %u %llu %lld %s %s\n",
+		seq_printf(m, "%llu %d %d %d %d %u %llu %llu %s %s\n",
 			   lines[i].id, lines[i].from_pid, lines[i].from_tid,
 			   lines[i].to_pid, lines[i].to_tid, lines[i].code,
 			   lines[i].size, lines[i].age_us,
@@ -333,8 +334,8 @@ static int log_show(struct seq_file *m, enum sipc_log_kind kind)
 	seq_printf(m, "# %llu logged since load, last %u shown\n", total, n);
 	seq_puts(m, "id time_ns duration_ns kind from_pid from_tid to_pid to_tid handle code size reply_size objects reason\n");
 	for (i = 0; i < n; i++)
-		seq_printf(m, "%llu %lld %llu %s %d %d %d %d %u %u %llu %llu %u %s\n",
-			   e[i].id, ktime_to_ns(e[i].when), e[i].duration_ns,
+		seq_printf(m, "%llu %llu %llu %s %d %d %d %d %u %u %llu %llu %u %s\n",
+			   e[i].id, e[i].when, e[i].duration_ns,
 			   e[i].kind == SIPC_SEND_CALL ? "call" :
 			   e[i].kind == SIPC_SEND_ONEWAY ? "oneway" : "reply",
 			   e[i].from_pid, e[i].from_tid, e[i].to_pid,

@@ -265,7 +265,7 @@ struct sipc_txn {
 	struct sipc_work work;
 	struct list_head all_entry;	/* on sipc_device.txns while alive */
 	u64 id;				/* for logs, /proc and tracepoints */
-	ktime_t start;
+	u64 start;			/* local_clock(): cheap, no device read */
 	pid_t from_pid, from_tid;	/* initial namespace, for /proc */
 	u32 handle;
 	u64 request_size;

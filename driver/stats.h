@@ -7,7 +7,6 @@
 #ifndef SIPC_STATS_H
 #define SIPC_STATS_H
 
-#include <linux/ktime.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
 
@@ -69,7 +68,7 @@ const char *sipc_error_reason(int error);
 /* One transaction in a log. */
 struct sipc_log_entry {
 	u64 id;
-	ktime_t when;			/* when it ended */
+	u64 when;			/* local_clock() ns when it ended */
 	u64 duration_ns;		/* send to reply (calls) or delivery */
 	u32 kind;			/* SIPC_SEND_CALL or SIPC_SEND_ONEWAY */
 	pid_t from_pid, from_tid, to_pid, to_tid;

@@ -9,6 +9,7 @@
 #include <linux/err.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -191,7 +192,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->work.type = SIPC_WORK_TXN;
 	t->refs = 1;
 	t->id = sipc_next_txn_id();
-	t->start = ktime_get();
+	t->start = local_clock();
 	t->from_pid = task_tgid_nr(current);
 	t->from_tid = task_pid_nr(current);
 	t->handle = tr->handle;
@@ -258,8 +259,8 @@ static void log_completed(struct sipc_txn *t, struct sipc_thread *server,
 			  struct sipc_log_entry *e)
 {
 	e->id = t->id;
-	e->when = ktime_get();
-	e->duration_ns = ktime_to_ns(ktime_sub(e->when, t->start));
+	e->when = local_clock();
+	e->duration_ns = e->when - t->start;
 	e->kind = reply ? SIPC_SEND_CALL : SIPC_SEND_ONEWAY;
 	e->from_pid = t->from_pid;
 	e->from_tid = t->from_tid;
@@ -493,7 +494,7 @@ static void record_failure(struct sipc_thread *thread,
 			   struct sipc_transact *tr, int error)
 {
 	struct sipc_log_entry e = {
-		.when = ktime_get(),
+		.when = local_clock(),
 		.kind = tr->send_op,
 		.from_pid = thread->proc->pid,
 		.from_tid = thread->pid,
