@@ -35,9 +35,7 @@ void sipc_transact_send(struct sipc_transact *tr, const struct sipc_parcel *p)
 static void serve_nested(struct sipc *s, struct sipc_transact *tr,
 			 struct sipc_parcel *req, struct sipc_parcel *reply)
 {
-	struct sipc_event ev = tr->ev;
-
-	sipc_serve_event(s, &ev, req, reply, tr);
+	sipc_serve_event(s, &tr->ev, req, reply, tr);
 	tr->recv_flags = SIPC_RECV_WAIT;
 }
 

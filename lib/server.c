@@ -176,10 +176,12 @@ static void dispatch_released(struct sipc *s, uint64_t cookie)
  * SIPC_IOC_TRANSACT: the reply built in @reply, and the request's buffer
  * to free in that same system call. The caller sets next->recv_flags.
  */
-void sipc_serve_event(struct sipc *s, const struct sipc_event *ev,
+void sipc_serve_event(struct sipc *s, const struct sipc_event *event,
 		      struct sipc_parcel *req, struct sipc_parcel *reply,
 		      struct sipc_transact *next)
 {
+	/* @event may lie inside @next, which is rebuilt here. */
+	struct sipc_event copy = *event, *ev = &copy;
 	int status;
 
 	memset(next, 0, sizeof(*next));

@@ -98,7 +98,7 @@ static int load_policy(const char *path, bool must_exist)
 {
 	char line[512], verb[16], user[64], pat[256], extra[2];
 	struct rule *r, **tail = &rules;
-	int n = 0, fields;
+	int n = 0, nr_rules = 0, fields;
 	FILE *f = fopen(path, "re");
 
 	if (!f) {
@@ -133,9 +133,10 @@ static int load_policy(const char *path, bool must_exist)
 		r->pattern = strdup(pat);
 		*tail = r;
 		tail = &r->next;
+		nr_rules++;
 	}
 	fclose(f);
-	logmsg("policy %s: %d line(s)", path, n);
+	logmsg("policy %s: %d rule(s)", path, nr_rules);
 	return 0;
 }
 
