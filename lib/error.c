@@ -12,7 +12,7 @@ static const struct {
 	{ ENOTTY, "not a sipc request (unknown ioctl)" },
 	{ EINVAL, "malformed request (bad size, flag or object)" },
 	{ EFAULT, "bad user pointer" },
-	{ EPERM, "not permitted (writable mapping or handle 0 policy)" },
+	{ EPERM, "not permitted (writable mapping, handle 0 or registry policy)" },
 	{ EBUSY, "already in place (area mapped, handle 0 claimed, node in use)" },
 	{ EBADFD, "no receive area mapped yet" },
 	{ EXDEV, "descriptor belongs to another process" },
