@@ -169,12 +169,11 @@ void sipc_parcel_reset(struct sipc_parcel *p);
  * fuzzers and payloads that arrived by other means.
  */
 int sipc_parcel_from_bytes(struct sipc_parcel *p, const void *data,
-			   size_t size, const uint64_t *offsets, size_t count);
+			   size_t size, const __u64 *offsets, size_t count);
 
 /* The payload (written, received or viewed) and its object offsets. */
 const void *sipc_parcel_data(const struct sipc_parcel *p, size_t *size);
-const uint64_t *sipc_parcel_offsets(const struct sipc_parcel *p,
-				    size_t *count);
+const __u64 *sipc_parcel_offsets(const struct sipc_parcel *p, size_t *count);
 
 /*
  * The first error a write hit (-ENOMEM, -EINVAL, -E2BIG), 0 if none. It
@@ -292,15 +291,15 @@ int sipc_ping(struct sipc_handle *h);
 
 /* What a handler gets. */
 struct sipc_txn {
-	uint32_t code;
-	uint32_t flags;			/* SIPC_EVF_ONEWAY */
+	__u32 code;
+	__u32 flags;			/* SIPC_EVF_ONEWAY */
 	pid_t sender_pid;
 	uid_t sender_euid;
 	struct sipc_parcel *request;	/* in place, valid in the handler */
 };
 
 /* sipc_node_create() flags */
-#define SIPC_NODE_CONTEXT_MANAGER	(1U << 0)	/* claim handle 0 */
+#define SIPC_NODE_CONTEXT_MANAGER	0x1U	/* claim handle 0 */
 
 /*
  * Create a node served by @handler, called for every call and one-way

@@ -72,7 +72,7 @@ static int await_reply(struct sipc *s, struct sipc_transact *tr)
 			/* Refused before it went: an empty reply, the error. */
 			memset(tr, 0, sizeof(*tr));
 			tr->send_op = SIPC_SEND_REPLY;
-			tr->code = (uint32_t)ret;
+			tr->code = (__u32)ret;
 			tr->recv_flags = SIPC_RECV_WAIT;
 			ret = sipc_ioctl_err(ioctl(s->fd, SIPC_IOC_TRANSACT,
 						   tr));
@@ -93,7 +93,7 @@ static int await_reply(struct sipc *s, struct sipc_transact *tr)
 	return ret;
 }
 
-SIPC_EXPORT int sipc_call(struct sipc_handle *h, uint32_t code,
+SIPC_EXPORT int sipc_call(struct sipc_handle *h, __u32 code,
 			  struct sipc_parcel *req, struct sipc_parcel *reply)
 {
 	struct sipc_transact tr = {
@@ -102,7 +102,7 @@ SIPC_EXPORT int sipc_call(struct sipc_handle *h, uint32_t code,
 		.code = code,
 	};
 	struct sipc *s = h->s;
-	uint64_t late = 0;
+	__u64 late = 0;
 	int ret;
 
 	if (req && req->error)
@@ -134,7 +134,7 @@ SIPC_EXPORT int sipc_call(struct sipc_handle *h, uint32_t code,
 	return (int)tr.ev.code;
 }
 
-SIPC_EXPORT int sipc_send_oneway(struct sipc_handle *h, uint32_t code,
+SIPC_EXPORT int sipc_send_oneway(struct sipc_handle *h, __u32 code,
 				 struct sipc_parcel *req)
 {
 	struct sipc_transact tr = {

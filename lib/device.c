@@ -92,7 +92,7 @@ SIPC_EXPORT void sipc_close(struct sipc *s)
 	free(s);
 }
 
-int sipc_free_buffer(struct sipc *s, uint64_t addr)
+int sipc_free_buffer(struct sipc *s, __u64 addr)
 {
 	return sipc_ioctl_err(ioctl(s->fd, SIPC_IOC_FREE_BUFFER, &addr));
 }
@@ -109,8 +109,8 @@ SIPC_EXPORT const void *sipc_area(const struct sipc *s, size_t *size)
 	return s->area;
 }
 
-SIPC_EXPORT int sipc_driver_version(const struct sipc *s, uint32_t *major,
-				    uint32_t *minor)
+SIPC_EXPORT int sipc_driver_version(const struct sipc *s, __u32 *major,
+				    __u32 *minor)
 {
 	*major = s->version.major;
 	*minor = s->version.minor;

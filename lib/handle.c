@@ -11,7 +11,7 @@
 
 #include "libsipc.h"
 
-static unsigned int bucket(uint32_t id)
+static unsigned int bucket(__u32 id)
 {
 	return (id * 2654435761U) % SIPC_HASH_BUCKETS;
 }
@@ -51,7 +51,7 @@ void sipc_handle_table_free(struct sipc *s)
 }
 
 /* Under s->lock. */
-static struct sipc_handle *lookup(struct sipc *s, uint32_t id)
+static struct sipc_handle *lookup(struct sipc *s, __u32 id)
 {
 	struct sipc_handle *h;
 
@@ -63,7 +63,7 @@ static struct sipc_handle *lookup(struct sipc *s, uint32_t id)
 	return NULL;
 }
 
-static int handle_ioctl(struct sipc *s, unsigned long cmd, uint32_t id)
+static int handle_ioctl(struct sipc *s, unsigned long cmd, __u32 id)
 {
 	return sipc_ioctl_err(ioctl(s->fd, cmd, &id));
 }
@@ -73,7 +73,7 @@ SIPC_EXPORT struct sipc_handle *sipc_context_manager(struct sipc *s)
 	return &s->mgr;
 }
 
-SIPC_EXPORT int sipc_handle_from_id(struct sipc *s, uint32_t id,
+SIPC_EXPORT int sipc_handle_from_id(struct sipc *s, __u32 id,
 				    struct sipc_handle **out)
 {
 	struct sipc_handle *h, *fresh;
@@ -166,7 +166,7 @@ SIPC_EXPORT void sipc_handle_put(struct sipc_handle *h)
 	free(h);
 }
 
-SIPC_EXPORT uint32_t sipc_handle_id(const struct sipc_handle *h)
+SIPC_EXPORT __u32 sipc_handle_id(const struct sipc_handle *h)
 {
 	return h->id;
 }
@@ -239,7 +239,7 @@ SIPC_EXPORT int sipc_handle_unlink_death(struct sipc_handle *h,
 }
 
 /* SIPC_EV_DEATH: the cookie is the handle's number. */
-void sipc_handle_death(struct sipc *s, uint64_t cookie)
+void sipc_handle_death(struct sipc *s, __u64 cookie)
 {
 	struct sipc_death_link *links = NULL, *l;
 	struct sipc_handle *h;
@@ -247,7 +247,7 @@ void sipc_handle_death(struct sipc *s, uint64_t cookie)
 	if (cookie > UINT32_MAX)
 		return;
 	pthread_mutex_lock(&s->lock);
-	h = lookup(s, (uint32_t)cookie);
+	h = lookup(s, (__u32)cookie);
 	if (h && !h->is_static) {
 		atomic_fetch_add(&h->refs, 1);
 		atomic_store(&h->dead, true);

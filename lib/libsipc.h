@@ -30,7 +30,7 @@ struct sipc_death_link {
 struct sipc_handle {
 	struct sipc *s;
 	struct sipc_handle *next;	/* hash chain, under s->lock */
-	uint32_t id;
+	__u32 id;
 	bool is_static;			/* handle 0: never freed */
 	atomic_uint refs;
 	atomic_bool dead;
@@ -41,7 +41,7 @@ struct sipc_handle {
 struct sipc_node {
 	struct sipc *s;
 	struct sipc_node *next;		/* hash chain, under s->lock */
-	uint64_t cookie;
+	__u64 cookie;
 	int (*handler)(struct sipc_node *node, const struct sipc_txn *txn,
 		       struct sipc_parcel *reply);
 	void (*released)(struct sipc_node *n);
@@ -66,7 +66,7 @@ struct sipc {
 	pthread_mutex_t lock;		/* the tables and the thread list */
 	struct sipc_handle *handles[SIPC_HASH_BUCKETS];
 	struct sipc_node *nodes[SIPC_HASH_BUCKETS];
-	uint64_t next_cookie;
+	__u64 next_cookie;
 	struct sipc_handle mgr;		/* handle 0 */
 
 	atomic_bool stopping;
@@ -85,20 +85,20 @@ struct sipc_parcel {
 	/* What is read: the payload and its offsets (relative to base). */
 	const unsigned char *data;
 	size_t size;
-	const uint64_t *offs;
+	const __u64 *offs;
 	size_t nr_offs;
-	uint64_t base;			/* payload's offset in the outermost */
+	__u64 base;			/* payload's offset in the outermost */
 	size_t pos;			/* read cursor */
 	size_t next_obj;		/* offsets below it are behind us */
 	/* The writer's memory, kept across resets. */
 	unsigned char *buf;
 	size_t cap;
-	uint64_t *wofs;
+	__u64 *wofs;
 	size_t wofs_cap;
 	int error;
 	/* A receive buffer to give back, and the device it came from. */
 	struct sipc *s;
-	uint64_t held;
+	__u64 held;
 };
 
 /* parcel.c */
@@ -109,15 +109,15 @@ void sipc_parcel_set_received(struct sipc_parcel *p, struct sipc *s,
 			      const struct sipc_event *ev);
 
 /* device.c */
-int sipc_free_buffer(struct sipc *s, uint64_t addr);
+int sipc_free_buffer(struct sipc *s, __u64 addr);
 
 /* handle.c */
 void sipc_handle_table_init(struct sipc *s);
 void sipc_handle_table_free(struct sipc *s);
-void sipc_handle_death(struct sipc *s, uint64_t cookie);
+void sipc_handle_death(struct sipc *s, __u64 cookie);
 
 /* server.c */
-struct sipc_node *sipc_node_find_get(struct sipc *s, uint64_t cookie);
+struct sipc_node *sipc_node_find_get(struct sipc *s, __u64 cookie);
 void sipc_node_put(struct sipc_node *n);
 void sipc_node_table_free(struct sipc *s);
 void sipc_serve_event(struct sipc *s, const struct sipc_event *ev,

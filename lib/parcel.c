@@ -51,7 +51,7 @@ void sipc_parcel_set_received(struct sipc_parcel *p, struct sipc *s,
 	p->mode = SIPC_PARCEL_READ;
 	p->data = (const unsigned char *)(uintptr_t)ev->data;
 	p->size = ev->data_size;
-	p->offs = (const uint64_t *)(uintptr_t)ev->offsets;
+	p->offs = (const __u64 *)(uintptr_t)ev->offsets;
 	p->nr_offs = ev->offsets_count;
 	p->base = 0;
 	p->pos = 0;
@@ -94,7 +94,7 @@ SIPC_EXPORT void sipc_parcel_reset(struct sipc_parcel *p)
 
 SIPC_EXPORT int sipc_parcel_from_bytes(struct sipc_parcel *p,
 				       const void *data, size_t size,
-				       const uint64_t *offsets, size_t count)
+				       const __u64 *offsets, size_t count)
 {
 	if ((!data && size) || (!offsets && count))
 		return -EINVAL;
@@ -115,8 +115,8 @@ SIPC_EXPORT const void *sipc_parcel_data(const struct sipc_parcel *p,
 	return p->data;
 }
 
-SIPC_EXPORT const uint64_t *sipc_parcel_offsets(const struct sipc_parcel *p,
-						size_t *count)
+SIPC_EXPORT const __u64 *sipc_parcel_offsets(const struct sipc_parcel *p,
+					     size_t *count)
 {
 	if (count)
 		*count = p->nr_offs;
@@ -171,7 +171,7 @@ static unsigned char *grow(struct sipc_parcel *p, size_t len)
 	return p->buf + p->size - len;
 }
 
-static int add_offset(struct sipc_parcel *p, uint64_t off)
+static int add_offset(struct sipc_parcel *p, __u64 off)
 {
 	size_t cap;
 	void *n;
@@ -191,16 +191,16 @@ static int add_offset(struct sipc_parcel *p, uint64_t off)
 	return 0;
 }
 
-static uint32_t header(unsigned int tag, uint32_t aux)
+static __u32 header(unsigned int tag, __u32 aux)
 {
 	return tag | aux << 8;
 }
 
 /* An item with a header and @len bytes of value. */
-static int put_item(struct sipc_parcel *p, unsigned int tag, uint32_t aux,
+static int put_item(struct sipc_parcel *p, unsigned int tag, __u32 aux,
 		    const void *val, size_t len)
 {
-	uint32_t h = header(tag, aux);
+	__u32 h = header(tag, aux);
 	unsigned char *d = grow(p, 4 + len);
 
 	if (!d)
@@ -236,12 +236,12 @@ SIPC_EXPORT int sipc_parcel_put_u16(struct sipc_parcel *p, uint16_t v)
 	return put_item(p, SIPC_TYPE_U16, v, NULL, 0);
 }
 
-SIPC_EXPORT int sipc_parcel_put_i32(struct sipc_parcel *p, int32_t v)
+SIPC_EXPORT int sipc_parcel_put_i32(struct sipc_parcel *p, __s32 v)
 {
 	return put_item(p, SIPC_TYPE_I32, 0, &v, sizeof(v));
 }
 
-SIPC_EXPORT int sipc_parcel_put_u32(struct sipc_parcel *p, uint32_t v)
+SIPC_EXPORT int sipc_parcel_put_u32(struct sipc_parcel *p, __u32 v)
 {
 	return put_item(p, SIPC_TYPE_U32, 0, &v, sizeof(v));
 }
@@ -265,7 +265,7 @@ SIPC_EXPORT int sipc_parcel_put_double(struct sipc_parcel *p, double v)
 static int put_counted(struct sipc_parcel *p, unsigned int tag,
 		       const void *data, size_t len, size_t nul)
 {
-	uint32_t h = header(tag, 0), n = (uint32_t)len;
+	__u32 h = header(tag, 0), n = (__u32)len;
 	size_t total;
 	unsigned char *d;
 
@@ -299,14 +299,14 @@ SIPC_EXPORT int sipc_parcel_put_bytes(struct sipc_parcel *p, const void *data,
 }
 
 /* Padding that puts what follows (at the current end + @ahead) on 8. */
-static uint32_t pad8(const struct sipc_parcel *p, size_t ahead)
+static __u32 pad8(const struct sipc_parcel *p, size_t ahead)
 {
 	return (p->size + ahead) % 8 ? 4 : 0;
 }
 
-static uint64_t read_u64(const uint64_t *a, size_t i)
+static __u64 read_u64(const __u64 *a, size_t i)
 {
-	uint64_t v;
+	__u64 v;
 
 	memcpy(&v, a + i, sizeof(v));
 	return v;
@@ -315,10 +315,10 @@ static uint64_t read_u64(const uint64_t *a, size_t i)
 SIPC_EXPORT int sipc_parcel_put_parcel(struct sipc_parcel *p,
 				       const struct sipc_parcel *child)
 {
-	uint32_t pad, h, n;
+	__u32 pad, h, n;
 	size_t start, i;
 	unsigned char *d;
-	uint64_t off;
+	__u64 off;
 	int ret;
 
 	if (!child || child == p)
@@ -327,7 +327,7 @@ SIPC_EXPORT int sipc_parcel_put_parcel(struct sipc_parcel *p,
 		return fail(p, -EINVAL);
 	pad = pad8(p, 8);
 	h = header(SIPC_TYPE_PARCEL, pad);
-	n = (uint32_t)child->size;
+	n = (__u32)child->size;
 	d = grow(p, 8 + pad + child->size);
 	if (!d)
 		return p->error;
@@ -353,7 +353,7 @@ SIPC_EXPORT int sipc_parcel_put_parcel(struct sipc_parcel *p,
 
 static int put_object(struct sipc_parcel *p, const struct sipc_object *obj)
 {
-	uint32_t pad = pad8(p, 4), h = header(SIPC_TAG_OBJECT, pad);
+	__u32 pad = pad8(p, 4), h = header(SIPC_TAG_OBJECT, pad);
 	unsigned char *d = grow(p, 4 + pad + sizeof(*obj));
 	int ret;
 

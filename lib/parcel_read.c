@@ -14,24 +14,24 @@
 /* One item, as found at the cursor. */
 struct item {
 	unsigned int tag;
-	uint32_t aux;
+	__u32 aux;
 	size_t len;		/* the whole item, header included */
 	size_t val;		/* offset of its value (after header/pad) */
-	uint32_t n;		/* string, bytes, parcel: length */
+	__u32 n;		/* string, bytes, parcel: length */
 	size_t obj_index;	/* object: its entry in the offsets */
 };
 
-static uint32_t load32(const unsigned char *d)
+static __u32 load32(const unsigned char *d)
 {
-	uint32_t v;
+	__u32 v;
 
 	memcpy(&v, d, 4);
 	return v;
 }
 
-static uint64_t offset_at(const struct sipc_parcel *p, size_t i)
+static __u64 offset_at(const struct sipc_parcel *p, size_t i)
 {
-	uint64_t v;
+	__u64 v;
 
 	memcpy(&v, p->offs + i, sizeof(v));
 	return v;
@@ -40,7 +40,7 @@ static uint64_t offset_at(const struct sipc_parcel *p, size_t i)
 /* Is there an object at payload offset @at? Its index in *@index. */
 static int find_object(const struct sipc_parcel *p, size_t at, size_t *index)
 {
-	uint64_t want = p->base + at, off;
+	__u64 want = p->base + at, off;
 	size_t i;
 
 	for (i = p->next_obj; i < p->nr_offs; i++) {
@@ -80,7 +80,7 @@ static int parse(const struct sipc_parcel *p, struct item *it)
 {
 	size_t left, pad;
 	const unsigned char *s;
-	uint32_t h;
+	__u32 h;
 
 	if (p->pos >= p->size)
 		return -ENODATA;
@@ -204,7 +204,7 @@ SIPC_EXPORT int sipc_parcel_skip(struct sipc_parcel *p)
 }
 
 /* The 8- and 16-bit items and booleans: the value is the header's aux. */
-static int get_small(struct sipc_parcel *p, int type, uint32_t *v)
+static int get_small(struct sipc_parcel *p, int type, __u32 *v)
 {
 	struct item it;
 	int ret = expect(p, type, &it);
@@ -230,7 +230,7 @@ static int get_fixed(struct sipc_parcel *p, int type, void *v, size_t len)
 
 SIPC_EXPORT int sipc_parcel_get_bool(struct sipc_parcel *p, bool *v)
 {
-	uint32_t x;
+	__u32 x;
 	int ret = get_small(p, SIPC_TYPE_BOOL, &x);
 
 	if (!ret)
@@ -240,7 +240,7 @@ SIPC_EXPORT int sipc_parcel_get_bool(struct sipc_parcel *p, bool *v)
 
 SIPC_EXPORT int sipc_parcel_get_i8(struct sipc_parcel *p, int8_t *v)
 {
-	uint32_t x;
+	__u32 x;
 	int ret = get_small(p, SIPC_TYPE_I8, &x);
 
 	if (!ret)
@@ -250,7 +250,7 @@ SIPC_EXPORT int sipc_parcel_get_i8(struct sipc_parcel *p, int8_t *v)
 
 SIPC_EXPORT int sipc_parcel_get_u8(struct sipc_parcel *p, uint8_t *v)
 {
-	uint32_t x;
+	__u32 x;
 	int ret = get_small(p, SIPC_TYPE_U8, &x);
 
 	if (!ret)
@@ -260,7 +260,7 @@ SIPC_EXPORT int sipc_parcel_get_u8(struct sipc_parcel *p, uint8_t *v)
 
 SIPC_EXPORT int sipc_parcel_get_i16(struct sipc_parcel *p, int16_t *v)
 {
-	uint32_t x;
+	__u32 x;
 	int ret = get_small(p, SIPC_TYPE_I16, &x);
 
 	if (!ret)
@@ -270,7 +270,7 @@ SIPC_EXPORT int sipc_parcel_get_i16(struct sipc_parcel *p, int16_t *v)
 
 SIPC_EXPORT int sipc_parcel_get_u16(struct sipc_parcel *p, uint16_t *v)
 {
-	uint32_t x;
+	__u32 x;
 	int ret = get_small(p, SIPC_TYPE_U16, &x);
 
 	if (!ret)
@@ -278,12 +278,12 @@ SIPC_EXPORT int sipc_parcel_get_u16(struct sipc_parcel *p, uint16_t *v)
 	return ret;
 }
 
-SIPC_EXPORT int sipc_parcel_get_i32(struct sipc_parcel *p, int32_t *v)
+SIPC_EXPORT int sipc_parcel_get_i32(struct sipc_parcel *p, __s32 *v)
 {
 	return get_fixed(p, SIPC_TYPE_I32, v, sizeof(*v));
 }
 
-SIPC_EXPORT int sipc_parcel_get_u32(struct sipc_parcel *p, uint32_t *v)
+SIPC_EXPORT int sipc_parcel_get_u32(struct sipc_parcel *p, __u32 *v)
 {
 	return get_fixed(p, SIPC_TYPE_U32, v, sizeof(*v));
 }

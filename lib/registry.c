@@ -101,13 +101,13 @@ SIPC_EXPORT int sipc_registry_get(struct sipc *s, const char *name,
 }
 
 /* One reply of LIST: @fn for each entry; how many were read, or -errno. */
-static int list_entries(struct sipc_parcel *reply, uint32_t n,
+static int list_entries(struct sipc_parcel *reply, __u32 n,
 			int (*fn)(const struct sipc_service_info *info,
 				  void *arg),
 			void *arg, bool *stop)
 {
 	struct sipc_service_info info;
-	uint32_t i, pid, uid;
+	__u32 i, pid, uid;
 	int ret;
 
 	for (i = 0; i < n; i++) {
@@ -132,7 +132,7 @@ SIPC_EXPORT int sipc_registry_list(struct sipc *s,
 				   void *arg)
 {
 	struct sipc_parcel req, reply;
-	uint32_t first = 0, total, n;
+	__u32 first = 0, total, n;
 	bool stop = false;
 	int ret, round;
 

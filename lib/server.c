@@ -19,7 +19,7 @@
 
 #include "libsipc.h"
 
-static unsigned int bucket(uint64_t cookie)
+static unsigned int bucket(__u64 cookie)
 {
 	return (unsigned int)((cookie * 0x9e3779b97f4a7c15ULL) >> 58) %
 	       SIPC_HASH_BUCKETS;
@@ -70,7 +70,7 @@ SIPC_EXPORT int sipc_node_create(struct sipc *s,
 	return 0;
 }
 
-struct sipc_node *sipc_node_find_get(struct sipc *s, uint64_t cookie)
+struct sipc_node *sipc_node_find_get(struct sipc *s, __u64 cookie)
 {
 	struct sipc_node *n;
 
@@ -160,7 +160,7 @@ static int dispatch_txn(struct sipc *s, const struct sipc_event *ev,
 	return status;
 }
 
-static void dispatch_released(struct sipc *s, uint64_t cookie)
+static void dispatch_released(struct sipc *s, __u64 cookie)
 {
 	struct sipc_node *n = sipc_node_find_get(s, cookie);
 
@@ -210,7 +210,7 @@ void sipc_serve_event(struct sipc *s, const struct sipc_event *event,
 		sipc_parcel_reset(reply);
 	}
 	next->send_op = SIPC_SEND_REPLY;
-	next->code = (uint32_t)status;
+	next->code = (__u32)status;
 	sipc_transact_send(next, reply);
 	/*
 	 * Handles that live only in the request's buffer must outlive the
@@ -237,7 +237,7 @@ static int finish_send(struct sipc *s, struct sipc_transact *tr, int ret)
 		sipc_free_buffer(s, tr->free_buffer);
 	if (ret && tr->send_op == SIPC_SEND_REPLY &&
 	    !(tr->out_flags & SIPC_OUT_SENT)) {
-		fallback.code = (uint32_t)ret;
+		fallback.code = (__u32)ret;
 		ioctl(s->fd, SIPC_IOC_TRANSACT, &fallback);
 	}
 	return ret;

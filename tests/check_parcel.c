@@ -36,7 +36,7 @@ static void as_received(void)
 {
 	size_t size, count;
 	const void *data = sipc_parcel_data(p, &size);
-	const uint64_t *offs = sipc_parcel_offsets(p, &count);
+	const __u64 *offs = sipc_parcel_offsets(p, &count);
 
 	ck_assert_int_eq(sipc_parcel_from_bytes(q, data, size, offs, count),
 			 0);
@@ -249,14 +249,14 @@ START_TEST(test_objects)
 	struct sipc_parcel *child = sipc_parcel_new(), *view = sipc_parcel_new();
 	struct sipc_object obj;
 	struct sipc_handle *h;
-	const uint64_t *offs;
+	const __u64 *offs;
 	size_t n, i;
 	uint64_t u;
 
 	/* A writer puts objects only from handles and nodes it has; build
 	 * one by hand with a raw payload instead, then nest it. */
 	static uint32_t raw[8] = { 14, 0, SIPC_OBJ_HANDLE, 0, 9, 0, 9, 0 };
-	static const uint64_t raw_off[] = { 8 };
+	static const __u64 raw_off[] = { 8 };
 
 	raw[0] = 14 | 4 << 8;
 	raw[1] = 0;
@@ -291,7 +291,7 @@ START_TEST(test_objects)
 	ck_assert_int_eq(sipc_parcel_get_object(child, &obj), -EBADMSG);
 	ck_assert_int_eq(sipc_parcel_skip(child), -EBADMSG);
 	/* Listed at another offset: malformed too. */
-	static const uint64_t wrong_off[] = { 16 };
+	static const __u64 wrong_off[] = { 16 };
 
 	ck_assert_int_eq(sipc_parcel_from_bytes(child, raw, 24, wrong_off, 1),
 			 0);
@@ -445,7 +445,7 @@ static unsigned int rnd(void)
 START_TEST(test_fuzz_random)
 {
 	uint32_t *w = malloc(256 * sizeof(*w));
-	uint64_t offs[8];
+	__u64 offs[8];
 	size_t n, i, k;
 	int round;
 
@@ -484,10 +484,10 @@ START_TEST(test_fuzz_mutated)
 	unsigned char *buf;
 	const void *data;
 	size_t size, i, count;
-	const uint64_t *offs;
+	const __u64 *offs;
 	struct sipc_parcel *child = sipc_parcel_new();
 	static uint32_t raw[6] = { 14 | 4 << 8, 0, SIPC_OBJ_HANDLE, 0, 9, 0 };
-	static const uint64_t raw_off[] = { 8 };
+	static const __u64 raw_off[] = { 8 };
 	int bit;
 
 	sipc_parcel_put_bool(p, true);
