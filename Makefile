@@ -36,6 +36,9 @@ LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 LIB_SO := $(B)/lib/libsipc.so.$(VERSION)
 LIB_A := $(B)/lib/libsipc.a
 TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(wildcard tools/*.c))
+# A tool of several files: tools/NAME/*.c make $(B)/tools/NAME.
+BENCH_SRCS := $(wildcard tools/bench/*.c)
+TOOLS += $(B)/tools/sipc-bench
 SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*.c))
 UNITTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
 EXAMPLES := $(patsubst examples/%.c,$(B)/examples/sipc-%,$(wildcard examples/*.c))
@@ -68,6 +71,9 @@ $(LIB_A): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 tools: $(TOOLS)
+$(B)/tools/sipc-bench: $(BENCH_SRCS) tools/bench/bench.h $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_SRCS) -L$(B)/lib -lsipc -lm
 $(B)/tools/%: tools/%.c $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lsipc -lm

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sipc-bench: what the mechanisms, the workloads and the report share.
+ *
+ * A run is one measurement: one mechanism, one workload, one payload size,
+ * one or more client/server pairs. Everything a run's processes need is in
+ * struct run, filled in before the first fork and inherited; what they
+ * report back (timings, errors) goes through a shared mapping.
+ */
+#ifndef SIPC_BENCH_H
+#define SIPC_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define MAX_PAIRS	8
+/* Room in front of every request for a mechanism's own header. */
+#define HEADROOM	64
+/* Every server's receive area (Binder maps at most 4 MiB). */
+#define SERVER_AREA	(4 * 1024 * 1024u)
+/* Every client's receive area: replies only. */
+#define CLIENT_AREA	(1024 * 1024u)
+#define MAX_SIZE	(1024 * 1024u)
+/* The reply: 4 bytes, the request's sequence number xor this. */
+#define REPLY_MAGIC	0x5eb1c0deu
+#define ERR_LEN		200
+
+/*
+ * Transaction codes: the operation in the top byte, the low 24 bits of the
+ * request's sequence number below (the payload's stamps carry all 32).
+ */
+enum op {
+	OP_CALL = 1,		/* round trip: check, answer 4 bytes */
+	OP_ONEWAY = 2,		/* streaming: check, count */
+	OP_REG_ADD = 3,		/* a server publishes its node */
+	OP_REG_LOOKUP = 4,	/* a client asks for a server's handle */
+};
+
+#define CODE(op, seq)	((uint32_t)(op) << 24 | ((seq) & 0xffffffu))
+#define CODE_OP(code)	((code) >> 24)
+#define CODE_SEQ(code)	((code) & 0xffffffu)
+
+enum workload {
+	WL_ROUNDTRIP,		/* request of a size, 4-byte reply */
+	WL_STREAM,		/* one-way messages, MB/s */
+	WL_PAIRS,		/* round trips on N pairs at once */
+	WL_LOOKUP,		/* a call to handle 0 answered with a handle */
+	WL_COUNT,
+};
+
+struct run;
+struct client;
+struct server;
+
+/* A mechanism: how a client reaches a server and how they talk. */
+struct mech {
+	const char *name;
+	const char *what;	/* one line: how it is done */
+	bool handles;		/* has a context manager: lookups, registry */
+	/* Why it cannot run here (NULL: it can). Parent, once. */
+	const char *(*unavailable)(void);
+	/* Parent, before the run's first fork / after its last exit. */
+	int (*setup)(struct run *r);
+	void (*teardown)(struct run *r);
+	/* Child: claim handle 0, report ready, serve until killed. */
+	int (*registry)(struct run *r, int ready_fd);
+	/* Child: become reachable, report ready, serve until killed. */
+	int (*serve)(struct server *s, int ready_fd);
+	/* Client child: reach the server of c->pair. */
+	int (*connect)(struct client *c);
+	/* A round trip of c->seq with the request in c->buf, reply checked. */
+	int (*call)(struct client *c);
+	/* A one-way message of c->seq; retries while the receiver is full. */
+	int (*send)(struct client *c);
+	/* Ask the context manager for the server's handle again; checked. */
+	int (*lookup)(struct client *c);
+};
+
+/* What each process reports through the shared mapping. */
+struct slot {
+	uint64_t start_ns, end_ns;
+	long done;
+	int status;
+	char err[ERR_LEN];
+};
+
+struct shared {
+	uint32_t go;			/* futex: 0 until clients may start */
+	uint32_t pad;
+	struct slot registry;
+	struct slot server[MAX_PAIRS];
+	struct slot client[MAX_PAIRS];
+	uint64_t lat[];			/* [pair][iteration], nanoseconds */
+};
+
+struct run {
+	const struct mech *mech;
+	enum workload wl;
+	size_t size;			/* request payload bytes */
+	int pairs;
+	long warmup, iterations;
+	bool full_check;		/* check every byte of every request */
+	int client_cpu[MAX_PAIRS], server_cpu[MAX_PAIRS], registry_cpu;
+	int done_pipe[MAX_PAIRS][2];	/* server -> client: stream progress */
+	struct shared *sh;
+	void *priv;			/* the mechanism's, from setup() */
+};
+
+struct client {
+	struct run *r;
+	int pair;
+	uint32_t seq;
+	unsigned char *buf;		/* r->size bytes, HEADROOM before */
+	void *priv;			/* the mechanism's */
+};
+
+struct server {
+	struct run *r;
+	int pair;
+	uint32_t next;			/* sequence number expected next */
+	unsigned char *expect;		/* the request as it must arrive */
+	void *priv;
+};
+
+/* A finished run, as reported. NAN where a figure does not apply. */
+struct result {
+	const char *mech;
+	enum workload wl;
+	size_t size;
+	int pairs;
+	long warmup, iterations;
+	double mean_us, p50_us, p99_us, p999_us;
+	double mb_s, ops_s;
+	bool ok, skipped;
+	char note[ERR_LEN + 40];
+};
+
+extern const struct mech mech_sipc, mech_libsipc, mech_binder, mech_pipe,
+	mech_socketpair, mech_shm;
+
+/* util.c */
+uint64_t now_ns(void);
+void clock_calibrate(void);
+uint64_t ticks(void);
+uint64_t ticks_to_ns(uint64_t t);
+const char *clock_name(void);
+double clock_rate(void);
+int bench_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void bench_set_err(char *buf);
+int pin_cpu(int cpu);
+int signal_ready(int fd);
+int full_io(int fd, void *buf, size_t size, bool out);
+void sys_yield(void);
+int futex_wait(uint32_t *addr, uint32_t val);
+int futex_wake(uint32_t *addr, int n);
+const char *workload_name(enum workload wl);
+const char *binder_device(void);
+void set_binder_device(const char *path);
+
+/* payload.c: what a request holds and how each end checks it */
+void payload_fill(unsigned char *p, size_t size);
+void payload_stamp(unsigned char *p, size_t size, uint32_t seq);
+int server_init(struct server *s, struct run *r, int pair);
+int server_call(struct server *s, uint32_t code, const void *data,
+		size_t size, uint32_t *reply);
+int server_oneway(struct server *s, uint32_t code, const void *data,
+		  size_t size);
+int client_check_reply(const struct client *c, const void *data,
+		       size_t size);
+uint32_t reply_value(uint32_t seq);
+
+/* run.c */
+int run_measure(struct run *r, struct result *res, int timeout_s);
+
+/* report.c: what the run was on, and what it found */
+struct env {
+	char kernel[128], cpu_model[128], clocksource[32];
+	char timer[256], placement[256];
+	const char *mode;
+	int cpus;
+	bool erms, fsrm, hypervisor;
+};
+
+extern struct env env;
+
+void env_collect(void);
+void report_begin(FILE *f, bool tap);
+void report_row(FILE *f, const struct result *res, bool tap);
+void report_bar(FILE *f, const struct result *res, int n, bool tap);
+int report_write(const char *dir, const struct result *res, int n, bool dump);
+
+#endif /* SIPC_BENCH_H */

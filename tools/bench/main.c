@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sipc-bench: sipc beside Binder, pipes, sockets and the shared-memory
+ * floor, every figure from one run of one boot.
+ *
+ *   sipc-bench [--quick] [--out DIR [--dump]] [--tap] [-m MECH]... [-w WL]...
+ *              [-s SIZE]... [-p PAIRS]... [-n N] [--check-all] [--binder DEV]
+ *
+ * Mechanisms: sipc (raw ioctls), libsipc, binder (raw ioctls), pipe,
+ * socketpair and shm-futex (the floor). Workloads: roundtrip (a request
+ * of each size, a 4-byte reply), stream (one-way messages), pairs (round
+ * trips of 32 bytes on 1, 2, 4, 8 pairs at once) and lookup (a call to
+ * handle 0 answered with a handle, for the mechanisms that have one).
+ * Each run: a warm-up, then a fixed count, every response checked. The
+ * figures are reported, never asserted: the exit status says only whether
+ * every mechanism worked (every request and reply was right).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define MAX_SIZES	16
+#define MAX_RESULTS	512
+
+static const struct mech *const all_mechs[] = {
+	&mech_sipc, &mech_libsipc, &mech_binder, &mech_pipe,
+	&mech_socketpair, &mech_shm,
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NR_MECHS	((int)ARRAY_SIZE(all_mechs))
+
+static const size_t full_sizes[] = {
+	0, 32, 256, 4095, 4096, 4097, 16384, 65536, 262144, 1048576,
+};
+
+static const size_t quick_sizes[] = { 0, 32, 4095, 4097, 65536, 1048576 };
+
+static const size_t full_stream[] = {
+	32, 256, 4096, 16384, 65536, 262144, 1048576,
+};
+
+static const size_t quick_stream[] = { 32, 65536, 1048576 };
+
+static const int default_pairs[] = { 1, 2, 4, 8 };
+
+struct options {
+	bool quick, tap, dump, check_all;
+	const char *out;
+	bool mech_on[NR_MECHS];
+	bool wl_on[WL_COUNT];
+	size_t sizes[MAX_SIZES];
+	int nr_sizes;
+	int pairs[MAX_PAIRS];
+	int nr_pairs;
+	long iterations;
+};
+
+static struct options opt;
+static struct result results[MAX_RESULTS];
+static int nr_results;
+static int cpus[CPU_SETSIZE], nr_cpus;
+static bool mech_dead[NR_MECHS];
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: %s [options]\n"
+		"  --quick          every mechanism and workload, tiny counts (seconds)\n"
+		"  --out DIR        write results.csv, results.json, results.md there\n"
+		"  --dump           with --out: print those files between marker lines\n"
+		"  --tap            TAP output, one test per mechanism (for the test suite)\n"
+		"  -m, --mech M     only mechanism M (repeatable): sipc libsipc binder\n"
+		"                   pipe socketpair shm-futex\n"
+		"  -w, --workload W only workload W (repeatable): roundtrip stream pairs lookup\n"
+		"  -s, --size N     round-trip and stream payload size (repeatable)\n"
+		"  -p, --pairs N    pair count of the pairs workload (repeatable)\n"
+		"  -n, --iterations N   measured iterations of every run\n"
+		"  --check-all      check every byte of every request, not only stamps\n"
+		"  --binder DEV     the Binder device (default /dev/binder)\n",
+		"sipc-bench");
+}
+
+static int find_mech(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NR_MECHS; i++)
+		if (!strcmp(all_mechs[i]->name, name))
+			return i;
+	return -1;
+}
+
+static int find_workload(const char *name)
+{
+	int i;
+
+	for (i = 0; i < WL_COUNT; i++)
+		if (!strcmp(workload_name(i), name))
+			return i;
+	return -1;
+}
+
+static int parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "quick", no_argument, NULL, 'q' },
+		{ "full", no_argument, NULL, 'F' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "dump", no_argument, NULL, 'D' },
+		{ "tap", no_argument, NULL, 'T' },
+		{ "mech", required_argument, NULL, 'm' },
+		{ "workload", required_argument, NULL, 'w' },
+		{ "size", required_argument, NULL, 's' },
+		{ "pairs", required_argument, NULL, 'p' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "check-all", no_argument, NULL, 'C' },
+		{ "binder", required_argument, NULL, 'B' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool any_mech = false, any_wl = false;
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, "m:w:s:p:n:h", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'q':
+		case 'F':
+			opt.quick = c == 'q';
+			break;
+		case 'o':
+			opt.out = optarg;
+			break;
+		case 'D':
+			opt.dump = true;
+			break;
+		case 'T':
+			opt.tap = true;
+			break;
+		case 'C':
+			opt.check_all = true;
+			break;
+		case 'B':
+			set_binder_device(optarg);
+			break;
+		case 'm':
+			i = find_mech(optarg);
+			if (i < 0)
+				goto bad;
+			opt.mech_on[i] = true;
+			any_mech = true;
+			break;
+		case 'w':
+			i = find_workload(optarg);
+			if (i < 0)
+				goto bad;
+			opt.wl_on[i] = true;
+			any_wl = true;
+			break;
+		case 's':
+			if (opt.nr_sizes == MAX_SIZES)
+				goto bad;
+			opt.sizes[opt.nr_sizes] = strtoul(optarg, NULL, 0);
+			if (opt.sizes[opt.nr_sizes++] > MAX_SIZE)
+				goto bad;
+			break;
+		case 'p':
+			i = atoi(optarg);
+			if (opt.nr_pairs == MAX_PAIRS || i < 1 || i > MAX_PAIRS)
+				goto bad;
+			opt.pairs[opt.nr_pairs++] = i;
+			break;
+		case 'n':
+			opt.iterations = atol(optarg);
+			if (opt.iterations < 1)
+				goto bad;
+			break;
+		case 'h':
+			print_usage(stdout);
+			exit(0);
+		default:
+			goto bad;
+		}
+	}
+	if (optind != argc || (opt.dump && !opt.out))
+		goto bad;
+	for (i = 0; i < NR_MECHS; i++)
+		opt.mech_on[i] |= !any_mech;
+	for (i = 0; i < WL_COUNT; i++)
+		opt.wl_on[i] |= !any_wl;
+	return 0;
+bad:
+	print_usage(stderr);
+	return -1;
+}
+
+/* The CPUs we may run on, in order. */
+static void find_cpus(void)
+{
+	cpu_set_t set;
+	int i;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			cpus[nr_cpus++] = i;
+	if (!nr_cpus)
+		cpus[nr_cpus++] = -1;
+}
+
+/* Counts for one run: full runs ~1-3 s each under emulation. */
+static void counts(struct run *r)
+{
+	long n;
+
+	if (opt.quick) {
+		r->iterations = 20;
+		r->warmup = 5;
+	} else if (r->wl == WL_STREAM) {
+		n = (64l << 20) / (r->size ? r->size : 1);
+		r->iterations = n < 500 ? 500 : n > 20000 ? 20000 : n;
+		r->warmup = r->iterations / 10;
+	} else if (r->wl == WL_ROUNDTRIP) {
+		r->iterations = r->size <= 4097 ? 10000 : r->size <= 65536 ?
+				5000 : r->size <= 262144 ? 2000 : 1000;
+		r->warmup = r->iterations / 10;
+	} else {
+		r->iterations = 5000;
+		r->warmup = 500;
+	}
+	if (opt.iterations) {
+		r->iterations = opt.iterations;
+		r->warmup = opt.iterations / 10 ? opt.iterations / 10 : 1;
+	}
+}
+
+/* Round trips and lookups on one CPU; streams across two; pairs spread. */
+static void placement(struct run *r)
+{
+	int i, last = cpus[nr_cpus - 1];
+
+	r->registry_cpu = last;
+	for (i = 0; i < r->pairs; i++) {
+		switch (r->wl) {
+		case WL_STREAM:
+			r->client_cpu[i] = cpus[0];
+			r->server_cpu[i] = cpus[1 % nr_cpus];
+			r->registry_cpu = r->server_cpu[i];
+			break;
+		case WL_PAIRS:
+			r->client_cpu[i] = cpus[i % nr_cpus];
+			r->server_cpu[i] = r->client_cpu[i];
+			r->registry_cpu = -1;
+			break;
+		default:
+			r->client_cpu[i] = last;
+			r->server_cpu[i] = last;
+		}
+	}
+}
+
+static int measure(int m, enum workload wl, size_t size, int pairs)
+{
+	struct result *res = &results[nr_results];
+	const struct mech *mech = all_mechs[m];
+	const char *why = mech->unavailable ? mech->unavailable() : NULL;
+	struct run r = { .mech = mech, .wl = wl, .size = size,
+			 .pairs = pairs };
+
+	if (nr_results == MAX_RESULTS)
+		return 0;
+	nr_results++;
+	memset(res, 0, sizeof(*res));
+	res->mech = mech->name;
+	res->wl = wl;
+	res->size = size;
+	res->pairs = pairs;
+	counts(&r);
+	res->iterations = r.iterations;
+	res->warmup = r.warmup;
+	r.full_check = opt.check_all || opt.quick;
+	placement(&r);
+	if (why || mech_dead[m]) {
+		res->skipped = true;
+		snprintf(res->note, sizeof(res->note), "%s",
+			 why ? why : "skipped after an earlier time-out");
+	} else if (run_measure(&r, res, opt.quick ? 60 : 600) &&
+		   strstr(res->note, "timed out")) {
+		mech_dead[m] = true;
+	}
+	report_row(stdout, res, opt.tap);
+	fflush(stdout);
+	return res->ok || res->skipped ? 0 : -1;
+}
+
+static int run_all(void)
+{
+	const size_t *sizes = opt.quick ? quick_sizes : full_sizes;
+	const size_t *stream = opt.quick ? quick_stream : full_stream;
+	int nr_sizes = opt.quick ? 6 : 10, nr_stream = opt.quick ? 3 : 7;
+	const int *pairs = default_pairs;
+	int nr_pairs = 4, failed = 0, i, m;
+
+	if (opt.nr_sizes) {
+		sizes = opt.sizes;
+		stream = opt.sizes;
+		nr_sizes = opt.nr_sizes;
+		nr_stream = opt.nr_sizes;
+	}
+	if (opt.nr_pairs) {
+		pairs = opt.pairs;
+		nr_pairs = opt.nr_pairs;
+	}
+	for (i = 0; opt.wl_on[WL_ROUNDTRIP] && i < nr_sizes; i++)
+		for (m = 0; m < NR_MECHS; m++)
+			if (opt.mech_on[m])
+				failed |= measure(m, WL_ROUNDTRIP, sizes[i], 1);
+	for (i = 0; opt.wl_on[WL_STREAM] && i < nr_stream; i++)
+		for (m = 0; m < NR_MECHS; m++)
+			if (opt.mech_on[m] && stream[i])
+				failed |= measure(m, WL_STREAM, stream[i], 1);
+	for (i = 0; opt.wl_on[WL_PAIRS] && i < nr_pairs; i++)
+		for (m = 0; m < NR_MECHS; m++)
+			if (opt.mech_on[m])
+				failed |= measure(m, WL_PAIRS, 32, pairs[i]);
+	for (m = 0; opt.wl_on[WL_LOOKUP] && m < NR_MECHS; m++)
+		if (opt.mech_on[m] && all_mechs[m]->handles)
+			failed |= measure(m, WL_LOOKUP, 4, 1);
+	return failed;
+}
+
+/* TAP: one test per mechanism, ok when every one of its runs was right. */
+static void tap_summary(void)
+{
+	int m, i, runs, bad, skip, pass = 0, fail = 0, skipped = 0, n = 0;
+
+	for (m = 0; m < NR_MECHS; m++) {
+		if (!opt.mech_on[m])
+			continue;
+		runs = 0;
+		bad = 0;
+		skip = 0;
+		for (i = 0; i < nr_results; i++) {
+			if (strcmp(results[i].mech, all_mechs[m]->name))
+				continue;
+			runs++;
+			skip += results[i].skipped;
+			bad += !results[i].ok && !results[i].skipped;
+		}
+		n++;
+		if (bad) {
+			printf("not ok %d %s: %d of %d runs failed\n", n,
+			       all_mechs[m]->name, bad, runs);
+			fail++;
+		} else if (skip == runs) {
+			printf("ok %d %s # SKIP %s\n", n, all_mechs[m]->name,
+			       all_mechs[m]->unavailable ?
+			       all_mechs[m]->unavailable() : "skipped");
+			skipped++;
+		} else {
+			printf("ok %d %s: %d runs, every response right\n", n,
+			       all_mechs[m]->name, runs);
+			pass++;
+		}
+	}
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+	       pass, fail, skipped);
+}
+
+static int count_mechs(void)
+{
+	int m, n = 0;
+
+	for (m = 0; m < NR_MECHS; m++)
+		n += opt.mech_on[m];
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	int failed;
+
+	if (parse_args(argc, argv))
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	find_cpus();
+	clock_calibrate();
+	env.mode = opt.quick ? "quick" : "full";
+	env_collect();
+	snprintf(env.placement, sizeof(env.placement),
+		 "round trips and lookups: client, server and context manager on CPU %d; streams: sender on CPU %d, receiver on CPU %d; pairs: pair i (client and server) on CPU i mod %d",
+		 cpus[nr_cpus - 1], cpus[0], cpus[1 % nr_cpus], nr_cpus);
+	if (opt.tap)
+		printf("TAP version 13\n1..%d\n", count_mechs());
+	report_begin(stdout, opt.tap);
+	failed = run_all();
+	report_bar(stdout, results, nr_results, opt.tap);
+	if (opt.out && report_write(opt.out, results, nr_results, opt.dump))
+		failed = 1;
+	if (opt.tap)
+		tap_summary();
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sipc-bench: sipc through libsipc, as an application would use it. The
+ * client builds each request in a parcel (sipc_parcel_put_bytes) and calls
+ * sipc_call() with one reply parcel reused for every call; the server is
+ * a node whose handler checks the request in place and answers a u32,
+ * run by sipc_loop(). The context manager is a libsipc node too, speaking
+ * the registry protocol of sipc.h, so that sipc_registry_add() and
+ * sipc_registry_check() (the lookup workload) work against it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sipc.h>
+
+#include "bench.h"
+
+static struct sipc_handle *registered[MAX_PAIRS];
+
+static const char *libsipc_unavailable(void)
+{
+	return access(SIPC_DEVICE_PATH, R_OK | W_OK) ? "no " SIPC_DEVICE_PATH :
+						       NULL;
+}
+
+static void service_name(char *buf, size_t len, int pair)
+{
+	snprintf(buf, len, "bench.%d", pair);
+}
+
+/* The index in a name this registry gave out, or -1. */
+static int name_index(const char *name)
+{
+	int i;
+
+	if (strncmp(name, "bench.", 6) || name[6] < '0' || name[6] > '9' ||
+	    name[7])
+		return -1;
+	i = name[6] - '0';
+	return i < MAX_PAIRS ? i : -1;
+}
+
+static int registry_handler(struct sipc_node *node, const struct sipc_txn *txn,
+			    struct sipc_parcel *reply)
+{
+	struct sipc_handle *h;
+	const char *name;
+	int i;
+
+	if (sipc_parcel_get_string(txn->request, &name, NULL))
+		return -EINVAL;
+	i = name_index(name);
+	if (i < 0)
+		return -ENOENT;
+	switch (txn->code) {
+	case SIPC_REGISTRY_ADD:
+		if (sipc_parcel_get_handle(txn->request, &h))
+			return -EINVAL;
+		sipc_handle_put(registered[i]);
+		registered[i] = h;	/* keeps its reference */
+		return 0;
+	case SIPC_REGISTRY_CHECK:
+		if (!registered[i])
+			return -ENOENT;
+		return sipc_parcel_put_handle(reply, registered[i]);
+	}
+	return -EINVAL;
+}
+
+static int claim(struct sipc *s, struct sipc_node **node)
+{
+	struct timespec ms = { 0, 1000 * 1000 };
+	int i, ret = -EBUSY;
+
+	for (i = 0; i < 5000 && ret == -EBUSY; i++) {
+		ret = sipc_node_create(s, registry_handler, NULL,
+				       SIPC_NODE_CONTEXT_MANAGER, node);
+		if (ret == -EBUSY)
+			nanosleep(&ms, NULL);
+	}
+	return ret;
+}
+
+static int libsipc_registry(struct run *r, int ready_fd)
+{
+	struct sipc_node *node;
+	struct sipc *s;
+	int ret;
+
+	ret = sipc_open(NULL, CLIENT_AREA, &s);
+	if (ret)
+		return bench_fail("sipc_open: %s", sipc_strerror(ret));
+	ret = claim(s, &node);
+	if (ret)
+		return bench_fail("claim handle 0: %s", sipc_strerror(ret));
+	if (signal_ready(ready_fd))
+		return -1;
+	ret = sipc_loop(s);
+	return bench_fail("registry: sipc_loop: %s", sipc_strerror(ret));
+}
+
+/* A failed check ends the server at once: its slot says why. */
+static int service_handler(struct sipc_node *node, const struct sipc_txn *txn,
+			   struct sipc_parcel *reply)
+{
+	struct server *srv = sipc_node_data(node);
+	const void *data = NULL;
+	size_t len = 0;
+	uint32_t v;
+	int ret;
+
+	ret = sipc_parcel_get_bytes(txn->request, &data, &len);
+	if (ret) {
+		bench_fail("server: request %u: %s", srv->next,
+			   sipc_strerror(ret));
+		_exit(1);
+	}
+	if (txn->flags & SIPC_EVF_ONEWAY) {
+		if (server_oneway(srv, txn->code, data, len))
+			_exit(1);
+		return 0;
+	}
+	if (server_call(srv, txn->code, data, len, &v))
+		_exit(1);
+	return sipc_parcel_put_u32(reply, v);
+}
+
+static int libsipc_serve(struct server *srv, int ready_fd)
+{
+	struct sipc_node *node;
+	struct sipc *s;
+	char name[32];
+	int ret;
+
+	service_name(name, sizeof(name), srv->pair);
+	ret = sipc_open(NULL, SERVER_AREA, &s);
+	if (ret)
+		return bench_fail("sipc_open: %s", sipc_strerror(ret));
+	ret = sipc_node_create(s, service_handler, srv, 0, &node);
+	if (ret)
+		return bench_fail("sipc_node_create: %s", sipc_strerror(ret));
+	ret = sipc_registry_add(s, name, node);
+	if (ret)
+		return bench_fail("sipc_registry_add: %s", sipc_strerror(ret));
+	if (signal_ready(ready_fd))
+		return -1;
+	ret = sipc_loop(s);
+	return bench_fail("server: sipc_loop: %s", sipc_strerror(ret));
+}
+
+struct lclient {
+	struct sipc *s;
+	struct sipc_handle *h;
+	struct sipc_parcel *req, *reply;
+	char name[32];
+};
+
+static struct lclient lclient;
+
+static int libsipc_connect(struct client *c)
+{
+	struct lclient *lc = &lclient;
+	int ret;
+
+	c->priv = lc;
+	service_name(lc->name, sizeof(lc->name), c->pair);
+	ret = sipc_open(NULL, CLIENT_AREA, &lc->s);
+	if (ret)
+		return bench_fail("sipc_open: %s", sipc_strerror(ret));
+	ret = sipc_registry_check(lc->s, lc->name, &lc->h);
+	if (ret)
+		return bench_fail("sipc_registry_check: %s", sipc_strerror(ret));
+	lc->req = sipc_parcel_new();
+	lc->reply = sipc_parcel_new();
+	if (!lc->req || !lc->reply)
+		return bench_fail("out of memory");
+	return 0;
+}
+
+static int build(struct client *c, struct lclient *lc)
+{
+	sipc_parcel_reset(lc->req);
+	return sipc_parcel_put_bytes(lc->req, c->buf, c->r->size);
+}
+
+static int libsipc_call(struct client *c)
+{
+	struct lclient *lc = c->priv;
+	uint32_t v;
+	int ret;
+
+	ret = build(c, lc);
+	if (!ret)
+		ret = sipc_call(lc->h, CODE(OP_CALL, c->seq), lc->req,
+				lc->reply);
+	if (ret)
+		return bench_fail("sipc_call: %d %s", ret, sipc_strerror(ret));
+	ret = sipc_parcel_get_u32(lc->reply, &v);
+	if (ret)
+		return bench_fail("reply: %s", sipc_strerror(ret));
+	return client_check_reply(c, &v, sizeof(v));
+}
+
+static int libsipc_send(struct client *c)
+{
+	struct lclient *lc = c->priv;
+	int ret = build(c, lc);
+
+	while (!ret) {
+		ret = sipc_send_oneway(lc->h, CODE(OP_ONEWAY, c->seq), lc->req);
+		if (ret != -ENOBUFS && ret != -ENOSPC)
+			break;
+		sys_yield();
+		ret = 0;
+	}
+	return ret ? bench_fail("sipc_send_oneway: %s", sipc_strerror(ret)) : 0;
+}
+
+static int libsipc_lookup(struct client *c)
+{
+	struct lclient *lc = c->priv;
+	struct sipc_handle *h;
+	uint32_t id;
+	int ret;
+
+	ret = sipc_registry_check(lc->s, lc->name, &h);
+	if (ret)
+		return bench_fail("sipc_registry_check: %s", sipc_strerror(ret));
+	id = sipc_handle_id(h);
+	sipc_handle_put(h);
+	if (id != sipc_handle_id(lc->h))
+		return bench_fail("lookup: handle %u, not %u", id,
+				  sipc_handle_id(lc->h));
+	return 0;
+}
+
+const struct mech mech_libsipc = {
+	.name = "libsipc",
+	.what = "libsipc: parcels, sipc_call() with a reused reply parcel, sipc_loop(), sipc_registry_check()",
+	.handles = true,
+	.unavailable = libsipc_unavailable,
+	.registry = libsipc_registry,
+	.serve = libsipc_serve,
+	.connect = libsipc_connect,
+	.call = libsipc_call,
+	.send = libsipc_send,
+	.lookup = libsipc_lookup,
+};

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sipc-bench: the console table, the bar (the issue's targets as ratios
+ * of this run's figures), and results.csv, results.json and results.md.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+struct env env;
+
+static void copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+/* What machine this is, as the guest sees it. */
+void env_collect(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[4096], *p;
+	struct utsname u;
+
+	if (!uname(&u))
+		copy(env.kernel, sizeof(env.kernel), u.release);
+	env.cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	snprintf(env.cpu_model, sizeof(env.cpu_model), "unknown");
+	while (f && fgets(line, sizeof(line), f)) {
+		p = strchr(line, ':');
+		if (!p)
+			continue;
+		p[strcspn(p, "\n")] = 0;
+		if (!strncmp(line, "model name", 10)) {
+			copy(env.cpu_model, sizeof(env.cpu_model), p + 2);
+		} else if (!strncmp(line, "flags", 5)) {
+			strcat(p, " ");
+			env.erms = !!strstr(p, " erms ");
+			env.fsrm = !!strstr(p, " fsrm ");
+			env.hypervisor = !!strstr(p, " hypervisor ");
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  "r");
+	snprintf(env.clocksource, sizeof(env.clocksource), "unknown");
+	if (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		copy(env.clocksource, sizeof(env.clocksource), line);
+	}
+	if (f)
+		fclose(f);
+	snprintf(env.timer, sizeof(env.timer),
+		 "samples by %s (%.3f per ns, calibrated against CLOCK_MONOTONIC); wall times by CLOCK_MONOTONIC (clocksource %s)",
+		 clock_name(), clock_rate(), env.clocksource);
+}
+
+static void env_lines(FILE *f, const char *prefix)
+{
+	fprintf(f, "%skernel %s, %d CPUs, CPU \"%s\": erms %s, fsrm %s%s\n",
+		prefix, env.kernel, env.cpus, env.cpu_model,
+		env.erms ? "on" : "off", env.fsrm ? "on" : "off",
+		env.hypervisor ? ", under a hypervisor" : "");
+	if (strstr(env.cpu_model, "TCG"))
+		fprintf(f, "%sQEMU TCG (software emulation)%s\n", prefix,
+			!env.erms && !env.fsrm ?
+			", -cpu max,-erms,-fsrm: rep movsb hidden, kernel copies unrolled" :
+			"");
+	fprintf(f, "%stiming: %s\n", prefix, env.timer);
+	fprintf(f, "%splacement: %s\n", prefix, env.placement);
+}
+
+static const char *pre(bool tap)
+{
+	return tap ? "# " : "";
+}
+
+void report_begin(FILE *f, bool tap)
+{
+	fprintf(f, "%ssipc-bench (%s mode)\n", pre(tap), env.mode);
+	env_lines(f, pre(tap));
+	fprintf(f, "%s%-9s %-10s %8s %5s %6s %9s %9s %9s %9s %9s %9s\n",
+		pre(tap), "workload", "mechanism", "size", "pairs", "iters",
+		"mean_us", "p50_us", "p99_us", "p99.9_us", "MB/s", "calls/s");
+}
+
+static void num(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else if (v >= 100000)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.2f", v);
+}
+
+void report_row(FILE *f, const struct result *res, bool tap)
+{
+	char v[6][24];
+
+	fprintf(f, "%s%-9s %-10s %8zu %5d %6ld ", pre(tap),
+		workload_name(res->wl), res->mech, res->size, res->pairs,
+		res->iterations);
+	if (!res->ok) {
+		fprintf(f, "%s: %s\n", res->skipped ? "SKIPPED" : "FAILED",
+			res->note);
+		return;
+	}
+	num(v[0], 24, res->mean_us);
+	num(v[1], 24, res->p50_us);
+	num(v[2], 24, res->p99_us);
+	num(v[3], 24, res->p999_us);
+	num(v[4], 24, res->mb_s);
+	num(v[5], 24, res->ops_s);
+	fprintf(f, "%9s %9s %9s %9s %9s %9s\n", v[0], v[1], v[2], v[3], v[4],
+		v[5]);
+}
+
+/* ---- the bar ---- */
+
+struct bar_row {
+	char what[96];
+	double value;
+	const char *target;
+	int met;		/* 1 met, 0 not, -1 no figures */
+};
+
+#define MAX_BAR 40
+
+static const struct result *find(const struct result *res, int n,
+				 enum workload wl, const char *mech,
+				 size_t size, int pairs)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (res[i].ok && res[i].wl == wl && res[i].size == size &&
+		    res[i].pairs == pairs && !strcmp(res[i].mech, mech))
+			return &res[i];
+	return NULL;
+}
+
+enum cmp { LE, LT, GE };
+
+static void bar_add(struct bar_row *rows, int *n, const char *what,
+		    double a, double b, enum cmp cmp, const char *target)
+{
+	struct bar_row *row = &rows[(*n)++];
+	double limit = atof(target + 3);
+
+	snprintf(row->what, sizeof(row->what), "%s", what);
+	row->target = target;
+	row->value = a / b;
+	if (isnan(row->value) || isinf(row->value))
+		row->met = -1;
+	else if (cmp == LE)
+		row->met = row->value <= limit;
+	else if (cmp == LT)
+		row->met = row->value < limit;
+	else
+		row->met = row->value >= limit;
+}
+
+/* Field @f of a result, or NAN when there is no such result. */
+#define FIG(r, f) ((r) ? (r)->f : NAN)	/* r: no side effects */
+
+static int bar_rows(const struct result *res, int n, struct bar_row *rows)
+{
+	static const size_t big[] = { 65536, 262144, 1048576 };
+	const struct result *s, *b, *p, *u, *m, *l, *one, *four;
+	enum workload wl;
+	char what[96];
+	int nr = 0, i, k;
+
+	s = find(res, n, WL_ROUNDTRIP, "sipc", 32, 1);
+	b = find(res, n, WL_ROUNDTRIP, "binder", 32, 1);
+	p = find(res, n, WL_ROUNDTRIP, "pipe", 32, 1);
+	u = find(res, n, WL_ROUNDTRIP, "socketpair", 32, 1);
+	l = find(res, n, WL_ROUNDTRIP, "libsipc", 32, 1);
+	bar_add(rows, &nr, "round trip 32 B: sipc p50 / binder p50",
+		FIG(s, p50_us), FIG(b, p50_us), LE, "<= 0.80");
+	bar_add(rows, &nr, "round trip 32 B: sipc p50 / pipe p50",
+		FIG(s, p50_us), FIG(p, p50_us), LT, "<  1.00");
+	bar_add(rows, &nr, "round trip 32 B: sipc p50 / socketpair p50",
+		FIG(s, p50_us), FIG(u, p50_us), LT, "<  1.00");
+	bar_add(rows, &nr, "round trip 32 B: sipc p99 / binder p99",
+		FIG(s, p99_us), FIG(b, p99_us), LE, "<= 1.00");
+	for (k = 0; k < 2; k++) {
+		wl = k ? WL_STREAM : WL_ROUNDTRIP;
+		for (i = 0; i < 3; i++) {
+			s = find(res, n, wl, "sipc", big[i], 1);
+			b = find(res, n, wl, "binder", big[i], 1);
+			p = find(res, n, wl, "pipe", big[i], 1);
+			u = find(res, n, wl, "socketpair", big[i], 1);
+			m = find(res, n, wl, "shm-futex", big[i], 1);
+			snprintf(what, sizeof(what), "%s %zu KiB: sipc MB/s / pipe",
+				 workload_name(wl), big[i] >> 10);
+			bar_add(rows, &nr, what, FIG(s, mb_s), FIG(p, mb_s), GE,
+				">= 1.50");
+			snprintf(what, sizeof(what), "%s %zu KiB: sipc MB/s / socketpair",
+				 workload_name(wl), big[i] >> 10);
+			bar_add(rows, &nr, what, FIG(s, mb_s), FIG(u, mb_s), GE,
+				">= 1.50");
+			snprintf(what, sizeof(what), "%s %zu KiB: sipc MB/s / binder",
+				 workload_name(wl), big[i] >> 10);
+			bar_add(rows, &nr, what, FIG(s, mb_s), FIG(b, mb_s), GE,
+				">= 1.00");
+			/* Time per message; a round trip's typical one. */
+			snprintf(what, sizeof(what), "%s %zu KiB: sipc %s / shm-futex %s",
+				 workload_name(wl), big[i] >> 10, k ? "time" : "p50",
+				 k ? "time" : "p50");
+			bar_add(rows, &nr, what, k ? FIG(s, mean_us) : FIG(s, p50_us),
+				k ? FIG(m, mean_us) : FIG(m, p50_us), LE, "<= 1.30");
+		}
+	}
+	one = find(res, n, WL_PAIRS, "sipc", 32, 1);
+	four = find(res, n, WL_PAIRS, "sipc", 32, 4);
+	snprintf(what, sizeof(what), "pairs: sipc calls/s, 4 pairs / 1 (%d CPUs)",
+		 env.cpus);
+	bar_add(rows, &nr, what, FIG(four, ops_s), FIG(one, ops_s), GE,
+		">= 3.00");
+	s = find(res, n, WL_ROUNDTRIP, "sipc", 32, 1);
+	bar_add(rows, &nr, "round trip 32 B: libsipc p50 / sipc p50",
+		FIG(l, p50_us), FIG(s, p50_us), LT, "<  1.10");
+	bar_add(rows, &nr, "round trip 32 B: libsipc mean / sipc mean",
+		FIG(l, mean_us), FIG(s, mean_us), LT, "<  1.10");
+	return nr;
+}
+
+static const char *met_word(int met)
+{
+	return met < 0 ? "n/a" : met ? "met" : "NOT MET";
+}
+
+void report_bar(FILE *f, const struct result *res, int n, bool tap)
+{
+	struct bar_row rows[MAX_BAR];
+	int i, nr = bar_rows(res, n, rows);
+
+	fprintf(f, "%s\n%sthe bar, as ratios of this run's figures:\n",
+		pre(tap), pre(tap));
+	for (i = 0; i < nr; i++)
+		fprintf(f, "%s  %-48s %7.2f  %s  %s\n", pre(tap), rows[i].what,
+			rows[i].value, rows[i].target, met_word(rows[i].met));
+}
+
+/* ---- files ---- */
+
+static void csv_text(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_num(FILE *f, double v)
+{
+	if (!isnan(v))
+		fprintf(f, "%.3f", v);
+}
+
+static const char *status_word(const struct result *r)
+{
+	return r->ok ? "ok" : r->skipped ? "skipped" : "failed";
+}
+
+static void write_csv(FILE *f, const struct result *res, int n)
+{
+	int i;
+
+	fprintf(f, "workload,mechanism,size,pairs,warmup,iterations,mean_us,p50_us,p99_us,p999_us,mb_s,calls_s,status,note\n");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s,%s,%zu,%d,%ld,%ld,", workload_name(res[i].wl),
+			res[i].mech, res[i].size, res[i].pairs, res[i].warmup,
+			res[i].iterations);
+		csv_num(f, res[i].mean_us);
+		fputc(',', f);
+		csv_num(f, res[i].p50_us);
+		fputc(',', f);
+		csv_num(f, res[i].p99_us);
+		fputc(',', f);
+		csv_num(f, res[i].p999_us);
+		fputc(',', f);
+		csv_num(f, res[i].mb_s);
+		fputc(',', f);
+		csv_num(f, res[i].ops_s);
+		fprintf(f, ",%s,", status_word(&res[i]));
+		csv_text(f, res[i].note);
+		fputc('\n', f);
+	}
+}
+
+static void json_text(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_num(FILE *f, const char *key, double v, const char *sep)
+{
+	if (isnan(v) || isinf(v))
+		fprintf(f, "\"%s\": null%s", key, sep);
+	else
+		fprintf(f, "\"%s\": %.3f%s", key, v, sep);
+}
+
+static void write_json(FILE *f, const struct result *res, int n)
+{
+	struct bar_row rows[MAX_BAR];
+	int i, nr = bar_rows(res, n, rows);
+
+	fprintf(f, "{\n  \"tool\": \"sipc-bench\",\n  \"mode\": \"%s\",\n",
+		env.mode);
+	fprintf(f, "  \"env\": {\n    \"kernel\": ");
+	json_text(f, env.kernel);
+	fprintf(f, ",\n    \"cpus\": %d,\n    \"cpu_model\": ", env.cpus);
+	json_text(f, env.cpu_model);
+	fprintf(f, ",\n    \"erms\": %s,\n    \"fsrm\": %s,\n    \"hypervisor\": %s,\n    \"clocksource\": ",
+		env.erms ? "true" : "false", env.fsrm ? "true" : "false",
+		env.hypervisor ? "true" : "false");
+	json_text(f, env.clocksource);
+	fprintf(f, ",\n    \"timing\": ");
+	json_text(f, env.timer);
+	fprintf(f, ",\n    \"placement\": ");
+	json_text(f, env.placement);
+	fprintf(f, "\n  },\n  \"results\": [\n");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "    {\"workload\": \"%s\", \"mechanism\": \"%s\", \"size\": %zu, \"pairs\": %d, \"warmup\": %ld, \"iterations\": %ld, ",
+			workload_name(res[i].wl), res[i].mech, res[i].size,
+			res[i].pairs, res[i].warmup, res[i].iterations);
+		json_num(f, "mean_us", res[i].mean_us, ", ");
+		json_num(f, "p50_us", res[i].p50_us, ", ");
+		json_num(f, "p99_us", res[i].p99_us, ", ");
+		json_num(f, "p999_us", res[i].p999_us, ", ");
+		json_num(f, "mb_s", res[i].mb_s, ", ");
+		json_num(f, "calls_s", res[i].ops_s, ", ");
+		fprintf(f, "\"status\": \"%s\", \"note\": ", status_word(&res[i]));
+		json_text(f, res[i].note);
+		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"bar\": [\n");
+	for (i = 0; i < nr; i++) {
+		fprintf(f, "    {\"check\": ");
+		json_text(f, rows[i].what);
+		fprintf(f, ", ");
+		json_num(f, "value", rows[i].value, ", ");
+		fprintf(f, "\"target\": \"%s\", \"met\": %s}%s\n",
+			rows[i].target, rows[i].met < 0 ? "null" :
+			rows[i].met ? "true" : "false", i + 1 < nr ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+}
+
+/* A markdown table: one row per size (or pair count), one column per mechanism. */
+static void md_pivot(FILE *f, const struct result *res, int n,
+		     enum workload wl, const char *title,
+		     double (*pick)(const struct result *r))
+{
+	static const char *const mechs[] = { "sipc", "libsipc", "binder",
+					     "pipe", "socketpair",
+					     "shm-futex" };
+	long keys[32];
+	int nk = 0, i, j, k;
+	const struct result *r;
+	long key;
+	char v[24];
+
+	for (i = 0; i < n; i++) {
+		if (res[i].wl != wl)
+			continue;
+		key = wl == WL_PAIRS ? res[i].pairs : (long)res[i].size;
+		for (k = 0; k < nk && keys[k] != key; k++)
+			;
+		if (k == nk && nk < 32)
+			keys[nk++] = key;
+	}
+	if (!nk)
+		return;
+	fprintf(f, "\n### %s\n\n| %s |", title, wl == WL_PAIRS ? "pairs" : "size (B)");
+	for (j = 0; j < 6; j++)
+		fprintf(f, " %s |", mechs[j]);
+	fprintf(f, "\n|---:|");
+	for (j = 0; j < 6; j++)
+		fprintf(f, "---:|");
+	fprintf(f, "\n");
+	for (k = 0; k < nk; k++) {
+		fprintf(f, "| %ld |", keys[k]);
+		for (j = 0; j < 6; j++) {
+			r = NULL;
+			for (i = 0; i < n && !r; i++)
+				if (res[i].wl == wl && res[i].ok &&
+				    !strcmp(res[i].mech, mechs[j]) &&
+				    (wl == WL_PAIRS ? res[i].pairs == keys[k] :
+				     (long)res[i].size == keys[k]))
+					r = &res[i];
+			num(v, sizeof(v), r ? pick(r) : NAN);
+			fprintf(f, " %s |", v);
+		}
+		fprintf(f, "\n");
+	}
+}
+
+static double pick_p50(const struct result *r)
+{
+	return r->p50_us;
+}
+
+static double pick_p99(const struct result *r)
+{
+	return r->p99_us;
+}
+
+static double pick_mbs(const struct result *r)
+{
+	return r->mb_s;
+}
+
+static double pick_ops(const struct result *r)
+{
+	return r->ops_s;
+}
+
+static void write_md(FILE *f, const struct result *res, int n)
+{
+	struct bar_row rows[MAX_BAR];
+	int i, nr = bar_rows(res, n, rows);
+	char v[4][24];
+
+	fprintf(f, "## Environment\n\n");
+	env_lines(f, "- ");
+	fprintf(f, "\n## The bar (ratios of this run's figures)\n\n");
+	fprintf(f, "| check | ratio | target | |\n|---|---:|---|---|\n");
+	for (i = 0; i < nr; i++)
+		fprintf(f, "| %s | %.2f | %s | %s |\n", rows[i].what,
+			rows[i].value, rows[i].target, met_word(rows[i].met));
+	fprintf(f, "\n## Figures\n");
+	md_pivot(f, res, n, WL_ROUNDTRIP,
+		 "Round trip: p50 latency (us), request of each size, 4-byte reply",
+		 pick_p50);
+	md_pivot(f, res, n, WL_ROUNDTRIP, "Round trip: p99 latency (us)",
+		 pick_p99);
+	md_pivot(f, res, n, WL_ROUNDTRIP,
+		 "Round trip: throughput (MB/s of request payload)", pick_mbs);
+	md_pivot(f, res, n, WL_STREAM,
+		 "One-way streaming: throughput (MB/s)", pick_mbs);
+	md_pivot(f, res, n, WL_PAIRS,
+		 "Pairs: aggregate calls/s, 32-byte round trips", pick_ops);
+	fprintf(f, "\n### Lookup through the context manager (a call to handle 0 answered with a handle)\n\n");
+	fprintf(f, "| mechanism | mean (us) | p50 (us) | p99 (us) | p99.9 (us) |\n|---|---:|---:|---:|---:|\n");
+	for (i = 0; i < n; i++) {
+		if (res[i].wl != WL_LOOKUP || !res[i].ok)
+			continue;
+		num(v[0], 24, res[i].mean_us);
+		num(v[1], 24, res[i].p50_us);
+		num(v[2], 24, res[i].p99_us);
+		num(v[3], 24, res[i].p999_us);
+		fprintf(f, "| %s | %s | %s | %s | %s |\n", res[i].mech, v[0],
+			v[1], v[2], v[3]);
+	}
+	for (i = 0; i < n; i++)
+		if (!res[i].ok)
+			fprintf(f, "\n- %s %s %zu B, %d pair(s): %s: %s",
+				workload_name(res[i].wl), res[i].mech,
+				res[i].size, res[i].pairs,
+				res[i].skipped ? "skipped" : "FAILED",
+				res[i].note);
+	fprintf(f, "\n\nEvery run, with warm-up and iteration counts: results.csv, results.json.\n");
+}
+
+static int write_file(const char *dir, const char *name,
+		      void (*fn)(FILE *f, const struct result *res, int n),
+		      const struct result *res, int n, bool dump)
+{
+	char path[4096], line[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "sipc-bench: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fn(f, res, n);
+	if (fclose(f)) {
+		fprintf(stderr, "sipc-bench: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!dump)
+		return 0;
+	/* For a guest with no shared file system: the host cuts them out. */
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	printf("==== sipc-bench: begin %s ====\n", name);
+	while (fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	printf("==== sipc-bench: end %s ====\n", name);
+	fclose(f);
+	return 0;
+}
+
+int report_write(const char *dir, const struct result *res, int n, bool dump)
+{
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "sipc-bench: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	return write_file(dir, "results.csv", write_csv, res, n, dump) ||
+	       write_file(dir, "results.json", write_json, res, n, dump) ||
+	       write_file(dir, "results.md", write_md, res, n, dump) ? -1 : 0;
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sipc-bench: small helpers every part uses: time, errors, CPUs, pipes,
+ * futexes.
+ */
+#include <errno.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __x86_64__
+#include <x86intrin.h>
+#endif
+
+#include "bench.h"
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+/*
+ * Each round trip is timed with the time-stamp counter where there is
+ * one: in the dev VM the clocksource is the emulated HPET, and one
+ * clock_gettime() costs a system call and a device read (about 1 us under
+ * TCG), which would be added to every sample. The counter is read on the
+ * CPU the client is pinned to, and converted with a rate measured against
+ * CLOCK_MONOTONIC at start-up. Wall times (throughput) use the clock.
+ */
+static double ticks_per_ns = 1.0;
+
+void clock_calibrate(void)
+{
+#ifdef __x86_64__
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	uint64_t t0, c0, t1, c1;
+
+	t0 = now_ns();
+	c0 = __rdtsc();
+	nanosleep(&pause, NULL);
+	t1 = now_ns();
+	c1 = __rdtsc();
+	if (c1 > c0 && t1 > t0)
+		ticks_per_ns = (double)(c1 - c0) / (t1 - t0);
+#endif
+}
+
+uint64_t ticks(void)
+{
+#ifdef __x86_64__
+	return __rdtsc();
+#else
+	return now_ns();
+#endif
+}
+
+uint64_t ticks_to_ns(uint64_t t)
+{
+	return (uint64_t)(t / ticks_per_ns);
+}
+
+const char *clock_name(void)
+{
+#ifdef __x86_64__
+	return "rdtsc";
+#else
+	return "CLOCK_MONOTONIC";
+#endif
+}
+
+double clock_rate(void)
+{
+	return ticks_per_ns;
+}
+
+/* Where this process writes its first error: its slot in the mapping. */
+static char *err_buf;
+
+void bench_set_err(char *buf)
+{
+	err_buf = buf;
+}
+
+/* Record why this process failed (the first reason wins); returns -1. */
+int bench_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err_buf || err_buf[0])
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err_buf, ERR_LEN, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return bench_fail("pin to CPU %d: %s", cpu, strerror(errno));
+	return 0;
+}
+
+int signal_ready(int fd)
+{
+	return write(fd, "r", 1) == 1 ? 0 : bench_fail("report ready: %s",
+							 strerror(errno));
+}
+
+/* Move exactly @size bytes, across short reads and writes. */
+int full_io(int fd, void *buf, size_t size, bool out)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < size) {
+		n = out ? write(fd, (char *)buf + done, size - done) :
+			  read(fd, (char *)buf + done, size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return bench_fail("%s: %s", out ? "write" : "read",
+					  strerror(errno));
+		if (n == 0)
+			return bench_fail("read: end of file");
+		done += n;
+	}
+	return 0;
+}
+
+/* Let the receiver catch up with a sender that found it full. */
+void sys_yield(void)
+{
+	sched_yield();
+}
+
+int futex_wait(uint32_t *addr, uint32_t val)
+{
+	return syscall(SYS_futex, addr, FUTEX_WAIT, val, NULL, NULL, 0);
+}
+
+int futex_wake(uint32_t *addr, int n)
+{
+	return syscall(SYS_futex, addr, FUTEX_WAKE, n, NULL, NULL, 0);
+}
+
+const char *workload_name(enum workload wl)
+{
+	static const char *const names[WL_COUNT] = {
+		[WL_ROUNDTRIP] = "roundtrip",
+		[WL_STREAM] = "stream",
+		[WL_PAIRS] = "pairs",
+		[WL_LOOKUP] = "lookup",
+	};
+
+	return wl < WL_COUNT ? names[wl] : "?";
+}
+
+static const char *binder_path = "/dev/binder";
+
+const char *binder_device(void)
+{
+	return binder_path;
+}
+
+void set_binder_device(const char *path)
+{
+	binder_path = path;
+}
