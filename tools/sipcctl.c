@@ -450,6 +450,190 @@ static int cmd_stats(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- top ---- */
+
+#define STATE_PATH	"/proc/sipc/state"
+#define TOP_MAX_PROCS	512
+
+/* What top reads from /proc/sipc/stats each interval. */
+static const char * const top_keys[] = {
+	"calls", "oneways", "replies", "bytes_copied", "objects_translated",
+	"errors_dead_target", "errors_no_space", "errors_bad_handle",
+	"errors_bad_input", "errors_interrupted", "errors_reply_failed",
+};
+
+#define TOP_NKEYS (sizeof(top_keys) / sizeof(top_keys[0]))
+
+struct top_proc {
+	long pid;
+	char comm[64];
+	unsigned long threads, busy, in_use, pending;
+	unsigned long long sent, received;
+};
+
+struct top_sample {
+	unsigned long long stat[TOP_NKEYS];
+	struct top_proc procs[TOP_MAX_PROCS];
+	int nprocs;
+	double when;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int top_read(struct top_sample *t)
+{
+	char line[512], comm[64];
+	unsigned int i;
+	FILE *f;
+
+	memset(t, 0, sizeof(*t));
+	t->when = now_s();
+	f = fopen(STATS_PATH, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		for (i = 0; i < TOP_NKEYS; i++)
+			if (!strncmp(line, top_keys[i], strlen(top_keys[i])) &&
+			    line[strlen(top_keys[i])] == ':')
+				t->stat[i] = strtoull(line + strlen(top_keys[i]) + 1,
+						      NULL, 10);
+	fclose(f);
+	f = fopen(STATE_PATH, "re");
+	if (!f)
+		return -errno;
+	while (t->nprocs < TOP_MAX_PROCS && fgets(line, sizeof(line), f)) {
+		struct top_proc *p = &t->procs[t->nprocs];
+		unsigned long skip;
+
+		/* pid comm threads waiting busy nodes handles area_size
+		 * in_use free_blocks largest_free oneway_used pending sent
+		 * received
+		 */
+		if (sscanf(line, "%ld %63s %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %llu %llu",
+			   &p->pid, comm, &p->threads, &skip, &p->busy, &skip,
+			   &skip, &skip, &p->in_use, &skip, &skip, &skip,
+			   &p->pending, &p->sent, &p->received) != 15)
+			continue;
+		snprintf(p->comm, sizeof(p->comm), "%s", comm);
+		t->nprocs++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static const struct top_proc *top_find(const struct top_sample *t, long pid)
+{
+	int i;
+
+	for (i = 0; i < t->nprocs; i++)
+		if (t->procs[i].pid == pid)
+			return &t->procs[i];
+	return NULL;
+}
+
+struct top_talker {
+	const struct top_proc *p;
+	double rate;
+};
+
+static int talker_cmp(const void *a, const void *b)
+{
+	double x = ((const struct top_talker *)a)->rate;
+	double y = ((const struct top_talker *)b)->rate;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* One screen: rates since the previous sample, busiest processes first. */
+static void top_print(const struct top_sample *old, const struct top_sample *t,
+		      int max_rows)
+{
+	double dt = t->when - old->when;
+	struct top_talker talkers[TOP_MAX_PROCS];
+	unsigned int i;
+	int n = 0;
+
+	if (dt <= 0)
+		dt = 1;
+	printf("sipc top: %d processes\n", t->nprocs);
+	for (i = 0; i < TOP_NKEYS; i++) {
+		double rate = (t->stat[i] - old->stat[i]) / dt;
+
+		if (!strcmp(top_keys[i], "bytes_copied"))
+			printf("  %-20s %12.2f MB/s\n", "copied", rate / 1e6);
+		else
+			printf("  %-20s %12.1f /s\n", top_keys[i], rate);
+	}
+	for (i = 0; i < (unsigned int)t->nprocs; i++) {
+		const struct top_proc *p = &t->procs[i], *q;
+		unsigned long long before = 0;
+
+		q = top_find(old, p->pid);
+		if (q)
+			before = q->sent + q->received;
+		talkers[n].p = p;
+		talkers[n++].rate = (p->sent + p->received - before) / dt;
+	}
+	qsort(talkers, n, sizeof(talkers[0]), talker_cmp);
+	printf("  %7s %-16s %10s %7s %5s %10s %7s\n", "PID", "COMMAND",
+	       "TXN/s", "THREADS", "BUSY", "IN_USE", "PENDING");
+	for (i = 0; i < (unsigned int)n && (int)i < max_rows; i++) {
+		const struct top_proc *p = talkers[i].p;
+
+		printf("  %7ld %-16s %10.1f %7lu %5lu %10lu %7lu\n", p->pid,
+		       p->comm, talkers[i].rate, p->threads, p->busy,
+		       p->in_use, p->pending);
+	}
+	fflush(stdout);
+}
+
+static int cmd_top(int argc, char **argv)
+{
+	struct top_sample *samples = calloc(2, sizeof(*samples));
+	double interval = 1;
+	int count = -1, rows = 10, opt, i, ret = EXIT_OK;
+
+	optind = 1;
+	while ((opt = getopt(argc, argv, "n:i:r:")) != -1) {
+		if (opt == 'n')
+			count = atoi(optarg);
+		else if (opt == 'i')
+			interval = atof(optarg);
+		else if (opt == 'r')
+			rows = atoi(optarg);
+		else
+			return free(samples), EXIT_USAGE;
+	}
+	if (optind != argc || interval <= 0 || !samples)
+		return free(samples), EXIT_USAGE;
+	if (top_read(&samples[0])) {
+		ret = fail(STATS_PATH, -errno);
+		goto out;
+	}
+	for (i = 0; count < 0 || i < count; i++) {
+		struct timespec ts = {
+			.tv_sec = (time_t)interval,
+			.tv_nsec = (long)((interval - (time_t)interval) * 1e9),
+		};
+
+		nanosleep(&ts, NULL);
+		if (top_read(&samples[(i + 1) % 2])) {
+			ret = fail(STATE_PATH, -errno);
+			break;
+		}
+		top_print(&samples[i % 2], &samples[(i + 1) % 2], rows);
+	}
+out:
+	free(samples);
+	return ret;
+}
+
 /* ---- help and the table ---- */
 
 static void usage(FILE *f)
@@ -478,6 +662,8 @@ static const struct command commands[] = {
 	{ "call", "NAME CODE [TYPE:VALUE...]", "call NAME, print the reply",
 	  cmd_call },
 	{ "stats", "", "the driver's counters (/proc/sipc)", cmd_stats },
+	{ "top", "[-n COUNT] [-i SECONDS] [-r ROWS]",
+	  "rates per second and the busiest processes", cmd_top },
 	{ "help", "", "this text", cmd_help },
 	{ NULL, NULL, NULL, NULL }
 };
