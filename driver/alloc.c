@@ -89,6 +89,9 @@ void sipc_alloc_destroy(struct sipc_area *area)
 		/* Buffers never freed by their process go with its area. */
 		if (!b->free)
 			sipc_count(SIPC_CNT_BUFFERS_FREED);
+		/* Files never handed to the dead receiver go back. */
+		if (b->nr_fds)
+			sipc_fd_release(b);
 		/* A one-way buffer held till the end still pins its node. */
 		if (b->async_node)
 			sipc_node_put_tmp(b->async_node);

@@ -243,6 +243,13 @@ static long sipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+static const struct file_operations sipc_fops;
+
+bool sipc_is_device_file(struct file *file)
+{
+	return file->f_op == &sipc_fops;
+}
+
 static const struct file_operations sipc_fops = {
 	.owner = THIS_MODULE,
 	.open = sipc_open,

@@ -356,9 +356,13 @@ int sipc_translate_objects(struct sipc_proc *from, struct sipc_proc *to,
 			break;
 		}
 		sipc_buffer_access(area, buf, offset, &obj, sizeof(obj), false);
-		spin_lock(&sipc_dev.lock);
-		ret = translate_one(from, to, &obj, &fresh);
-		spin_unlock(&sipc_dev.lock);
+		if (obj.type == SIPC_OBJ_FD) {
+			ret = sipc_fd_translate(buf, offset, &obj, count);
+		} else {
+			spin_lock(&sipc_dev.lock);
+			ret = translate_one(from, to, &obj, &fresh);
+			spin_unlock(&sipc_dev.lock);
+		}
 		if (ret)
 			break;
 		sipc_buffer_access(area, buf, offset, &obj, sizeof(obj), true);
@@ -397,6 +401,7 @@ void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf,
 		}
 		spin_unlock(&sipc_dev.lock);
 	}
+	sipc_fd_release(buf);
 }
 
 /* ---- ioctls on nodes, handles and death notices ---- */

@@ -49,6 +49,12 @@ struct sipc_page {
 	struct sipc_area *area;
 };
 
+/* A sender's file waiting for the receiver to take the payload. */
+struct sipc_fd_fixup {
+	size_t offset;			/* of its object in the buffer */
+	struct file *file;		/* NULL once installed */
+};
+
 struct sipc_buffer {
 	struct list_head entry;		/* all blocks, by address */
 	struct rb_node rb;		/* free tree by size, or used by offset */
@@ -59,6 +65,8 @@ struct sipc_buffer {
 	size_t data_size;
 	size_t offsets_count;		/* objects translated into it */
 	struct sipc_node *async_node;	/* one-way: next one runs on free */
+	struct sipc_fd_fixup *fds;	/* files to install on delivery */
+	u32 nr_fds;
 };
 
 struct sipc_area {
@@ -193,6 +201,7 @@ struct sipc_thread {
 	bool need_return;		/* woken by flush: go back to user */
 };
 
+bool sipc_is_device_file(struct file *file);
 void sipc_proc_get(struct sipc_proc *proc);
 void sipc_proc_put(struct sipc_proc *proc);
 struct sipc_thread *sipc_thread_get(struct sipc_proc *proc);
@@ -204,6 +213,13 @@ void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
 int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 		       bool nonblock, bool restartable);
 int sipc_looper_enter(struct sipc_thread *thread, u32 flags);
+
+/* ---- file descriptors in payloads (fd.c) ---- */
+
+int sipc_fd_translate(struct sipc_buffer *buf, size_t offset,
+		      struct sipc_object *obj, size_t max);
+void sipc_fd_release(struct sipc_buffer *buf);
+int sipc_fd_install(struct sipc_area *area, struct sipc_buffer *buf);
 
 /* ---- /proc/sipc (procfs.c) ---- */
 
@@ -302,6 +318,8 @@ struct sipc_buffer *sipc_txn_take_reply(struct sipc_thread *thread,
 					struct sipc_txn *t,
 					struct sipc_transact *tr);
 void sipc_async_next(struct sipc_node *node);
+void sipc_txn_refuse(struct sipc_thread *thread, struct sipc_transact *tr,
+		     struct sipc_buffer *buf, int error);
 int sipc_free_buffer(struct sipc_proc *proc, u64 user_addr);
 
 #endif /* SIPC_INTERNAL_H */

@@ -293,8 +293,9 @@ static struct sipc_buffer *deliver_work(struct sipc_thread *thread,
  * abandons the awaited call (its late reply is discarded) and returns
  * -EINTR; a pure wait is restartable when nothing was sent before it.
  */
-int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
-		       bool nonblock, bool restartable)
+static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
+		     bool nonblock, bool restartable,
+		     struct sipc_buffer **handedp)
 {
 	struct sipc_proc *proc = thread->proc;
 	struct sipc_txn *call;
@@ -355,8 +356,31 @@ int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 			ret = -EINTR;
 	}
 	spin_unlock(&proc->dev->lock);
-	if (handed)
-		sipc_buffer_deliver(&proc->area, handed);
 	sipc_txn_reap(&reap);
+	*handedp = handed;
 	return ret;
+}
+
+int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
+		       bool nonblock, bool restartable)
+{
+	struct sipc_area *area = &thread->proc->area;
+	struct sipc_buffer *handed;
+	int ret, err;
+
+	for (;;) {
+		ret = wait_once(thread, tr, nonblock, restartable, &handed);
+		if (!handed)
+			return ret;
+		err = handed->nr_fds ? sipc_fd_install(area, handed) : 0;
+		if (!err) {
+			sipc_buffer_deliver(area, handed);
+			return ret;
+		}
+		/* Its descriptors do not fit: the payload fails, not us. */
+		sipc_txn_refuse(thread, tr, handed, err);
+		if (tr->ev.type == SIPC_EV_REPLY)
+			return err;
+		memset(&tr->ev, 0, sizeof(tr->ev));
+	}
 }

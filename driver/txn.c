@@ -421,6 +421,54 @@ void sipc_async_next(struct sipc_node *node)
 	sipc_node_put_tmp(node);
 }
 
+static void log_refused(struct sipc_thread *thread, struct sipc_transact *tr,
+			int error)
+{
+	struct sipc_log_entry e = {
+		.when = local_clock(),
+		.kind = tr->ev.type == SIPC_EV_REPLY ? SIPC_SEND_REPLY :
+			tr->ev.flags & SIPC_EVF_ONEWAY ? SIPC_SEND_ONEWAY :
+			SIPC_SEND_CALL,
+		.to_pid = thread->proc->pid,
+		.to_tid = thread->pid,
+		.code = tr->ev.code,
+		.size = tr->ev.data_size,
+		.objects = tr->ev.offsets_count,
+		.error = error,
+	};
+
+	sipc_count_error(error);
+	sipc_log_add(SIPC_LOG_FAILED, &e);
+}
+
+/*
+ * The thread could not take the payload it was just handed (its
+ * descriptor table is full): a call fails back to its caller with @error,
+ * a one-way is dropped, a reply is dropped (the caller returns @error).
+ */
+void sipc_txn_refuse(struct sipc_thread *thread, struct sipc_transact *tr,
+		     struct sipc_buffer *buf, int error)
+{
+	struct sipc_proc *proc = thread->proc;
+	struct sipc_txn *t = thread->stack;
+	LIST_HEAD(reap);
+
+	if (tr->ev.type == SIPC_EV_TRANSACTION &&
+	    !(tr->ev.flags & SIPC_EVF_ONEWAY)) {
+		spin_lock(&proc->dev->lock);
+		thread->stack = t->to_parent;
+		t->to_thread = NULL;
+		sipc_txn_fail(t, error);
+		sipc_txn_put(t, &reap);
+		spin_unlock(&proc->dev->lock);
+		sipc_txn_reap(&reap);
+	}
+	log_refused(thread, tr, error);
+	if (buf->async_node)
+		sipc_async_next(buf->async_node);
+	drop_buffer(proc, buf);
+}
+
 int sipc_free_buffer(struct sipc_proc *proc, u64 user_addr)
 {
 	struct sipc_buffer *buf;

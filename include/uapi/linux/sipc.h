@@ -24,13 +24,15 @@
  *   ENOBUFS   the one-way share (half) of the target's area is full
  *   EMSGSIZE  payload larger than the target's area could ever hold
  *   E2BIG     more objects than SIPC_MAX_OBJECTS
- *   EMFILE    the receiver holds SIPC_MAX_HANDLES handles already
+ *   EMFILE    the receiver holds SIPC_MAX_HANDLES handles already, or its
+ *             descriptor table cannot take a SIPC_OBJ_FD
  *   EINTR     a signal arrived while waiting; a pending call is abandoned
  *             (its late reply is discarded) and may or may not have run
  *   EREMOTEIO the server's reply could not be delivered to this caller
  *   EPROTO    protocol misuse: reply with nothing to reply to, looper
  *             entered twice, nested call from a thread that is not a server
  *   EAGAIN    SIPC_RECV_NONBLOCK and no work is queued
+ *   EBADF     a SIPC_OBJ_FD names no open file of the sender
  *   ENOMEM    the kernel ran out of memory; nothing was sent
  */
 #ifndef _UAPI_LINUX_SIPC_H
@@ -73,14 +75,26 @@ struct sipc_version {
 enum sipc_object_type {
 	SIPC_OBJ_NODE = 1,
 	SIPC_OBJ_HANDLE = 2,
+	SIPC_OBJ_FD = 3,
 };
+
+/*
+ * SIPC_OBJ_FD: the sender's open file descriptor; the receiver gets a new
+ * descriptor for the same open file, installed when it takes the payload
+ * (close-on-exec with SIPC_OBJ_FD_CLOEXEC), and owns it from then on. A
+ * bad descriptor fails the send with EBADF; a receiver whose descriptor
+ * table is full never sees the payload, and a caller waiting on it gets
+ * EMFILE. Until then the receiver's copy reads -1.
+ */
+#define SIPC_OBJ_FD_CLOEXEC	(1U << 0)
 
 struct sipc_object {
 	__u32 type;		/* enum sipc_object_type */
-	__u32 flags;		/* must be 0 */
+	__u32 flags;		/* 0, or SIPC_OBJ_FD_CLOEXEC for an fd */
 	union {
 		__u64 cookie;	/* SIPC_OBJ_NODE: owner's value */
 		__u32 handle;	/* SIPC_OBJ_HANDLE */
+		__s32 fd;	/* SIPC_OBJ_FD */
 		__u64 raw;
 	};
 };
