@@ -88,7 +88,7 @@ void sipc_alloc_destroy(struct sipc_area *area)
 	list_for_each_entry_safe(b, tmp, &area->blocks, entry) {
 		/* Buffers never freed by their process go with its area. */
 		if (!b->free)
-			sipc_count(SIPC_CNT_BUFFERS_FREED);
+			sipc_count(&area->proc->dev->stats, SIPC_CNT_BUFFERS_FREED);
 		/* Files never handed to the dead receiver go back. */
 		if (b->nr_fds)
 			sipc_fd_release(b);
@@ -181,7 +181,7 @@ struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
 		area->free_async -= size;
 	area->in_use += size;
 	mutex_unlock(&area->lock);
-	sipc_count(SIPC_CNT_BUFFERS_CREATED);
+	sipc_count(&area->proc->dev->stats, SIPC_CNT_BUFFERS_CREATED);
 	trace_sipc_buffer_alloc(area->proc->pid, best->offset, size);
 	return best;
 out:
@@ -243,7 +243,7 @@ void sipc_buffer_free(struct sipc_area *area, struct sipc_buffer *buf)
 	sipc_area_unpopulate(area, buf->offset, block_end(area, buf), from,
 			     from + size);
 	mutex_unlock(&area->lock);
-	sipc_count(SIPC_CNT_BUFFERS_FREED);
+	sipc_count(&area->proc->dev->stats, SIPC_CNT_BUFFERS_FREED);
 }
 
 /*

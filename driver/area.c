@@ -159,7 +159,7 @@ int sipc_area_populate(struct sipc_area *area, size_t start, size_t end)
 			return -ENOMEM;
 		p->area = area;
 		INIT_LIST_HEAD(&p->lru);
-		sipc_count(SIPC_CNT_PAGES_CREATED);
+		sipc_count(&area->proc->dev->stats, SIPC_CNT_PAGES_CREATED);
 	}
 	return 0;
 }
@@ -196,7 +196,7 @@ static void area_free_page(struct sipc_page *p)
 {
 	put_page(p->page);
 	p->page = NULL;
-	sipc_count(SIPC_CNT_PAGES_FREED);
+	sipc_count(&p->area->proc->dev->stats, SIPC_CNT_PAGES_FREED);
 }
 
 /* The last user of the file is gone: no mapping, no waiter remains. */

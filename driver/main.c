@@ -49,20 +49,24 @@ module_param_named(context_mgr_uid, sipc_context_mgr_uid, int, 0644);
 MODULE_PARM_DESC(context_mgr_uid,
 		 "Only this uid (or CAP_SYS_ADMIN) may claim handle 0; -1: anyone");
 
-struct sipc_device sipc_dev = {
-	.lock = __SPIN_LOCK_UNLOCKED(sipc_dev.lock),
-	.txns = LIST_HEAD_INIT(sipc_dev.txns),
-};
-
 static int sipc_open(struct inode *inode, struct file *file)
 {
+	/* misc_open() left our miscdevice here. */
+	struct sipc_device *dev = container_of(file->private_data,
+					       struct sipc_device, misc);
 	struct sipc_proc *proc;
+	int ret;
 
 	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
 	if (!proc)
 		return -ENOMEM;
+	ret = sipc_device_open(dev);
+	if (ret) {
+		kfree(proc);
+		return ret;
+	}
 	kref_init(&proc->kref);
-	proc->dev = &sipc_dev;
+	proc->dev = dev;
 	proc->tgid = get_pid(task_tgid(current));
 	proc->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	proc->cred = get_cred(file->f_cred);
@@ -77,7 +81,7 @@ static int sipc_open(struct inode *inode, struct file *file)
 	proc->area.proc = proc;
 	proc->pid = task_tgid_nr(current);
 	get_task_comm(proc->comm, current->group_leader);
-	sipc_count(SIPC_CNT_PROCS_CREATED);
+	sipc_count(&proc->dev->stats, SIPC_CNT_PROCS_CREATED);
 	sipc_procfs_add(proc);
 	file->private_data = proc;
 	return 0;
@@ -96,7 +100,8 @@ static void sipc_proc_free(struct kref *kref)
 	put_cred(proc->cred);
 	put_pid_ns(proc->pid_ns);
 	put_pid(proc->tgid);
-	sipc_count(SIPC_CNT_PROCS_FREED);
+	sipc_count(&proc->dev->stats, SIPC_CNT_PROCS_FREED);
+	sipc_device_put(proc->dev);
 	kfree(proc);
 }
 
@@ -114,6 +119,7 @@ static int sipc_release(struct inode *inode, struct file *file)
 	sipc_procfs_remove(proc);
 	sipc_proc_kill_threads(proc);
 	sipc_proc_kill_objects(proc);
+	sipc_device_close(proc->dev);
 	sipc_proc_put(proc);
 	return 0;
 }
@@ -243,14 +249,12 @@ static long sipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
-static const struct file_operations sipc_fops;
-
 bool sipc_is_device_file(struct file *file)
 {
 	return file->f_op == &sipc_fops;
 }
 
-static const struct file_operations sipc_fops = {
+const struct file_operations sipc_fops = {
 	.owner = THIS_MODULE,
 	.open = sipc_open,
 	.release = sipc_release,
@@ -260,27 +264,17 @@ static const struct file_operations sipc_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
-static struct miscdevice sipc_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = "sipc",
-	.fops = &sipc_fops,
-	.mode = 0666,
-};
-
 static int __init sipc_init(void)
 {
 	int ret;
 
-	ret = sipc_stats_init();
-	if (ret)
-		return ret;
 	ret = sipc_procfs_init();
 	if (ret)
-		goto err_stats;
+		return ret;
 	ret = sipc_area_lru_init();
 	if (ret)
 		goto err_procfs;
-	ret = misc_register(&sipc_misc);
+	ret = sipc_devices_init();
 	if (ret)
 		goto err_lru;
 	return 0;
@@ -289,19 +283,15 @@ err_lru:
 	sipc_area_lru_exit();
 err_procfs:
 	sipc_procfs_exit();
-err_stats:
-	sipc_stats_exit();
 	return ret;
 }
 
 static void __exit sipc_exit(void)
 {
-	misc_deregister(&sipc_misc);
+	/* No file is open: every device goes, checking it leaked nothing. */
+	sipc_devices_exit();
 	sipc_area_lru_exit();
 	sipc_procfs_exit();
-	sipc_stats_exit();
-	/* Every process's objects went with its last file: all freed. */
-	sipc_leak_check();
 }
 
 module_init(sipc_init);

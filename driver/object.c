@@ -46,7 +46,7 @@ static void node_free_if_unused(struct sipc_node *node)
 {
 	if (node->proc || node->nr_refs || node->tmp_refs)
 		return;
-	sipc_count(SIPC_CNT_NODES_FREED);
+	sipc_count(&node->dev->stats, SIPC_CNT_NODES_FREED);
 	kfree(node);
 }
 
@@ -59,9 +59,11 @@ static void node_put_tmp_locked(struct sipc_node *node)
 /* No lock held. */
 void sipc_node_put_tmp(struct sipc_node *node)
 {
-	spin_lock(&sipc_dev.lock);
+	struct sipc_device *dev = node->dev;
+
+	spin_lock(&dev->lock);
 	node_put_tmp_locked(node);
-	spin_unlock(&sipc_dev.lock);
+	spin_unlock(&dev->lock);
 }
 
 static struct sipc_ref *ref_by_handle(struct sipc_proc *proc, u32 handle)
@@ -133,7 +135,7 @@ static struct sipc_ref *ref_get(struct sipc_proc *proc, struct sipc_node *node,
 	hlist_add_head(&ref->node_entry, &node->refs);
 	node->nr_refs++;
 	proc->nr_refs++;
-	sipc_count(SIPC_CNT_HANDLES_CREATED);
+	sipc_count(&proc->dev->stats, SIPC_CNT_HANDLES_CREATED);
 	return ref;
 }
 
@@ -147,7 +149,7 @@ static void queue_death(struct sipc_death *death)
 
 static void death_free(struct sipc_death *death)
 {
-	sipc_count(SIPC_CNT_DEATHS_FREED);
+	sipc_count(&death->proc->dev->stats, SIPC_CNT_DEATHS_FREED);
 	kfree(death);
 }
 
@@ -173,7 +175,7 @@ static void ref_destroy(struct sipc_ref *ref)
 		sipc_queue_proc_work(node->proc, &node->released, false);
 	}
 	node_free_if_unused(node);
-	sipc_count(SIPC_CNT_HANDLES_FREED);
+	sipc_count(&proc->dev->stats, SIPC_CNT_HANDLES_FREED);
 	kfree(ref);
 }
 
@@ -359,9 +361,9 @@ int sipc_translate_objects(struct sipc_proc *from, struct sipc_proc *to,
 		if (obj.type == SIPC_OBJ_FD) {
 			ret = sipc_fd_translate(buf, offset, &obj, count);
 		} else {
-			spin_lock(&sipc_dev.lock);
+			spin_lock(&to->dev->lock);
 			ret = translate_one(from, to, &obj, &fresh);
-			spin_unlock(&sipc_dev.lock);
+			spin_unlock(&to->dev->lock);
 		}
 		if (ret)
 			break;
@@ -373,7 +375,7 @@ int sipc_translate_objects(struct sipc_proc *from, struct sipc_proc *to,
 		return ret;
 	}
 	buf->offsets_count = count;
-	sipc_count_add(SIPC_CNT_OBJECTS, count);
+	sipc_count_add(&to->dev->stats, SIPC_CNT_OBJECTS, count);
 	return 0;
 }
 
@@ -393,13 +395,13 @@ void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf,
 		sipc_buffer_access(area, buf, offset, &obj, sizeof(obj), false);
 		if (obj.type != SIPC_OBJ_HANDLE)
 			continue;
-		spin_lock(&sipc_dev.lock);
+		spin_lock(&proc->dev->lock);
 		ref = ref_by_handle(proc, obj.handle);
 		if (ref && ref->buf_refs) {
 			ref->buf_refs--;
 			ref_put_if_unused(ref);
 		}
-		spin_unlock(&sipc_dev.lock);
+		spin_unlock(&proc->dev->lock);
 	}
 	sipc_fd_release(buf);
 }
@@ -417,6 +419,7 @@ static struct sipc_node *node_new(struct sipc_proc *proc, u64 cookie,
 	node = *fresh;
 	*fresh = NULL;
 	node->proc = proc;
+	node->dev = proc->dev;
 	node->cookie = cookie;
 	INIT_HLIST_HEAD(&node->refs);
 	INIT_LIST_HEAD(&node->async_todo);
@@ -425,7 +428,7 @@ static struct sipc_node *node_new(struct sipc_proc *proc, u64 cookie,
 	rb_link_node(&node->rb, parent, link);
 	rb_insert_color(&node->rb, &proc->nodes);
 	proc->nr_nodes++;
-	sipc_count(SIPC_CNT_NODES_CREATED);
+	sipc_count(&proc->dev->stats, SIPC_CNT_NODES_CREATED);
 	return node;
 }
 
@@ -546,7 +549,7 @@ static int death_request(struct sipc_proc *proc, struct sipc_death_request *req)
 	} else if (ref->death) {
 		ret = -EBUSY;
 	} else {
-		sipc_count(SIPC_CNT_DEATHS_CREATED);
+		sipc_count(&proc->dev->stats, SIPC_CNT_DEATHS_CREATED);
 		death->ref = ref;
 		ref->death = death;
 		if (ref->node->dead)

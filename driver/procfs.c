@@ -22,39 +22,39 @@
 
 #include "sipc_internal.h"
 
-static struct proc_dir_entry *sipc_proc_root, *sipc_proc_pids;
-static LIST_HEAD(sipc_procs);
-static DEFINE_MUTEX(sipc_procs_lock);	/* the list and the pid entries */
+static struct proc_dir_entry *sipc_proc_root, *sipc_proc_instances;
+/* Every device's procs and pid entries, and its directories. */
+static DEFINE_MUTEX(sipc_procs_lock);
 
-/* One /proc/sipc/proc/<pid> file, shared by a pid's contexts. */
+/* One proc/<pid> file, shared by a pid's contexts on one device. */
 struct sipc_pid_entry {
 	struct list_head entry;
+	struct sipc_device *dev;
 	pid_t pid;
 	unsigned int users;
 	struct proc_dir_entry *pde;
 };
 
-static LIST_HEAD(sipc_pid_entries);
-
 /* ---- stats ---- */
 
 static int stats_show(struct seq_file *m, void *v)
 {
+	struct sipc_stats *st = &((struct sipc_device *)m->private)->stats;
 	int c;
 
 	seq_printf(m, "version: %u.%u\n", SIPC_VERSION_MAJOR,
 		   SIPC_VERSION_MINOR);
 	for (c = 0; c < SIPC_CNT_NR; c++)
 		seq_printf(m, "%s: %llu\n", sipc_counter_name(c),
-			   sipc_counter_read(c));
+			   sipc_counter_read(st, c));
 	/* What is alive now: each *_created minus its *_freed. */
 	for (c = SIPC_CNT_PROCS_CREATED; c <= SIPC_CNT_PAGES_FREED; c += 2) {
 		const char *name = sipc_counter_name(c);
 
 		seq_printf(m, "%.*s_in_use: %lld\n",
 			   (int)(strlen(name) - strlen("_created")), name,
-			   (s64)(sipc_counter_read(c) -
-				 sipc_counter_read(c + 1)));
+			   (s64)(sipc_counter_read(st, c) -
+				 sipc_counter_read(st, c + 1)));
 	}
 	return 0;
 }
@@ -107,12 +107,13 @@ static void state_line(struct seq_file *m, struct sipc_proc *proc,
 
 static int state_show(struct seq_file *m, void *v)
 {
+	struct sipc_device *dev = m->private;
 	struct proc_snapshot s;
 	struct sipc_proc *proc;
 
 	state_header(m);
 	mutex_lock(&sipc_procs_lock);
-	list_for_each_entry(proc, &sipc_procs, procfs_entry) {
+	list_for_each_entry(proc, &dev->procs, procfs_entry) {
 		snapshot_proc(proc, &s);
 		state_line(m, proc, &s);
 	}
@@ -235,14 +236,14 @@ static void detail_threads(struct seq_file *m, struct sipc_proc *proc)
 
 static int detail_show(struct seq_file *m, void *v)
 {
-	pid_t pid = (pid_t)(long)m->private;
+	struct sipc_pid_entry *pe = m->private;
 	struct proc_snapshot s;
 	struct sipc_proc *proc;
 	int context = 0;
 
 	mutex_lock(&sipc_procs_lock);
-	list_for_each_entry(proc, &sipc_procs, procfs_entry) {
-		if (proc->pid != pid)
+	list_for_each_entry(proc, &pe->dev->procs, procfs_entry) {
+		if (proc->pid != pe->pid)
 			continue;
 		snapshot_proc(proc, &s);
 		seq_printf(m, "context: %d\npid: %d\ncomm: %s\n", context++,
@@ -276,19 +277,20 @@ struct txn_line {
 
 static int transactions_show(struct seq_file *m, void *v)
 {
+	struct sipc_device *dev = m->private;
 	struct txn_line *lines;
 	struct sipc_txn *t;
 	size_t max, n = 0, i;
 	u64 now;
 
 	seq_puts(m, "id from_pid from_tid to_pid to_tid code size age_us kind state\n");
-	max = READ_ONCE(sipc_dev.nr_txns) + 64;
+	max = READ_ONCE(dev->nr_txns) + 64;
 	lines = kvcalloc(max, sizeof(*lines), GFP_KERNEL);
 	if (!lines)
 		return -ENOMEM;
 	now = local_clock();
-	spin_lock(&sipc_dev.lock);
-	list_for_each_entry(t, &sipc_dev.txns, all_entry) {
+	spin_lock(&dev->lock);
+	list_for_each_entry(t, &dev->txns, all_entry) {
 		struct txn_line *l = &lines[n];
 
 		if (n == max)
@@ -306,7 +308,7 @@ static int transactions_show(struct seq_file *m, void *v)
 		l->completed = t->completed;
 		n++;
 	}
-	spin_unlock(&sipc_dev.lock);
+	spin_unlock(&dev->lock);
 	for (i = 0; i < n; i++)
 		seq_printf(m, "%llu %d %d %d %d %u %llu %llu %s %s\n",
 			   lines[i].id, lines[i].from_pid, lines[i].from_tid,
@@ -323,6 +325,7 @@ static int transactions_show(struct seq_file *m, void *v)
 
 static int log_show(struct seq_file *m, enum sipc_log_kind kind)
 {
+	struct sipc_stats *st = &((struct sipc_device *)m->private)->stats;
 	struct sipc_log_entry *e;
 	unsigned int n, i;
 	u64 total;
@@ -330,7 +333,7 @@ static int log_show(struct seq_file *m, enum sipc_log_kind kind)
 	e = kvcalloc(sipc_log_size, sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
-	n = sipc_log_snapshot(kind, e, sipc_log_size, &total);
+	n = sipc_log_snapshot(st, kind, e, sipc_log_size, &total);
 	seq_printf(m, "# %llu logged since load, last %u shown\n", total, n);
 	seq_puts(m, "id time_ns duration_ns kind from_pid from_tid to_pid to_tid handle code size reply_size objects reason\n");
 	for (i = 0; i < n; i++)
@@ -360,12 +363,13 @@ static int failed_log_show(struct seq_file *m, void *v)
 
 void sipc_procfs_add(struct sipc_proc *proc)
 {
+	struct sipc_device *dev = proc->dev;
 	struct sipc_pid_entry *pe;
 	char name[16];
 
 	mutex_lock(&sipc_procs_lock);
-	list_add_tail(&proc->procfs_entry, &sipc_procs);
-	list_for_each_entry(pe, &sipc_pid_entries, entry) {
+	list_add_tail(&proc->procfs_entry, &dev->procs);
+	list_for_each_entry(pe, &dev->pid_entries, entry) {
 		if (pe->pid == proc->pid) {
 			pe->users++;
 			goto out;
@@ -375,19 +379,19 @@ void sipc_procfs_add(struct sipc_proc *proc)
 	pe = kzalloc(sizeof(*pe), GFP_KERNEL);
 	if (!pe)
 		goto out;
+	pe->dev = dev;
+	pe->pid = proc->pid;
+	pe->users = 1;
 	snprintf(name, sizeof(name), "%d", proc->pid);
-	pe->pde = proc_create_single_data(name, 0400, sipc_proc_pids,
-					  detail_show,
-					  (void *)(long)proc->pid);
+	pe->pde = proc_create_single_data(name, 0400, dev->proc_pids,
+					  detail_show, pe);
 	if (!pe->pde) {
 		kfree(pe);
 		goto out;
 	}
 	/* Only the owner (and root, who may read anything) sees the detail. */
 	proc_set_user(pe->pde, proc->cred->euid, proc->cred->egid);
-	pe->pid = proc->pid;
-	pe->users = 1;
-	list_add(&pe->entry, &sipc_pid_entries);
+	list_add(&pe->entry, &dev->pid_entries);
 out:
 	mutex_unlock(&sipc_procs_lock);
 }
@@ -398,7 +402,7 @@ void sipc_procfs_remove(struct sipc_proc *proc)
 
 	mutex_lock(&sipc_procs_lock);
 	list_del(&proc->procfs_entry);
-	list_for_each_entry(pe, &sipc_pid_entries, entry) {
+	list_for_each_entry(pe, &proc->dev->pid_entries, entry) {
 		if (pe->pid != proc->pid || --pe->users)
 			continue;
 		proc_remove(pe->pde);
@@ -409,21 +413,65 @@ void sipc_procfs_remove(struct sipc_proc *proc)
 	mutex_unlock(&sipc_procs_lock);
 }
 
+static const struct {
+	const char *name;
+	int (*show)(struct seq_file *m, void *v);
+} device_files[] = {
+	{ "stats", stats_show },
+	{ "state", state_show },
+	{ "transactions", transactions_show },
+	{ "transaction_log", completed_log_show },
+	{ "failed_transaction_log", failed_log_show },
+};
+
+/*
+ * /dev/sipc's files sit in /proc/sipc itself; an instance's in
+ * /proc/sipc/instances/<name>/, with the same names and formats.
+ */
+int sipc_procfs_add_device(struct sipc_device *dev)
+{
+	struct proc_dir_entry *dir = sipc_proc_root;
+	size_t i;
+
+	if (*dev->name) {
+		dir = proc_mkdir(dev->name, sipc_proc_instances);
+		if (!dir)
+			return -ENOMEM;
+	}
+	dev->proc_dir = dir;
+	dev->proc_pids = proc_mkdir("proc", dir);
+	if (!dev->proc_pids)
+		goto fail;
+	for (i = 0; i < ARRAY_SIZE(device_files); i++)
+		if (!proc_create_single_data(device_files[i].name, 0444, dir,
+					     device_files[i].show, dev))
+			goto fail;
+	return 0;
+fail:
+	sipc_procfs_remove_device(dev);
+	return -ENOMEM;
+}
+
+void sipc_procfs_remove_device(struct sipc_device *dev)
+{
+	size_t i;
+
+	if (*dev->name) {
+		proc_remove(dev->proc_dir);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(device_files); i++)
+		remove_proc_entry(device_files[i].name, dev->proc_dir);
+	remove_proc_subtree("proc", dev->proc_dir);
+}
+
 int sipc_procfs_init(void)
 {
 	sipc_proc_root = proc_mkdir("sipc", NULL);
 	if (!sipc_proc_root)
 		return -ENOMEM;
-	sipc_proc_pids = proc_mkdir("proc", sipc_proc_root);
-	if (!sipc_proc_pids ||
-	    !proc_create_single("stats", 0444, sipc_proc_root, stats_show) ||
-	    !proc_create_single("state", 0444, sipc_proc_root, state_show) ||
-	    !proc_create_single("transactions", 0444, sipc_proc_root,
-				transactions_show) ||
-	    !proc_create_single("transaction_log", 0444, sipc_proc_root,
-				completed_log_show) ||
-	    !proc_create_single("failed_transaction_log", 0444,
-				sipc_proc_root, failed_log_show)) {
+	sipc_proc_instances = proc_mkdir("instances", sipc_proc_root);
+	if (!sipc_proc_instances) {
 		proc_remove(sipc_proc_root);
 		return -ENOMEM;
 	}

@@ -22,6 +22,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/miscdevice.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
@@ -135,14 +136,34 @@ void sipc_buffer_deliver(struct sipc_area *area, struct sipc_buffer *buf);
 
 /* ---- device, processes, threads (main.c, thread.c) ---- */
 
+/* One instance: /dev/sipc, or /dev/sipc-<name>. Nothing crosses instances. */
 struct sipc_device {
+	struct kref kref;		/* the registry's, and each proc's */
+	char name[SIPC_INSTANCE_NAME_MAX];	/* "" for /dev/sipc */
+	char node_name[SIPC_INSTANCE_NAME_MAX + 8];
+	struct miscdevice misc;
+	struct list_head entry;		/* under the registry's mutex: */
+	unsigned int nr_open;		/* files open now */
+	bool removing;
 	spinlock_t lock;		/* the graph lock, see above */
 	struct sipc_node *context_mgr;	/* handle 0 for everyone */
 	struct list_head txns;		/* alive, for /proc/sipc/transactions */
 	u32 nr_txns;
+	struct sipc_stats stats;
+	/* /proc/sipc (procfs.c), under its mutex */
+	struct proc_dir_entry *proc_dir;
+	struct proc_dir_entry *proc_pids;
+	struct list_head procs;
+	struct list_head pid_entries;
 };
 
-extern struct sipc_device sipc_dev;
+extern const struct file_operations sipc_fops;
+
+int sipc_devices_init(void);
+void sipc_devices_exit(void);
+int sipc_device_open(struct sipc_device *dev);
+void sipc_device_close(struct sipc_device *dev);
+void sipc_device_put(struct sipc_device *dev);
 
 /* Work queued to a process or one of its threads. */
 enum sipc_work_type {
@@ -225,6 +246,8 @@ int sipc_fd_install(struct sipc_area *area, struct sipc_buffer *buf);
 
 int sipc_procfs_init(void);
 void sipc_procfs_exit(void);
+int sipc_procfs_add_device(struct sipc_device *dev);
+void sipc_procfs_remove_device(struct sipc_device *dev);
 void sipc_procfs_add(struct sipc_proc *proc);
 void sipc_procfs_remove(struct sipc_proc *proc);
 
@@ -232,6 +255,7 @@ void sipc_procfs_remove(struct sipc_proc *proc);
 
 struct sipc_node {
 	struct sipc_proc *proc;		/* owner; NULL once dead */
+	struct sipc_device *dev;
 	struct rb_node rb;		/* in owner's nodes while alive */
 	u64 cookie;
 	struct hlist_head refs;		/* handles naming this node */

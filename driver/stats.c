@@ -15,8 +15,6 @@
 #define CREATE_TRACE_POINTS
 #include "sipc_trace.h"
 
-DEFINE_PER_CPU(struct sipc_cpu_counters, sipc_cpu_counters);
-
 unsigned int sipc_log_size = 64;
 module_param_named(log_size, sipc_log_size, uint, 0444);
 MODULE_PARM_DESC(log_size,
@@ -54,13 +52,13 @@ static const char * const counter_names[SIPC_CNT_NR] = {
 	[SIPC_CNT_ERR_OTHER] = "errors_other",
 };
 
-u64 sipc_counter_read(enum sipc_counter c)
+u64 sipc_counter_read(struct sipc_stats *st, enum sipc_counter c)
 {
 	u64 sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += per_cpu(sipc_cpu_counters, cpu).v[c];
+		sum += per_cpu_ptr(st->cpu, cpu)->v[c];
 	return sum;
 }
 
@@ -99,9 +97,9 @@ static enum sipc_counter error_counter(int error)
 	}
 }
 
-void sipc_count_error(int error)
+void sipc_count_error(struct sipc_stats *st, int error)
 {
-	sipc_count(error_counter(error));
+	sipc_count(st, error_counter(error));
 }
 
 /* The reason a failed transaction's log line gives. */
@@ -126,13 +124,6 @@ const char *sipc_error_reason(int error)
 	}
 }
 
-struct sipc_log {
-	spinlock_t lock;		/* the ring and its count */
-	struct sipc_log_entry *ring;
-	u64 total;			/* ever added; next slot is total % size */
-};
-
-static struct sipc_log sipc_logs[SIPC_LOG_NR];
 static atomic64_t sipc_txn_ids;
 
 u64 sipc_next_txn_id(void)
@@ -140,39 +131,45 @@ u64 sipc_next_txn_id(void)
 	return atomic64_inc_return(&sipc_txn_ids);
 }
 
-int sipc_stats_init(void)
+int sipc_stats_init(struct sipc_stats *st)
 {
 	int i;
 
 	if (!sipc_log_size || sipc_log_size > 4096)
 		return -EINVAL;
+	st->cpu = alloc_percpu(struct sipc_cpu_counters);
+	if (!st->cpu)
+		return -ENOMEM;
 	for (i = 0; i < SIPC_LOG_NR; i++) {
-		spin_lock_init(&sipc_logs[i].lock);
-		sipc_logs[i].ring = kcalloc(sipc_log_size,
-					    sizeof(*sipc_logs[i].ring),
-					    GFP_KERNEL);
-		if (!sipc_logs[i].ring) {
-			sipc_stats_exit();
+		spin_lock_init(&st->logs[i].lock);
+		st->logs[i].ring = kcalloc(sipc_log_size,
+					   sizeof(*st->logs[i].ring),
+					   GFP_KERNEL);
+		if (!st->logs[i].ring) {
+			sipc_stats_destroy(st);
 			return -ENOMEM;
 		}
 	}
 	return 0;
 }
 
-void sipc_stats_exit(void)
+void sipc_stats_destroy(struct sipc_stats *st)
 {
 	int i;
 
 	for (i = 0; i < SIPC_LOG_NR; i++) {
-		kfree(sipc_logs[i].ring);
-		sipc_logs[i].ring = NULL;
+		kfree(st->logs[i].ring);
+		st->logs[i].ring = NULL;
 	}
+	free_percpu(st->cpu);
+	st->cpu = NULL;
 }
 
 /* Innermost lock: may be called with the graph lock held. */
-void sipc_log_add(enum sipc_log_kind kind, const struct sipc_log_entry *e)
+void sipc_log_add(struct sipc_stats *st, enum sipc_log_kind kind,
+		  const struct sipc_log_entry *e)
 {
-	struct sipc_log *log = &sipc_logs[kind];
+	struct sipc_log *log = &st->logs[kind];
 	unsigned long flags;
 
 	spin_lock_irqsave(&log->lock, flags);
@@ -181,11 +178,11 @@ void sipc_log_add(enum sipc_log_kind kind, const struct sipc_log_entry *e)
 	spin_unlock_irqrestore(&log->lock, flags);
 }
 
-unsigned int sipc_log_snapshot(enum sipc_log_kind kind,
+unsigned int sipc_log_snapshot(struct sipc_stats *st, enum sipc_log_kind kind,
 			       struct sipc_log_entry *out, unsigned int max,
 			       u64 *total)
 {
-	struct sipc_log *log = &sipc_logs[kind];
+	struct sipc_log *log = &st->logs[kind];
 	unsigned int n, i;
 	unsigned long flags;
 	u64 first;
@@ -200,17 +197,17 @@ unsigned int sipc_log_snapshot(enum sipc_log_kind kind,
 	return n;
 }
 
-/* At unload every object made has been freed; say so loudly if not. */
-bool sipc_leak_check(void)
+/* When a device goes, every object made has been freed: say so if not. */
+bool sipc_leak_check(struct sipc_stats *st, const char *device)
 {
 	bool leaked = false;
 	int c;
 
 	for (c = SIPC_CNT_PROCS_CREATED; c <= SIPC_CNT_PAGES_FREED; c += 2) {
-		s64 n = sipc_counter_read(c) - sipc_counter_read(c + 1);
+		s64 n = sipc_counter_read(st, c) - sipc_counter_read(st, c + 1);
 		int len = strlen(counter_names[c]) - strlen("_created");
 
-		if (WARN(n, "sipc: %lld %.*s leaked\n", n, len,
+		if (WARN(n, "sipc: %s: %lld %.*s leaked\n", device, n, len,
 			 counter_names[c]))
 			leaked = true;
 	}

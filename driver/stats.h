@@ -8,6 +8,7 @@
 #define SIPC_STATS_H
 
 #include <linux/percpu.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 /* Objects come in pairs: *_CREATED then *_FREED; in use is the difference. */
@@ -48,23 +49,6 @@ struct sipc_cpu_counters {
 	u64 v[SIPC_CNT_NR];
 };
 
-DECLARE_PER_CPU(struct sipc_cpu_counters, sipc_cpu_counters);
-
-static inline void sipc_count_add(enum sipc_counter c, u64 n)
-{
-	this_cpu_add(sipc_cpu_counters.v[c], n);
-}
-
-static inline void sipc_count(enum sipc_counter c)
-{
-	sipc_count_add(c, 1);
-}
-
-u64 sipc_counter_read(enum sipc_counter c);
-const char *sipc_counter_name(enum sipc_counter c);
-void sipc_count_error(int error);
-const char *sipc_error_reason(int error);
-
 /* One transaction in a log. */
 struct sipc_log_entry {
 	u64 id;
@@ -86,16 +70,45 @@ enum sipc_log_kind {
 	SIPC_LOG_NR
 };
 
+struct sipc_log {
+	spinlock_t lock;		/* the ring and its count */
+	struct sipc_log_entry *ring;
+	u64 total;			/* ever added; next slot is total % size */
+};
+
+/* One device instance's statistics. */
+struct sipc_stats {
+	struct sipc_cpu_counters __percpu *cpu;
+	struct sipc_log logs[SIPC_LOG_NR];
+};
+
 extern unsigned int sipc_log_size;
 
-int sipc_stats_init(void);
-void sipc_stats_exit(void);
-void sipc_log_add(enum sipc_log_kind kind, const struct sipc_log_entry *e);
+static inline void sipc_count_add(struct sipc_stats *st, enum sipc_counter c,
+				  u64 n)
+{
+	this_cpu_add(st->cpu->v[c], n);
+}
+
+static inline void sipc_count(struct sipc_stats *st, enum sipc_counter c)
+{
+	sipc_count_add(st, c, 1);
+}
+
+u64 sipc_counter_read(struct sipc_stats *st, enum sipc_counter c);
+const char *sipc_counter_name(enum sipc_counter c);
+void sipc_count_error(struct sipc_stats *st, int error);
+const char *sipc_error_reason(int error);
+
+int sipc_stats_init(struct sipc_stats *st);
+void sipc_stats_destroy(struct sipc_stats *st);
+void sipc_log_add(struct sipc_stats *st, enum sipc_log_kind kind,
+		  const struct sipc_log_entry *e);
 /* Copy out up to @max entries, oldest first; returns how many. */
-unsigned int sipc_log_snapshot(enum sipc_log_kind kind,
+unsigned int sipc_log_snapshot(struct sipc_stats *st, enum sipc_log_kind kind,
 			       struct sipc_log_entry *out, unsigned int max,
 			       u64 *total);
 u64 sipc_next_txn_id(void);
-bool sipc_leak_check(void);
+bool sipc_leak_check(struct sipc_stats *st, const char *device);
 
 #endif /* SIPC_STATS_H */

@@ -63,7 +63,7 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 		rb_link_node(&fresh->rb, parent, link);
 		rb_insert_color(&fresh->rb, &proc->threads);
 		proc->nr_threads++;
-		sipc_count(SIPC_CNT_THREADS_CREATED);
+		sipc_count(&proc->dev->stats, SIPC_CNT_THREADS_CREATED);
 		thread = fresh;
 		fresh = NULL;
 	}
@@ -121,7 +121,7 @@ void sipc_thread_release(struct sipc_thread *thread)
 	proc->nr_threads--;
 	spin_unlock(&proc->dev->lock);
 	sipc_txn_reap(&reap);
-	sipc_count(SIPC_CNT_THREADS_FREED);
+	sipc_count(&proc->dev->stats, SIPC_CNT_THREADS_FREED);
 	kfree(thread);
 }
 
@@ -275,7 +275,7 @@ static struct sipc_buffer *deliver_work(struct sipc_thread *thread,
 		tr->ev.cookie = death->cookie;
 		if (death->ref)
 			death->ref->death = NULL;
-		sipc_count(SIPC_CNT_DEATHS_FREED);
+		sipc_count(&thread->proc->dev->stats, SIPC_CNT_DEATHS_FREED);
 		kfree(death);
 		break;
 	case SIPC_WORK_RELEASED:

@@ -74,7 +74,7 @@ void sipc_txn_put(struct sipc_txn *t, struct list_head *reap)
 		return;
 	if (!list_empty(&t->all_entry)) {
 		list_del_init(&t->all_entry);
-		sipc_dev.nr_txns--;
+		t->to_proc->dev->nr_txns--;
 	}
 	list_del_init(&t->work.entry);
 	list_add(&t->work.entry, reap);
@@ -96,7 +96,7 @@ void sipc_txn_reap(struct list_head *reap)
 		if (t->reply_proc)
 			sipc_proc_put(t->reply_proc);
 		sipc_proc_put(t->to_proc);
-		sipc_count(SIPC_CNT_TXNS_FREED);
+		sipc_count(&t->to_proc->dev->stats, SIPC_CNT_TXNS_FREED);
 		kfree(t);
 	}
 }
@@ -198,13 +198,13 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->handle = tr->handle;
 	t->request_size = tr->data_size;
 	t->request_objects = tr->offsets_count;
-	sipc_count(SIPC_CNT_TXNS_CREATED);
+	sipc_count(&proc->dev->stats, SIPC_CNT_TXNS_CREATED);
 
 	spin_lock(&proc->dev->lock);
 	node = sipc_handle_to_node(proc, tr->handle);
 	if (IS_ERR(node)) {
 		spin_unlock(&proc->dev->lock);
-		sipc_count(SIPC_CNT_TXNS_FREED);
+		sipc_count(&proc->dev->stats, SIPC_CNT_TXNS_FREED);
 		kfree(t);
 		return PTR_ERR(node);
 	}
@@ -238,8 +238,8 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	proc->sent++;
 	t->to_proc->received++;
 	spin_unlock(&proc->dev->lock);
-	sipc_count(oneway ? SIPC_CNT_ONEWAYS : SIPC_CNT_CALLS);
-	sipc_count_add(SIPC_CNT_BYTES, tr->data_size + tr->offsets_count * 8);
+	sipc_count(&proc->dev->stats, oneway ? SIPC_CNT_ONEWAYS : SIPC_CNT_CALLS);
+	sipc_count_add(&proc->dev->stats, SIPC_CNT_BYTES, tr->data_size + tr->offsets_count * 8);
 	trace_sipc_send(t->id, t->from_pid, t->to_proc->pid, tr->handle,
 			tr->code, tr->data_size, tr->offsets_count, oneway);
 	return 0;
@@ -321,10 +321,10 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 	spin_unlock(&proc->dev->lock);
 
 	if (done.id) {
-		sipc_count(SIPC_CNT_REPLIES);
-		sipc_count_add(SIPC_CNT_BYTES,
+		sipc_count(&proc->dev->stats, SIPC_CNT_REPLIES);
+		sipc_count_add(&proc->dev->stats, SIPC_CNT_BYTES,
 			       tr->data_size + tr->offsets_count * 8);
-		sipc_log_add(SIPC_LOG_COMPLETED, &done);
+		sipc_log_add(&proc->dev->stats, SIPC_LOG_COMPLETED, &done);
 		trace_sipc_reply(done.id, done.to_pid, done.from_pid, tr->code,
 				 tr->data_size);
 	}
@@ -372,7 +372,7 @@ struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
 		struct sipc_log_entry done = {};
 
 		log_completed(t, thread, NULL, &done);
-		sipc_log_add(SIPC_LOG_COMPLETED, &done);
+		sipc_log_add(&thread->proc->dev->stats, SIPC_LOG_COMPLETED, &done);
 		/* The buffer keeps the node until it is freed. */
 		t->node = NULL;
 		sipc_txn_put(t, reap);
@@ -406,9 +406,10 @@ struct sipc_buffer *sipc_txn_take_reply(struct sipc_thread *thread,
 /* A one-way buffer was freed: let the node's next one-way run. */
 void sipc_async_next(struct sipc_node *node)
 {
+	struct sipc_device *dev = node->dev;
 	struct sipc_txn *next;
 
-	spin_lock(&sipc_dev.lock);
+	spin_lock(&dev->lock);
 	next = list_first_entry_or_null(&node->async_todo, struct sipc_txn,
 					work.entry);
 	if (next && node->proc) {
@@ -417,7 +418,7 @@ void sipc_async_next(struct sipc_node *node)
 	} else {
 		node->async_busy = false;
 	}
-	spin_unlock(&sipc_dev.lock);
+	spin_unlock(&dev->lock);
 	sipc_node_put_tmp(node);
 }
 
@@ -437,8 +438,8 @@ static void log_refused(struct sipc_thread *thread, struct sipc_transact *tr,
 		.error = error,
 	};
 
-	sipc_count_error(error);
-	sipc_log_add(SIPC_LOG_FAILED, &e);
+	sipc_count_error(&thread->proc->dev->stats, error);
+	sipc_log_add(&thread->proc->dev->stats, SIPC_LOG_FAILED, &e);
 }
 
 /*
@@ -553,8 +554,8 @@ static void record_failure(struct sipc_thread *thread,
 		.error = error,
 	};
 
-	sipc_count_error(error);
-	sipc_log_add(SIPC_LOG_FAILED, &e);
+	sipc_count_error(&thread->proc->dev->stats, error);
+	sipc_log_add(&thread->proc->dev->stats, SIPC_LOG_FAILED, &e);
 	trace_sipc_failed(e.from_pid, e.from_tid, tr->handle, tr->code,
 			  error);
 }

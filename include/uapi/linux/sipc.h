@@ -187,6 +187,20 @@ struct sipc_transact {
 /* SIPC_IOC_LOOPER_ENTER flags */
 #define SIPC_LOOPER_SPAWNED	(1U << 0) /* started on SIPC_OUT_SPAWN_THREAD */
 
+/*
+ * Isolated instances: each /dev/sipc-<name> has its own context manager,
+ * handles and statistics (/proc/sipc/instances/<name>/). Root creates and
+ * removes them at run time through /dev/sipc-control (or the module's
+ * "instances" parameter at load). Names: 1-31 of [a-z0-9_-], not
+ * "control". Errors: EPERM without CAP_SYS_ADMIN, EINVAL for a bad name,
+ * EEXIST, ENOENT, and EBUSY while a process has the instance open.
+ */
+#define SIPC_INSTANCE_NAME_MAX	32
+
+struct sipc_instance {
+	char name[SIPC_INSTANCE_NAME_MAX];	/* NUL-terminated */
+};
+
 #define SIPC_IOC_MAGIC		0xb7
 
 #define SIPC_IOC_VERSION	_IOR(SIPC_IOC_MAGIC, 0x00, struct sipc_version)
@@ -202,5 +216,9 @@ struct sipc_transact {
 #define SIPC_IOC_SET_MAX_THREADS _IOW(SIPC_IOC_MAGIC, 0x0a, __u32)
 #define SIPC_IOC_LOOPER_ENTER	_IOW(SIPC_IOC_MAGIC, 0x0b, __u32)
 #define SIPC_IOC_THREAD_EXIT	_IO(SIPC_IOC_MAGIC, 0x0c)
+
+/* On /dev/sipc-control only. */
+#define SIPC_CTL_ADD_INSTANCE	_IOW(SIPC_IOC_MAGIC, 0x40, struct sipc_instance)
+#define SIPC_CTL_REMOVE_INSTANCE _IOW(SIPC_IOC_MAGIC, 0x41, struct sipc_instance)
 
 #endif /* _UAPI_LINUX_SIPC_H */
