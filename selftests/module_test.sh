@@ -15,7 +15,7 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 HELPER=$DIR/area_test
 PARAM=/sys/module/sipc/parameters/max_area_size
 TMP=${TMPDIR:-/tmp}/module_test.$$
-NTESTS=10
+NTESTS=11
 
 num=0 pass=0 fail=0 skip=0
 default_max=
@@ -225,6 +225,27 @@ test_param_at_runtime() {
 	return $st
 }
 
+# instances= at load makes each /dev/sipc-<name>; they go with the module.
+test_param_instances() {
+	try_rmmod || return 1
+	insmod "$KO" instances=alpha,beta_2 || { diag "insmod failed"; return 1; }
+	st=0
+	for n in alpha beta_2; do
+		[ -c /dev/sipc-$n ] || { diag "no /dev/sipc-$n"; st=1; }
+		[ -r /proc/sipc/instances/$n/stats ] || st=1
+	done
+	try_rmmod || st=1
+	[ -e /dev/sipc-alpha ] && { diag "/dev/sipc-alpha outlived rmmod"; st=1; }
+	# A bad name refuses the whole load.
+	if insmod "$KO" instances=Bad/Name 2>/dev/null; then
+		diag "instances=Bad/Name accepted"
+		try_rmmod
+		st=1
+	fi
+	insmod "$KO" || st=1
+	return $st
+}
+
 # Nonsense limits are refused and leave the old one in place.
 test_param_bounds() {
 	old=$(cat "$PARAM") || return 1
@@ -253,7 +274,7 @@ test_left_default() {
 echo "TAP version 13"
 echo "1..$NTESTS"
 for t in loaded reload insmod_twice busy_open busy_mapped unload_clean \
-	 param_at_load param_at_runtime param_bounds; do
+	 param_at_load param_at_runtime param_bounds param_instances; do
 	ensure_loaded
 	test_$t
 	result "$t" $?
