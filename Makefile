@@ -2,28 +2,44 @@
 #
 # make            sipc.ko, libsipc (shared and static, with libsipc.pc), the
 #                 tools, the examples, the selftests and the unit tests
-# make install    libsipc, its headers, pkg-config file and manual pages,
-#                 sipcctl and sipc-servicemanager (PREFIX, DESTDIR)
+# make install    libsipc (shared and static), its headers, pkg-config file
+#                 and manual pages, sipcctl and sipc-servicemanager, with its
+#                 systemd unit, the udev rule, sysusers.d and modules-load.d
+#                 entries (PREFIX, DESTDIR, LIBDIR, BINDIR, ...: see below)
+# make install-dkms  the module's sources and dkms.conf in /usr/src/sipc-VERSION
+# make uninstall, make uninstall-dkms
 # make lint       checkpatch --strict + sparse on the driver, -Werror builds
 # make check      the whole test suite (tools/run-tests)
 # make clean
 #
 # KDIR defaults to the running kernel's build tree when it has one, else to
-# the Debian headers matching the dev VM's kernel (tools/sipc-kernel).
+# the Debian headers matching the dev VM's kernel (tools/sipc-kernel),
+# looked up only by the targets that build the module.
 
+# sipc's one version, also the DKMS package's and debian/changelog's.
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
 SOVERSION := 1
 CACHE := $(CURDIR)/.cache
 B := $(CURDIR)/build
 
 ifeq ($(origin KDIR), undefined)
-KDIR := $(wildcard /lib/modules/$(shell uname -r)/build)
-ifeq ($(KDIR),)
-KDIR := $(shell $(CURDIR)/tools/sipc-kernel --kdir)
-endif
+KDIR = $(or $(wildcard /lib/modules/$(shell uname -r)/build),$(shell $(CURDIR)/tools/sipc-kernel --kdir))
 endif
 
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# systemd, udev and sysusers read these under /usr/lib and /usr/local/lib.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+# dkms looks in /usr/src only.
+DKMSDIR ?= /usr/src/sipc-$(VERSION)
 CC ?= gcc
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -44,7 +60,8 @@ UNITTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
 EXAMPLES := $(patsubst examples/%.c,$(B)/examples/sipc-%,$(wildcard examples/*.c))
 KSFT_DIR := $(CACHE)/linux-source/tools/testing/selftests
 
-.PHONY: all module lib tools examples selftests tests lint check clean install
+.PHONY: all module lib tools examples selftests tests lint check clean \
+	install uninstall install-dkms uninstall-dkms
 all: module lib tools examples selftests tests
 
 module:
@@ -52,16 +69,18 @@ module:
 
 lib: $(LIB_SO) $(LIB_A) $(B)/lib/libsipc.pc
 
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|'
 $(B)/lib/libsipc.pc: lib/libsipc.pc.in dkms.conf
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+	$(PC_SED) $< >$@
 
 $(B)/lib/%.o: lib/%.c include/sipc.h include/uapi/linux/sipc.h lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 $(LIB_SO): $(LIB_OBJS) lib/libsipc.map
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libsipc.so.$(SOVERSION) \
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libsipc.so.$(SOVERSION) \
 		-Wl,--version-script=lib/libsipc.map -o $@ $(LIB_OBJS)
 	ln -sf libsipc.so.$(VERSION) $(B)/lib/libsipc.so.$(SOVERSION)
 	ln -sf libsipc.so.$(SOVERSION) $(B)/lib/libsipc.so
@@ -73,15 +92,15 @@ $(LIB_A): $(LIB_OBJS)
 tools: $(TOOLS)
 $(B)/tools/sipc-bench: $(BENCH_SRCS) tools/bench/bench.h $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $(BENCH_SRCS) -L$(B)/lib -lsipc -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRCS) -L$(B)/lib -lsipc -lm
 $(B)/tools/%: tools/%.c $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lsipc -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -L$(B)/lib -lsipc -lm
 
 examples: $(EXAMPLES)
 $(B)/examples/sipc-%: examples/%.c $(wildcard examples/*.h) $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< -L$(B)/lib -lsipc
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -L$(B)/lib -lsipc
 
 $(KSFT_DIR)/kselftest_harness.h:
 	bash -c '. tools/sipc-env.sh && sipc_source_extract'
@@ -101,21 +120,60 @@ $(B)/tests/%: tests/%.c $(LIB_SO)
 lint:
 	tools/sipc-lint
 
+# The pkg-config file and the unit are written here, not in $(B): they
+# name the directories of this install.
 install: lib $(B)/tools/sipcctl $(B)/tools/sipc-servicemanager
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-		$(DESTDIR)$(PREFIX)/include/linux $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man3 \
-		$(DESTDIR)$(PREFIX)/share/man/man8
-	cp -a $(B)/lib/libsipc.so* $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 0644 $(B)/lib/libsipc.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
-	install -m 0644 include/sipc.h $(DESTDIR)$(PREFIX)/include/
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR) \
+		$(DESTDIR)$(SYSUSERSDIR)
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libsipc.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsipc.so.$(SOVERSION)
+	ln -sf libsipc.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libsipc.so
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	$(PC_SED) lib/libsipc.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/libsipc.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libsipc.pc
+	install -m 0644 include/sipc.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 include/uapi/linux/sipc.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0644 man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 man/man8/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0755 $(B)/tools/sipcctl $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(B)/tools/sipc-servicemanager $(DESTDIR)$(SBINDIR)/
+	sed 's|@SBINDIR@|$(SBINDIR)|' dist/sipc-servicemanager.service.in \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/sipc-servicemanager.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/sipc-servicemanager.service
+	install -m 0644 dist/60-sipc.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -m 0644 dist/sipc.modules-load.conf \
+		$(DESTDIR)$(MODULESLOADDIR)/sipc.conf
+	install -m 0644 dist/sipc.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/sipc.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libsipc.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/libsipc.so.$(SOVERSION) \
+		$(DESTDIR)$(LIBDIR)/libsipc.so $(DESTDIR)$(LIBDIR)/libsipc.a \
+		$(DESTDIR)$(PKGCONFIGDIR)/libsipc.pc \
+		$(DESTDIR)$(INCLUDEDIR)/sipc.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/sipc.h \
+		$(patsubst man/%,$(DESTDIR)$(MANDIR)/%,$(wildcard man/man3/*.3 man/man8/*.8)) \
+		$(DESTDIR)$(BINDIR)/sipcctl \
+		$(DESTDIR)$(SBINDIR)/sipc-servicemanager \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/sipc-servicemanager.service \
+		$(DESTDIR)$(UDEVRULESDIR)/60-sipc.rules \
+		$(DESTDIR)$(MODULESLOADDIR)/sipc.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/sipc.conf
+
+# What dkms needs to build sipc.ko: Kbuild, the driver and the ABI header.
+install-dkms:
+	install -d $(DESTDIR)$(DKMSDIR)/driver $(DESTDIR)$(DKMSDIR)/include/uapi/linux
+	install -m 0644 dkms.conf Kbuild $(DESTDIR)$(DKMSDIR)/
+	install -m 0644 driver/*.c driver/*.h $(DESTDIR)$(DKMSDIR)/driver/
 	install -m 0644 include/uapi/linux/sipc.h \
-		$(DESTDIR)$(PREFIX)/include/linux/
-	install -m 0644 man/man3/*.3 $(DESTDIR)$(PREFIX)/share/man/man3/
-	install -m 0644 man/man8/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	install -m 0755 $(B)/tools/sipcctl $(DESTDIR)$(PREFIX)/bin/
-	install -m 0755 $(B)/tools/sipc-servicemanager \
-		$(DESTDIR)$(PREFIX)/sbin/
+		$(DESTDIR)$(DKMSDIR)/include/uapi/linux/
+
+uninstall-dkms:
+	rm -rf $(DESTDIR)$(DKMSDIR)
 
 check:
 	tools/run-tests
