@@ -3,8 +3,11 @@
  * The receive area: one read-only mapping per process, backed by pages the
  * driver also reaches through the kernel's own mapping, so a sender's
  * payload can be copied straight into it without the receiver's page
- * tables. Pages are allocated when a buffer first needs them, cached on a
- * global LRU once no buffer uses them, and handed back by a shrinker.
+ * tables. Pages are allocated when a buffer first needs them and stay,
+ * mapped, when no buffer uses them any more ("cached"), so the next buffer
+ * there costs nothing; a shrinker hands cached pages back under memory
+ * pressure. Caching is a flag and a counter: the hot path takes no global
+ * lock, and only the shrinker walks the areas.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -14,9 +17,9 @@
 
 #include "sipc_internal.h"
 
-static LIST_HEAD(sipc_lru);
-static DEFINE_SPINLOCK(sipc_lru_lock);
-static unsigned long sipc_lru_count;
+static LIST_HEAD(sipc_areas);
+static DEFINE_MUTEX(sipc_areas_lock);	/* the list; held while reclaiming */
+static atomic_long_t sipc_cached_pages;
 
 static struct sipc_page *area_page(struct sipc_area *area, size_t offset)
 {
@@ -130,6 +133,12 @@ int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma)
 out:
 	mutex_unlock(&area->lock);
 	kfree(whole);
+	if (!ret) {
+		/* Visible to the shrinker; outside the area lock, see below. */
+		mutex_lock(&sipc_areas_lock);
+		list_add_tail(&area->entry, &sipc_areas);
+		mutex_unlock(&sipc_areas_lock);
+	}
 	return ret;
 }
 
@@ -142,23 +151,16 @@ int sipc_area_populate(struct sipc_area *area, size_t start, size_t end)
 		struct sipc_page *p = area_page(area, off);
 
 		if (p->page) {
-			/*
-			 * Only the shrinker, holding this area's lock as we
-			 * do, takes a page off the LRU: in use stays in use.
-			 */
-			if (list_empty(&p->lru))
-				continue;
-			spin_lock(&sipc_lru_lock);
-			list_del_init(&p->lru);
-			sipc_lru_count--;
-			spin_unlock(&sipc_lru_lock);
+			if (p->cached) {
+				p->cached = false;
+				area->nr_cached--;
+				atomic_long_dec(&sipc_cached_pages);
+			}
 			continue;
 		}
 		p->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		if (!p->page)
 			return -ENOMEM;
-		p->area = area;
-		INIT_LIST_HEAD(&p->lru);
 		sipc_count(&area->proc->dev->stats, SIPC_CNT_PAGES_CREATED);
 	}
 	return 0;
@@ -167,9 +169,9 @@ int sipc_area_populate(struct sipc_area *area, size_t start, size_t end)
 /*
  * Called with area->lock held once [start, end) is free and [from, to)
  * inside it was just given back: the pages of [from, to) wholly inside the
- * free block are cached on the LRU, still mapped, for the shrinker. The
- * rest of the block was free before, so its pages are there already: the
- * cost follows the buffer's size, not the area's.
+ * free block become cached, still mapped, for the shrinker. The rest of
+ * the block was free before, so its pages are cached already: the cost
+ * follows the buffer's size, not the area's.
  */
 void sipc_area_unpopulate(struct sipc_area *area, size_t start, size_t end,
 			  size_t from, size_t to)
@@ -181,22 +183,24 @@ void sipc_area_unpopulate(struct sipc_area *area, size_t start, size_t end,
 	     off += PAGE_SIZE) {
 		struct sipc_page *p = area_page(area, off);
 
-		if (!p->page)
+		if (!p->page || p->cached)
 			continue;
-		spin_lock(&sipc_lru_lock);
-		if (list_empty(&p->lru)) {
-			list_add_tail(&p->lru, &sipc_lru);
-			sipc_lru_count++;
-		}
-		spin_unlock(&sipc_lru_lock);
+		p->cached = true;
+		area->nr_cached++;
+		atomic_long_inc(&sipc_cached_pages);
 	}
 }
 
-static void area_free_page(struct sipc_page *p)
+static void area_free_page(struct sipc_area *area, struct sipc_page *p)
 {
+	if (p->cached) {
+		p->cached = false;
+		area->nr_cached--;
+		atomic_long_dec(&sipc_cached_pages);
+	}
 	put_page(p->page);
 	p->page = NULL;
-	sipc_count(&p->area->proc->dev->stats, SIPC_CNT_PAGES_FREED);
+	sipc_count(&area->proc->dev->stats, SIPC_CNT_PAGES_FREED);
 }
 
 /* The last user of the file is gone: no mapping, no waiter remains. */
@@ -206,19 +210,16 @@ void sipc_area_release(struct sipc_area *area)
 
 	if (!area->pages)
 		return;
+	/* Out of the shrinker's sight first: it then cannot be reclaiming. */
+	mutex_lock(&sipc_areas_lock);
+	list_del(&area->entry);
+	mutex_unlock(&sipc_areas_lock);
 	mutex_lock(&area->lock);
 	for (off = 0; off < area->size; off += PAGE_SIZE) {
 		struct sipc_page *p = area_page(area, off);
 
-		if (!p->page)
-			continue;
-		spin_lock(&sipc_lru_lock);
-		if (!list_empty(&p->lru)) {
-			list_del_init(&p->lru);
-			sipc_lru_count--;
-		}
-		spin_unlock(&sipc_lru_lock);
-		area_free_page(p);
+		if (p->page)
+			area_free_page(area, p);
 	}
 	sipc_alloc_destroy(area);
 	mutex_unlock(&area->lock);
@@ -228,89 +229,73 @@ void sipc_area_release(struct sipc_area *area)
 }
 
 /*
- * Take one cached page back. The mm's write lock keeps faults out while the
- * user's PTE is zapped, so no stale page can be mapped after we drop ours.
- * Returns false when the page must stay (locks busy).
+ * Hand up to @budget cached pages of @area back (area lock held). The mm's
+ * write lock keeps faults out while the user's PTEs are zapped, so no stale
+ * page can be mapped once ours is gone.
  */
-static bool area_reclaim_page(struct sipc_area *area, struct sipc_page *p)
+static unsigned long area_reclaim(struct sipc_area *area,
+				  unsigned long budget)
 {
-	unsigned long addr = area->user_start +
-			     (p - area->pages) * PAGE_SIZE;
 	struct mm_struct *mm = area->mm;
-	struct vm_area_struct *vma;
+	struct vm_area_struct *vma = NULL;
+	unsigned long freed = 0;
+	bool exiting;
+	size_t i;
 
-	if (!mmget_not_zero(mm)) {
-		/* The process is exiting: its page tables go with it. */
-		area_free_page(p);
-		return true;
+	/* An exiting process's page tables go with it: nothing to zap. */
+	exiting = !mmget_not_zero(mm);
+	if (!exiting) {
+		if (!mmap_write_trylock(mm)) {
+			mmput_async(mm);
+			return 0;
+		}
+		vma = vma_lookup(mm, area->user_start);
+		if (vma && (vma->vm_private_data != area ||
+			    vma->vm_ops != &sipc_vm_ops))
+			vma = NULL;
 	}
-	if (!mmap_write_trylock(mm)) {
+	for (i = 0; i < area->size >> PAGE_SHIFT && freed < budget; i++) {
+		struct sipc_page *p = &area->pages[i];
+
+		if (!p->cached)
+			continue;
+		if (vma)
+			zap_page_range(vma, area->user_start + i * PAGE_SIZE,
+				       PAGE_SIZE);
+		area_free_page(area, p);
+		freed++;
+	}
+	if (!exiting) {
+		mmap_write_unlock(mm);
 		mmput_async(mm);
-		return false;
 	}
-	vma = vma_lookup(mm, addr);
-	if (vma && vma->vm_private_data == area && vma->vm_ops == &sipc_vm_ops)
-		zap_page_range(vma, addr, PAGE_SIZE);
-	area_free_page(p);
-	mmap_write_unlock(mm);
-	mmput_async(mm);
-	return true;
+	return freed;
 }
 
 static unsigned long sipc_shrink_count(struct shrinker *s,
 				       struct shrink_control *sc)
 {
-	return READ_ONCE(sipc_lru_count) ?: SHRINK_EMPTY;
+	return atomic_long_read(&sipc_cached_pages) ?: SHRINK_EMPTY;
 }
 
 static unsigned long sipc_shrink_scan(struct shrinker *s,
 				      struct shrink_control *sc)
 {
-	unsigned long freed = 0, scanned;
+	unsigned long freed = 0;
+	struct sipc_area *area;
 
-	for (scanned = 0; scanned < sc->nr_to_scan; scanned++) {
-		struct sipc_page *p;
-		struct sipc_area *area;
-
-		spin_lock(&sipc_lru_lock);
-		p = list_first_entry_or_null(&sipc_lru, struct sipc_page, lru);
-		if (!p) {
-			spin_unlock(&sipc_lru_lock);
+	/* Trylocks only: reclaim may run under any of these locks. */
+	if (!mutex_trylock(&sipc_areas_lock))
+		return SHRINK_STOP;
+	list_for_each_entry(area, &sipc_areas, entry) {
+		if (freed >= sc->nr_to_scan)
 			break;
-		}
-		area = p->area;
-		/* Holding the area lock pins the area: release takes it first. */
-		if (!mutex_trylock(&area->lock)) {
-			list_move_tail(&p->lru, &sipc_lru);
-			spin_unlock(&sipc_lru_lock);
+		if (!area->nr_cached || !mutex_trylock(&area->lock))
 			continue;
-		}
-		/*
-		 * A proc whose last reference is gone is already in its
-		 * release, waiting for this lock: leave the page to it. It
-		 * cannot free the area before it gets the LRU lock we hold.
-		 */
-		if (!kref_get_unless_zero(&area->proc->kref)) {
-			mutex_unlock(&area->lock);
-			list_move_tail(&p->lru, &sipc_lru);
-			spin_unlock(&sipc_lru_lock);
-			continue;
-		}
-		list_del_init(&p->lru);
-		sipc_lru_count--;
-		spin_unlock(&sipc_lru_lock);
-
-		if (area_reclaim_page(area, p)) {
-			freed++;
-		} else {
-			spin_lock(&sipc_lru_lock);
-			list_add_tail(&p->lru, &sipc_lru);
-			sipc_lru_count++;
-			spin_unlock(&sipc_lru_lock);
-		}
+		freed += area_reclaim(area, sc->nr_to_scan - freed);
 		mutex_unlock(&area->lock);
-		sipc_proc_put(area->proc);
 	}
+	mutex_unlock(&sipc_areas_lock);
 	return freed ?: SHRINK_STOP;
 }
 

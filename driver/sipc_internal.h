@@ -4,8 +4,7 @@
  *
  * Lock order (outer to inner), and what each protects:
  *   1. mmap lock of a process's mm: the page-fault handler takes an area
- *      lock under it. The shrinker, which holds an area lock first, only
- *      ever trylocks an mmap lock, so that inversion cannot deadlock.
+ *      lock under it.
  *   2. sipc_area.lock (mutex): one receive area's allocator, page array
  *      and mapping state. Pages are allocated under it; no other area's
  *      lock and never the graph lock is held around it.
@@ -13,7 +12,11 @@
  *      state, transaction stack, node, handle and death notice, and the
  *      context manager slot. Held only for list and tree updates, never
  *      across a copy, a sleeping allocation or a wait.
- *   4. sipc_lru_lock (spinlock): the global list of cached free pages.
+ *   4. a transaction log's spinlock (irq-safe), innermost.
+ * The shrinker runs in reclaim, under whatever the allocating task holds:
+ * it only ever trylocks, in the order sipc_areas_lock (the list of mapped
+ * areas), an area lock, then that area's mmap lock, so it cannot deadlock.
+ * An area joins and leaves that list with no other sipc lock held.
  * Copies to and from user space happen with no lock held: the buffer they
  * target is reserved first and owned by the transaction being built.
  */
@@ -46,8 +49,7 @@ extern int sipc_context_mgr_uid;
 
 struct sipc_page {
 	struct page *page;		/* NULL until first needed */
-	struct list_head lru;		/* on the LRU while no buffer uses it */
-	struct sipc_area *area;
+	bool cached;			/* no buffer uses it: reclaimable */
 };
 
 /* A sender's file waiting for the receiver to take the payload. */
@@ -84,6 +86,8 @@ struct sipc_area {
 	size_t free_async;		/* what one-way buffers may still take */
 	size_t in_use;			/* bytes in allocated buffers */
 	size_t nr_free;			/* blocks in free_tree */
+	size_t nr_cached;		/* pages present that no buffer uses */
+	struct list_head entry;		/* on the shrinker's list once mapped */
 	struct sipc_buffer *spare;	/* a block struct kept for splits */
 };
 
