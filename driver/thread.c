@@ -248,7 +248,14 @@ static bool thread_has_work(struct sipc_thread *thread)
 	spin_lock(&thread->proc->dev->lock);
 	call = awaited_call(thread);
 	ret = (call && call->completed) || take_work(thread) ||
-	      (thread->need_return && !call);
+	      (thread->need_return && !call) ||
+	      /*
+	       * Taken off the idle list for work that a busy thread took
+	       * first: look again, and go back on the list, or no one will
+	       * ever wake us for the next piece of work.
+	       */
+	      (may_take_proc_work(thread) &&
+	       list_empty(&thread->waiting_entry));
 	spin_unlock(&thread->proc->dev->lock);
 	return ret;
 }
