@@ -29,6 +29,17 @@ static inline int sh_scale(int n, int debug_div)
 	return sh_debug_kernel() ? (n + debug_div - 1) / debug_div : n;
 }
 
+/*
+ * SIPC_ONLY=NAME[,NAME...] in the environment runs only those tests of a
+ * program (the harness of Linux 6.1 has no filter of its own).
+ */
+#define SH_ONLY(name) do {						\
+	const char *only = getenv("SIPC_ONLY");				\
+									\
+	if (only && !strstr(only, name))				\
+		SKIP(return, "not in SIPC_ONLY=%s", only);		\
+} while (0)
+
 /* One "# sipc-count: WHAT=N" line: tools/run-tests adds them up. */
 static inline void sh_count(const char *what, unsigned long n)
 {
