@@ -95,8 +95,9 @@ void sipc_txn_reap(struct list_head *reap)
 			sipc_node_put_tmp(t->node);
 		if (t->reply_proc)
 			sipc_proc_put(t->reply_proc);
-		sipc_proc_put(t->to_proc);
+		/* Counted while to_proc, and so its device, is still ours. */
 		sipc_count(&t->to_proc->dev->stats, SIPC_CNT_TXNS_FREED);
+		sipc_proc_put(t->to_proc);
 		kfree(t);
 	}
 }
