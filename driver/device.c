@@ -113,24 +113,32 @@ static int instance_add(const char *name)
 		return ret;
 	}
 
+	/* Listed first, so the name is ours; not removable until added. */
 	mutex_lock(&sipc_devices_lock);
-	ret = -EEXIST;
-	if (find_instance(name))
-		goto fail;
-	ret = sipc_procfs_add_device(dev);
-	if (ret)
-		goto fail;
-	ret = misc_register(&dev->misc);
-	if (ret) {
-		sipc_procfs_remove_device(dev);
-		goto fail;
+	if (find_instance(name)) {
+		mutex_unlock(&sipc_devices_lock);
+		sipc_device_put(dev);
+		return -EEXIST;
 	}
+	dev->adding = true;
 	list_add_tail(&dev->entry, &sipc_devices);
 	mutex_unlock(&sipc_devices_lock);
-	return 0;
-fail:
+
+	/* Not under our mutex: open() takes it with misc_mtx held. */
+	ret = sipc_procfs_add_device(dev);
+	if (!ret) {
+		ret = misc_register(&dev->misc);
+		if (ret)
+			sipc_procfs_remove_device(dev);
+	}
+
+	mutex_lock(&sipc_devices_lock);
+	dev->adding = false;
+	if (ret)
+		list_del(&dev->entry);
 	mutex_unlock(&sipc_devices_lock);
-	sipc_device_put(dev);
+	if (ret)
+		sipc_device_put(dev);
 	return ret;
 }
 
@@ -154,7 +162,7 @@ static int instance_remove(const char *name)
 		mutex_unlock(&sipc_devices_lock);
 		return -ENOENT;
 	}
-	if (dev->nr_open) {
+	if (dev->nr_open || dev->adding) {
 		mutex_unlock(&sipc_devices_lock);
 		return -EBUSY;
 	}

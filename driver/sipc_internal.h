@@ -3,6 +3,9 @@
  * sipc driver internals.
  *
  * Lock order (outer to inner), and what each protects:
+ *   0. sipc_devices_lock (mutex, device.c): the list of instances and
+ *      their open counts. open() takes it under the misc core's misc_mtx,
+ *      so it is never held across misc_register() or misc_deregister().
  *   1. mmap lock of a process's mm: the page-fault handler takes an area
  *      lock under it.
  *   2. sipc_area.lock (mutex): one receive area's allocator, page array
@@ -148,6 +151,7 @@ struct sipc_device {
 	struct miscdevice misc;
 	struct list_head entry;		/* under the registry's mutex: */
 	unsigned int nr_open;		/* files open now */
+	bool adding;			/* listed, not yet registered */
 	bool removing;
 	spinlock_t lock;		/* the graph lock, see above */
 	struct sipc_node *context_mgr;	/* handle 0 for everyone */
