@@ -300,3 +300,4 @@ module_exit(sipc_exit);
 MODULE_DESCRIPTION("sipc: Binder-style one-copy IPC");
 MODULE_AUTHOR("The sipc developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(SIPC_MODULE_VERSION);
