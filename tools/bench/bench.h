@@ -124,17 +124,25 @@ struct server {
 	void *priv;
 };
 
-/* A finished run, as reported. NAN where a figure does not apply. */
+/*
+ * One mechanism's figures for one workload and size: the sum of its
+ * rounds (each a run with its own processes). NAN where a figure does not
+ * apply.
+ */
 struct result {
 	const char *mech;
 	enum workload wl;
 	size_t size;
-	int pairs;
-	long warmup, iterations;
+	int pairs, rounds;
+	long warmup, iterations;	/* over all rounds */
 	double mean_us, p50_us, p99_us, p999_us;
 	double mb_s, ops_s;
 	bool ok, skipped;
 	char note[ERR_LEN + 40];
+	/* What the rounds gathered, until result_finish(). */
+	uint64_t *lat;			/* samples, nanoseconds */
+	size_t nr_lat;
+	double wall_s, count;		/* measured time, calls or messages */
 };
 
 extern const struct mech mech_sipc, mech_libsipc, mech_binder, mech_pipe,
@@ -173,6 +181,7 @@ uint32_t reply_value(uint32_t seq);
 
 /* run.c */
 int run_measure(struct run *r, struct result *res, int timeout_s);
+void result_finish(struct result *res);
 
 /* report.c: what the run was on, and what it found */
 struct env {

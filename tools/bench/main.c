@@ -22,6 +22,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,7 +63,7 @@ struct options {
 	bool mech_on[NR_MECHS];
 	bool wl_on[WL_COUNT];
 	size_t sizes[MAX_SIZES];
-	int nr_sizes;
+	int nr_sizes, rounds;
 	int pairs[MAX_PAIRS];
 	int nr_pairs;
 	long iterations;
@@ -87,7 +88,9 @@ static void print_usage(FILE *f)
 		"  -w, --workload W only workload W (repeatable): roundtrip stream pairs lookup\n"
 		"  -s, --size N     round-trip and stream payload size (repeatable)\n"
 		"  -p, --pairs N    pair count of the pairs workload (repeatable)\n"
-		"  -n, --iterations N   measured iterations of every run\n"
+		"  -n, --iterations N   measured iterations of every run (all rounds)\n"
+		"  -r, --rounds N   split each run into N rounds, mechanisms taking\n"
+		"                   turns, so that noise falls on all alike (default 5)\n"
 		"  --check-all      check every byte of every request, not only stamps\n"
 		"  --stream-split   streams: sender and receiver on two CPUs (default: one)\n"
 		"  --binder DEV     the Binder device (default /dev/binder)\n",
@@ -127,6 +130,7 @@ static int parse_args(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "pairs", required_argument, NULL, 'p' },
 		{ "iterations", required_argument, NULL, 'n' },
+		{ "rounds", required_argument, NULL, 'r' },
 		{ "check-all", no_argument, NULL, 'C' },
 		{ "stream-split", no_argument, NULL, 'S' },
 		{ "binder", required_argument, NULL, 'B' },
@@ -136,7 +140,7 @@ static int parse_args(int argc, char **argv)
 	bool any_mech = false, any_wl = false;
 	int c, i;
 
-	while ((c = getopt_long(argc, argv, "m:w:s:p:n:h", longopts,
+	while ((c = getopt_long(argc, argv, "m:w:s:p:n:r:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'q':
@@ -193,6 +197,11 @@ static int parse_args(int argc, char **argv)
 			if (opt.iterations < 1)
 				goto bad;
 			break;
+		case 'r':
+			opt.rounds = atoi(optarg);
+			if (opt.rounds < 1 || opt.rounds > 100)
+				goto bad;
+			break;
 		case 'h':
 			print_usage(stdout);
 			exit(0);
@@ -202,6 +211,8 @@ static int parse_args(int argc, char **argv)
 	}
 	if (optind != argc || (opt.dump && !opt.out))
 		goto bad;
+	if (!opt.rounds)
+		opt.rounds = opt.quick ? 1 : 5;
 	for (i = 0; i < NR_MECHS; i++)
 		opt.mech_on[i] |= !any_mech;
 	for (i = 0; i < WL_COUNT; i++)
@@ -249,8 +260,11 @@ static void counts(struct run *r)
 	}
 	if (opt.iterations) {
 		r->iterations = opt.iterations;
-		r->warmup = opt.iterations / 10 ? opt.iterations / 10 : 1;
+		r->warmup = opt.iterations / 10;
 	}
+	/* Per round; every round warms up its own fresh processes. */
+	r->iterations = (r->iterations + opt.rounds - 1) / opt.rounds;
+	r->warmup = r->warmup / opt.rounds ? r->warmup / opt.rounds : 1;
 }
 
 /* Round trips and lookups on one CPU; streams across two; pairs spread. */
@@ -279,38 +293,82 @@ static void placement(struct run *r)
 	}
 }
 
-static int measure(int m, enum workload wl, size_t size, int pairs)
+static struct result *new_result(int m, enum workload wl, size_t size,
+				  int pairs)
 {
-	struct result *res = &results[nr_results];
 	const struct mech *mech = all_mechs[m];
 	const char *why = mech->unavailable ? mech->unavailable() : NULL;
-	struct run r = { .mech = mech, .wl = wl, .size = size,
-			 .pairs = pairs };
+	struct result *res;
 
 	if (nr_results == MAX_RESULTS)
-		return 0;
-	nr_results++;
+		return NULL;
+	res = &results[nr_results++];
 	memset(res, 0, sizeof(*res));
 	res->mech = mech->name;
 	res->wl = wl;
 	res->size = size;
 	res->pairs = pairs;
-	counts(&r);
-	res->iterations = r.iterations;
-	res->warmup = r.warmup;
-	r.full_check = opt.check_all || opt.quick;
-	placement(&r);
+	res->rounds = opt.rounds;
+	res->ok = true;
+	res->mean_us = NAN;
+	res->p50_us = NAN;
+	res->p99_us = NAN;
+	res->p999_us = NAN;
+	res->mb_s = NAN;
+	res->ops_s = NAN;
 	if (why || mech_dead[m]) {
+		res->ok = false;
 		res->skipped = true;
 		snprintf(res->note, sizeof(res->note), "%s",
 			 why ? why : "skipped after an earlier time-out");
-	} else if (run_measure(&r, res, opt.quick ? 60 : 600) &&
-		   strstr(res->note, "timed out")) {
-		mech_dead[m] = true;
 	}
-	report_row(stdout, res, opt.tap);
+	return res;
+}
+
+static void run_round(int m, struct result *res)
+{
+	struct run r = { .mech = all_mechs[m], .wl = res->wl,
+			 .size = res->size, .pairs = res->pairs };
+
+	counts(&r);
+	res->iterations += r.iterations;
+	res->warmup += r.warmup;
+	r.full_check = opt.check_all || opt.quick;
+	placement(&r);
+	if (run_measure(&r, res, opt.quick ? 60 : 600) &&
+	    strstr(res->note, "timed out"))
+		mech_dead[m] = true;
+}
+
+/*
+ * One workload at one size (or pair count) for every mechanism: in rounds,
+ * the mechanisms taking turns (each round starting one further on), so
+ * that a burst of noise from the host falls on all of them alike.
+ */
+static int measure(enum workload wl, size_t size, int pairs)
+{
+	struct result *res[NR_MECHS] = { NULL };
+	int m, k, round, failed = 0;
+
+	for (m = 0; m < NR_MECHS; m++)
+		if (opt.mech_on[m] && (wl != WL_LOOKUP || all_mechs[m]->handles))
+			res[m] = new_result(m, wl, size, pairs);
+	for (round = 0; round < opt.rounds; round++) {
+		for (k = 0; k < NR_MECHS; k++) {
+			m = (k + round) % NR_MECHS;
+			if (res[m] && res[m]->ok)
+				run_round(m, res[m]);
+		}
+	}
+	for (m = 0; m < NR_MECHS; m++) {
+		if (!res[m])
+			continue;
+		result_finish(res[m]);
+		report_row(stdout, res[m], opt.tap);
+		failed |= !res[m]->ok && !res[m]->skipped;
+	}
 	fflush(stdout);
-	return res->ok || res->skipped ? 0 : -1;
+	return failed;
 }
 
 static int run_all(void)
@@ -319,7 +377,7 @@ static int run_all(void)
 	const size_t *stream = opt.quick ? quick_stream : full_stream;
 	int nr_sizes = opt.quick ? 6 : 10, nr_stream = opt.quick ? 3 : 7;
 	const int *pairs = default_pairs;
-	int nr_pairs = 4, failed = 0, i, m;
+	int nr_pairs = 4, failed = 0, i;
 
 	if (opt.nr_sizes) {
 		sizes = opt.sizes;
@@ -332,20 +390,14 @@ static int run_all(void)
 		nr_pairs = opt.nr_pairs;
 	}
 	for (i = 0; opt.wl_on[WL_ROUNDTRIP] && i < nr_sizes; i++)
-		for (m = 0; m < NR_MECHS; m++)
-			if (opt.mech_on[m])
-				failed |= measure(m, WL_ROUNDTRIP, sizes[i], 1);
+		failed |= measure(WL_ROUNDTRIP, sizes[i], 1);
 	for (i = 0; opt.wl_on[WL_STREAM] && i < nr_stream; i++)
-		for (m = 0; m < NR_MECHS; m++)
-			if (opt.mech_on[m] && stream[i])
-				failed |= measure(m, WL_STREAM, stream[i], 1);
+		if (stream[i])
+			failed |= measure(WL_STREAM, stream[i], 1);
 	for (i = 0; opt.wl_on[WL_PAIRS] && i < nr_pairs; i++)
-		for (m = 0; m < NR_MECHS; m++)
-			if (opt.mech_on[m])
-				failed |= measure(m, WL_PAIRS, 32, pairs[i]);
-	for (m = 0; opt.wl_on[WL_LOOKUP] && m < NR_MECHS; m++)
-		if (opt.mech_on[m] && all_mechs[m]->handles)
-			failed |= measure(m, WL_LOOKUP, 4, 1);
+		failed |= measure(WL_PAIRS, 32, pairs[i]);
+	if (opt.wl_on[WL_LOOKUP])
+		failed |= measure(WL_LOOKUP, 4, 1);
 	return failed;
 }
 

@@ -248,6 +248,14 @@ static int bar_rows(const struct result *res, int n, struct bar_row *rows)
 	return nr;
 }
 
+static void ratio(char *buf, size_t len, double v)
+{
+	if (isnan(v) || isinf(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.2f", v);
+}
+
 static const char *met_word(int met)
 {
 	static const char *const words[] = {
@@ -261,12 +269,15 @@ void report_bar(FILE *f, const struct result *res, int n, bool tap)
 {
 	struct bar_row rows[MAX_BAR];
 	int i, nr = bar_rows(res, n, rows);
+	char v[24];
 
 	fprintf(f, "%s\n%sthe bar, as ratios of this run's figures:\n",
 		pre(tap), pre(tap));
-	for (i = 0; i < nr; i++)
-		fprintf(f, "%s  %-48s %7.2f  %s  %s\n", pre(tap), rows[i].what,
-			rows[i].value, rows[i].target, met_word(rows[i].met));
+	for (i = 0; i < nr; i++) {
+		ratio(v, sizeof(v), rows[i].value);
+		fprintf(f, "%s  %-48s %7s  %s  %s\n", pre(tap), rows[i].what, v,
+			rows[i].target, met_word(rows[i].met));
+	}
 }
 
 /* ---- files ---- */
@@ -297,11 +308,11 @@ static void write_csv(FILE *f, const struct result *res, int n)
 {
 	int i;
 
-	fprintf(f, "workload,mechanism,size,pairs,warmup,iterations,mean_us,p50_us,p99_us,p999_us,mb_s,calls_s,status,note\n");
+	fprintf(f, "workload,mechanism,size,pairs,rounds,warmup,iterations,mean_us,p50_us,p99_us,p999_us,mb_s,calls_s,status,note\n");
 	for (i = 0; i < n; i++) {
-		fprintf(f, "%s,%s,%zu,%d,%ld,%ld,", workload_name(res[i].wl),
-			res[i].mech, res[i].size, res[i].pairs, res[i].warmup,
-			res[i].iterations);
+		fprintf(f, "%s,%s,%zu,%d,%d,%ld,%ld,", workload_name(res[i].wl),
+			res[i].mech, res[i].size, res[i].pairs, res[i].rounds,
+			res[i].warmup, res[i].iterations);
 		csv_num(f, res[i].mean_us);
 		fputc(',', f);
 		csv_num(f, res[i].p50_us);
@@ -362,9 +373,10 @@ static void write_json(FILE *f, const struct result *res, int n)
 	json_text(f, env.placement);
 	fprintf(f, "\n  },\n  \"results\": [\n");
 	for (i = 0; i < n; i++) {
-		fprintf(f, "    {\"workload\": \"%s\", \"mechanism\": \"%s\", \"size\": %zu, \"pairs\": %d, \"warmup\": %ld, \"iterations\": %ld, ",
+		fprintf(f, "    {\"workload\": \"%s\", \"mechanism\": \"%s\", \"size\": %zu, \"pairs\": %d, \"rounds\": %d, \"warmup\": %ld, \"iterations\": %ld, ",
 			workload_name(res[i].wl), res[i].mech, res[i].size,
-			res[i].pairs, res[i].warmup, res[i].iterations);
+			res[i].pairs, res[i].rounds, res[i].warmup,
+			res[i].iterations);
 		json_num(f, "mean_us", res[i].mean_us, ", ");
 		json_num(f, "p50_us", res[i].p50_us, ", ");
 		json_num(f, "p99_us", res[i].p99_us, ", ");
@@ -467,9 +479,11 @@ static void write_md(FILE *f, const struct result *res, int n)
 	env_lines(f, "- ");
 	fprintf(f, "\n## The bar (ratios of this run's figures)\n\n");
 	fprintf(f, "| check | ratio | target | |\n|---|---:|---|---|\n");
-	for (i = 0; i < nr; i++)
-		fprintf(f, "| %s | %.2f | %s | %s |\n", rows[i].what,
-			rows[i].value, rows[i].target, met_word(rows[i].met));
+	for (i = 0; i < nr; i++) {
+		ratio(v[0], sizeof(v[0]), rows[i].value);
+		fprintf(f, "| %s | %s | %s | %s |\n", rows[i].what, v[0],
+			rows[i].target, met_word(rows[i].met));
+	}
 	fprintf(f, "\n## Figures\n");
 	md_pivot(f, res, n, WL_ROUNDTRIP,
 		 "Round trip: p50 latency (us), request of each size, 4-byte reply",

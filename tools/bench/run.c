@@ -306,33 +306,58 @@ static double percentile_us(const uint64_t *sorted, size_t n, double q)
 	return sorted[rank ? rank - 1 : 0] / 1e3;
 }
 
-static void figures(struct run *r, struct result *res)
+/* Add this round's samples, time and count to the result's. */
+static void collect(struct run *r, struct result *res)
 {
-	size_t n = (size_t)r->pairs * r->iterations, i;
-	uint64_t start = UINT64_MAX, end = 0;
-	double sum = 0, wall, total = 0;
+	size_t n = r->wl == WL_STREAM ? 0 : (size_t)r->pairs * r->iterations;
+	uint64_t start = UINT64_MAX, end = 0, *lat;
+	int i;
 
-	for (i = 0; i < (size_t)r->pairs; i++) {
+	for (i = 0; i < r->pairs; i++) {
 		if (r->sh->client[i].start_ns < start)
 			start = r->sh->client[i].start_ns;
 		if (r->sh->client[i].end_ns > end)
 			end = r->sh->client[i].end_ns;
-		total += r->sh->client[i].done;
+		res->count += r->sh->client[i].done;
 	}
-	wall = (end - start) / 1e9;
-	res->ops_s = total / wall;
-	res->mb_s = res->ops_s * r->size / 1e6;
-	if (r->wl == WL_STREAM) {
-		res->mean_us = wall * 1e6 / total;
+	res->wall_s += (end - start) / 1e9;
+	if (!n)
+		return;
+	lat = realloc(res->lat, (res->nr_lat + n) * sizeof(*lat));
+	if (!lat) {
+		snprintf(res->note, sizeof(res->note), "out of memory");
+		res->ok = false;
 		return;
 	}
-	qsort(r->sh->lat, n, sizeof(uint64_t), cmp_u64);
-	for (i = 0; i < n; i++)
-		sum += r->sh->lat[i];
-	res->mean_us = sum / n / 1e3;
-	res->p50_us = percentile_us(r->sh->lat, n, 0.50);
-	res->p99_us = percentile_us(r->sh->lat, n, 0.99);
-	res->p999_us = percentile_us(r->sh->lat, n, 0.999);
+	memcpy(lat + res->nr_lat, r->sh->lat, n * sizeof(*lat));
+	res->lat = lat;
+	res->nr_lat += n;
+}
+
+/* The figures, from every round's samples. */
+void result_finish(struct result *res)
+{
+	double sum = 0;
+	size_t i, n = res->nr_lat;
+
+	if (res->ok && res->wall_s > 0) {
+		res->ops_s = res->count / res->wall_s;
+		res->mb_s = res->ops_s * res->size / 1e6;
+		if (res->wl == WL_STREAM)
+			res->mean_us = res->wall_s * 1e6 / res->count;
+	}
+	if (res->ok && n) {
+		qsort(res->lat, n, sizeof(uint64_t), cmp_u64);
+		for (i = 0; i < n; i++)
+			sum += res->lat[i];
+		res->mean_us = sum / n / 1e3;
+		res->p50_us = percentile_us(res->lat, n, 0.50);
+		res->p99_us = percentile_us(res->lat, n, 0.99);
+		res->p999_us = percentile_us(res->lat, n, 0.999);
+	}
+	free(res->lat);
+	res->lat = NULL;
+	res->nr_lat = 0;
 }
 
 int run_measure(struct run *r, struct result *res, int timeout_s)
@@ -343,13 +368,6 @@ int run_measure(struct run *r, struct result *res, int timeout_s)
 	struct procs p = { 0 };
 	int i;
 
-	res->ok = true;
-	res->mean_us = NAN;
-	res->p50_us = NAN;
-	res->p99_us = NAN;
-	res->p999_us = NAN;
-	res->mb_s = NAN;
-	res->ops_s = NAN;
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: waitpid ends */
 	p.deadline = now_ns() + (uint64_t)timeout_s * 1000000000u;
 	r->sh = mmap(NULL, map, PROT_READ | PROT_WRITE,
@@ -402,7 +420,7 @@ stop:
 		reap(&p.server[i]);
 	reap(&p.registry);
 	if (res->ok)
-		figures(r, res);
+		collect(r, res);
 	if (r->mech->teardown)
 		r->mech->teardown(r);
 	goto out;
