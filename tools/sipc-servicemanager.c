@@ -354,7 +354,7 @@ int main(int argc, char **argv)
 	ret = sipc_open(path, 0, &dev);
 	if (ret) {
 		logmsg("%s: %s", path ? path : SIPC_DEVICE_PATH,
-		       sipc_strerror(ret));
+		       ret == -ENOENT ? strerror(ENOENT) : sipc_strerror(ret));
 		return 1;
 	}
 	ret = sipc_node_create(dev, handle, NULL, SIPC_NODE_CONTEXT_MANAGER,

@@ -39,10 +39,17 @@ static int fail(const char *what, int err)
 
 static int open_device(struct sipc **s)
 {
+	const char *path = device ? device : SIPC_DEVICE_PATH;
 	int ret = sipc_open(device, 0, s);
 
+	/* Only open(2) says ENOENT here: no device node. */
+	if (ret == -ENOENT) {
+		fprintf(stderr, "sipcctl: %s: %s (is sipc.ko loaded?)\n", path,
+			strerror(ENOENT));
+		return EXIT_FAIL;
+	}
 	if (ret)
-		return fail(device ? device : SIPC_DEVICE_PATH, ret);
+		return fail(path, ret);
 	return 0;
 }
 
