@@ -1,0 +1,1229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sipc-fuzz: a structure-aware, coverage-guided fuzzer of /dev/sipc.
+ *
+ * A few executor processes (one of them the context manager) each run
+ * programs: short sequences of every ioctl with random and boundary
+ * arguments, payloads with objects at random offsets (nodes, handles
+ * learnt from earlier events, forged ones), buffers freed right, twice or
+ * never, blocking waits cut short by a timer, second mmaps, munmaps,
+ * forks, closes and reopens. Executors die and are replaced (some by
+ * SIGKILL at a random moment). Where the kernel has KCOV, each call's
+ * coverage of the sipc module is recorded and a program that reaches new
+ * edges joins the corpus, to be mutated; elsewhere programs are kept for
+ * the new (call, errno) pairs they bring.
+ *
+ * The monitor reads /dev/kmsg: on any splat it prints the kernel's lines
+ * and the last programs of every executor, saves them to --out DIR, and
+ * exits 1. While it runs it turns panic_on_warn and panic_on_oops off (and
+ * back on) so the machine stays up long enough to tell. A saved file runs
+ * again with --replay FILE.
+ *
+ *   sipc-fuzz [--time SECS] [--procs N] [--seed N] [--out DIR]
+ *             [--replay FILE] [--no-kcov] [--quiet]
+ *
+ * Prints "# sipc-count: fuzz_execs=N" and "fuzz_seconds=N" lines.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <linux/sipc.h>
+
+#define MAX_PROCS	4
+#define MAX_CALLS	24
+#define CORPUS_MAX	512
+#define HISTORY		16		/* programs kept per executor */
+#define MAP_BITS	16
+#define MAP_SIZE	(1U << MAP_BITS)
+#define COVER_SIZE	(64 << 10)
+#define SESSION		150		/* programs before an executor exits */
+#define POOL		64
+#define PAYLOAD_MAX	(96 << 10)
+#define STALL_SECS	90
+
+#define KCOV_INIT_TRACE	_IOR('c', 1, unsigned long)
+#define KCOV_ENABLE	_IO('c', 100)
+#define KCOV_DISABLE	_IO('c', 101)
+
+enum op {
+	OP_CALL, OP_ONEWAY, OP_REPLY, OP_RECV, OP_RAW, OP_FREE,
+	OP_NODE_CREATE, OP_NODE_DESTROY, OP_SET_CM, OP_ACQUIRE, OP_RELEASE,
+	OP_DEATH_REQ, OP_DEATH_CLEAR, OP_MAX_THREADS, OP_LOOPER,
+	OP_THREAD_EXIT, OP_BAD_IOCTL, OP_MMAP, OP_MUNMAP, OP_REOPEN,
+	OP_FORK, OP_THREAD, OP_NR
+};
+
+static const char *const op_names[OP_NR] = {
+	"call", "oneway", "reply", "recv", "raw", "free", "node_create",
+	"node_destroy", "set_cm", "acquire", "release", "death_req",
+	"death_clear", "max_threads", "looper", "thread_exit", "bad_ioctl",
+	"mmap", "munmap", "reopen", "fork", "thread",
+};
+
+/* One call: what to do and selectors the executor turns into arguments. */
+struct call {
+	uint32_t op;
+	uint32_t a, b, c, d;
+	uint64_t x;
+};
+
+struct prog {
+	uint32_t n;
+	struct call calls[MAX_CALLS];
+};
+
+/* What all processes share. */
+struct shared {
+	atomic_ulong execs, progs, corpus_adds, kills, restarts;
+	atomic_uint corpus_n;
+	atomic_uint edges;
+	pthread_mutex_t corpus_lock;
+	struct prog corpus[CORPUS_MAX];
+	uint8_t map[MAP_SIZE];
+	uint8_t errmap[OP_NR][160];
+	atomic_ulong op_runs[OP_NR], op_ok[OP_NR];
+	struct {
+		atomic_ulong beat;
+		pid_t pid;
+		uint32_t next;			/* next history slot */
+		struct prog hist[HISTORY];
+	} ex[MAX_PROCS];
+};
+
+static struct shared *sh;
+
+/* ---- small helpers ---- */
+
+static uint64_t rnd_state;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64* */
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return rnd_state * 2685821657736338717ULL;
+}
+
+static uint32_t rnd_n(uint32_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* A value that likes the edges of its range. */
+static uint64_t rnd_special(void)
+{
+	static const uint64_t special[] = {
+		0, 1, 2, 7, 8, 15, 16, 4095, 4096, 4097, 65535, 65536,
+		0x7fffffff, 0x80000000, 0xffffffff, 0x100000000ULL,
+		SIPC_MAX_OBJECTS, SIPC_MAX_OBJECTS + 1, SIPC_AREA_MIN_SIZE,
+		0x7fffffffffffffffULL, 0xffffffffffffffffULL,
+	};
+
+	if (rnd_n(3))
+		return rnd_n(64);
+	if (rnd_n(2))
+		return special[rnd_n(sizeof(special) / sizeof(special[0]))];
+	return rnd();
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int read_int(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = 0;
+	close(fd);
+	return atoi(buf);
+}
+
+/* ---- programs: text form, generation, mutation ---- */
+
+static void prog_print(FILE *f, const struct prog *p)
+{
+	uint32_t i;
+
+	fprintf(f, "prog %u\n", p->n);
+	for (i = 0; i < p->n && i < MAX_CALLS; i++) {
+		const struct call *c = &p->calls[i];
+
+		fprintf(f, "  %s %x %x %x %x %" PRIx64 "\n",
+			c->op < OP_NR ? op_names[c->op] : "?", c->a, c->b,
+			c->c, c->d, c->x);
+	}
+}
+
+static int op_by_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < OP_NR; i++)
+		if (!strcmp(op_names[i], name))
+			return i;
+	return -1;
+}
+
+/* A robust lock: an executor killed while holding it does not stop us. */
+static void corpus_lock(void)
+{
+	if (pthread_mutex_lock(&sh->corpus_lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&sh->corpus_lock);
+}
+
+static void corpus_unlock(void)
+{
+	pthread_mutex_unlock(&sh->corpus_lock);
+}
+
+/* Weights: the transaction paths most, the rare ones a little. */
+static uint32_t rnd_op(void)
+{
+	static const uint8_t weight[OP_NR] = {
+		[OP_CALL] = 14, [OP_ONEWAY] = 10, [OP_REPLY] = 12,
+		[OP_RECV] = 14, [OP_RAW] = 6, [OP_FREE] = 10,
+		[OP_NODE_CREATE] = 5, [OP_NODE_DESTROY] = 3, [OP_SET_CM] = 2,
+		[OP_ACQUIRE] = 4, [OP_RELEASE] = 4, [OP_DEATH_REQ] = 4,
+		[OP_DEATH_CLEAR] = 3, [OP_MAX_THREADS] = 1, [OP_LOOPER] = 2,
+		[OP_THREAD_EXIT] = 1, [OP_BAD_IOCTL] = 1, [OP_MMAP] = 1,
+		[OP_MUNMAP] = 1, [OP_REOPEN] = 1, [OP_FORK] = 1,
+		[OP_THREAD] = 2,
+	};
+	uint32_t total = 0, r, i;
+
+	for (i = 0; i < OP_NR; i++)
+		total += weight[i];
+	r = rnd_n(total);
+	for (i = 0; i < OP_NR; i++) {
+		if (r < weight[i])
+			return i;
+		r -= weight[i];
+	}
+	return OP_CALL;
+}
+
+static void call_gen(struct call *c)
+{
+	c->op = rnd_op();
+	c->a = rnd();
+	c->b = rnd();
+	c->c = rnd_special();
+	c->d = rnd();
+	c->x = rnd_n(4) ? rnd_n(8) : rnd_special();
+}
+
+static void prog_gen(struct prog *p)
+{
+	uint32_t i;
+
+	p->n = 1 + rnd_n(MAX_CALLS);
+	for (i = 0; i < p->n; i++)
+		call_gen(&p->calls[i]);
+}
+
+static void prog_mutate(struct prog *p)
+{
+	int rounds = 1 + rnd_n(3);
+
+	while (rounds--) {
+		uint32_t i = rnd_n(p->n);
+		struct call *c = &p->calls[i];
+
+		switch (rnd_n(6)) {
+		case 0:		/* a new call in */
+			if (p->n < MAX_CALLS) {
+				memmove(c + 1, c, (p->n - i) * sizeof(*c));
+				call_gen(c);
+				p->n++;
+			}
+			break;
+		case 1:		/* a call out */
+			if (p->n > 1) {
+				memmove(c, c + 1, (p->n - i - 1) * sizeof(*c));
+				p->n--;
+			}
+			break;
+		case 2:
+			c->a ^= 1U << rnd_n(32);
+			break;
+		case 3:
+			c->c = rnd_special();
+			break;
+		case 4:
+			c->b = rnd();
+			c->d = rnd();
+			break;
+		case 5: {	/* splice another program's tail */
+			uint32_t n = atomic_load(&sh->corpus_n), k;
+			const struct prog *o;
+
+			if (!n)
+				break;
+			corpus_lock();
+			o = &sh->corpus[rnd_n(n)];
+			for (k = rnd_n(o->n); k < o->n && i < MAX_CALLS; k++)
+				p->calls[i++] = o->calls[k];
+			corpus_unlock();
+			if (i > p->n)
+				p->n = i;
+			break;
+		}
+		}
+	}
+}
+
+static void corpus_add(const struct prog *p)
+{
+	uint32_t n;
+
+	corpus_lock();
+	n = atomic_load(&sh->corpus_n);
+	if (n < CORPUS_MAX) {
+		sh->corpus[n] = *p;
+		atomic_store(&sh->corpus_n, n + 1);
+	} else {
+		sh->corpus[rnd_n(CORPUS_MAX)] = *p;
+	}
+	corpus_unlock();
+	sh->corpus_adds++;
+}
+
+static void prog_pick(struct prog *p)
+{
+	uint32_t n = atomic_load(&sh->corpus_n);
+
+	if (!n || rnd_n(4) == 0) {
+		prog_gen(p);
+		return;
+	}
+	corpus_lock();
+	*p = sh->corpus[rnd_n(n)];
+	corpus_unlock();
+	prog_mutate(p);
+}
+
+/* ---- coverage ---- */
+
+static unsigned long *cover;
+static int kcov_fd = -1;
+static uint64_t mod_start, mod_end;
+
+/* The sipc module's place in memory, from /proc/modules. */
+static void module_range(void)
+{
+	char line[256], name[64];
+	unsigned long size;
+	uint64_t addr;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %lu %*s %*s %*s %" SCNx64, name, &size,
+			   &addr) == 3 && !strcmp(name, "sipc") && addr) {
+			mod_start = addr;
+			mod_end = addr + size;
+		}
+	}
+	fclose(f);
+}
+
+static bool kcov_open(void)
+{
+	kcov_fd = open("/sys/kernel/debug/kcov", O_RDWR | O_CLOEXEC);
+	if (kcov_fd < 0)
+		return false;
+	if (ioctl(kcov_fd, KCOV_INIT_TRACE, COVER_SIZE))
+		goto fail;
+	cover = mmap(NULL, COVER_SIZE * sizeof(unsigned long),
+		     PROT_READ | PROT_WRITE, MAP_SHARED, kcov_fd, 0);
+	if (cover == MAP_FAILED)
+		goto fail;
+	if (ioctl(kcov_fd, KCOV_ENABLE, 0))
+		goto fail;
+	return true;
+fail:
+	close(kcov_fd);
+	kcov_fd = -1;
+	cover = NULL;
+	return false;
+}
+
+static void cover_start(void)
+{
+	if (cover)
+		__atomic_store_n(&cover[0], 0, __ATOMIC_RELAXED);
+}
+
+/* Mark this call's edges in the module; true when one was new. */
+static bool cover_end(uint32_t op, int err)
+{
+	unsigned long n, i, prev = 0;
+	bool fresh = false;
+	uint32_t e = err < 0 ? -err : err;
+
+	if (e < 160 && !sh->errmap[op][e]) {
+		sh->errmap[op][e] = 1;
+		fresh = true;
+	}
+	if (!cover)
+		return fresh;
+	n = __atomic_load_n(&cover[0], __ATOMIC_RELAXED);
+	if (n >= COVER_SIZE)
+		n = COVER_SIZE - 1;
+	for (i = 0; i < n; i++) {
+		unsigned long pc = cover[i + 1];
+		uint32_t h;
+
+		if (pc < mod_start || pc >= mod_end)
+			continue;
+		h = (uint32_t)((pc ^ (prev >> 1)) * 0x9e3779b1U) >> (32 - MAP_BITS);
+		prev = pc;
+		if (!sh->map[h]) {
+			sh->map[h] = 1;
+			sh->edges++;
+			fresh = true;
+		}
+	}
+	return fresh;
+}
+
+/* ---- the executor ---- */
+
+struct exec {
+	int idx;
+	int fd;
+	void *area;
+	size_t area_size;
+	uint32_t handles[POOL];
+	int nr_handles;
+	uint64_t bufs[POOL];		/* delivered, maybe already freed */
+	int nr_bufs;
+	uint64_t cookies[8];
+	bool serving;			/* a call awaits our reply */
+	unsigned char payload[PAYLOAD_MAX];
+	uint64_t offs[64];
+};
+
+static struct exec ex;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Cut a blocking wait short: SIGALRM (no SA_RESTART) every @ms until
+ * cancelled with 0, so a tick that lands before the wait begins is not
+ * the only one.
+ */
+static void alarm_ms(int ms)
+{
+	struct itimerval it = {
+		.it_value = { 0, ms * 1000 }, .it_interval = { 0, ms * 1000 },
+	};
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static int dev_open(void)
+{
+	size_t sizes[] = { SIPC_AREA_MIN_SIZE, 256 << 10, 1 << 20 };
+
+	ex.fd = open("/dev/sipc", O_RDWR | O_CLOEXEC);
+	if (ex.fd < 0)
+		return -errno;
+	ex.area_size = sizes[rnd_n(3)];
+	ex.area = mmap(NULL, ex.area_size, PROT_READ, MAP_SHARED, ex.fd, 0);
+	if (ex.area == MAP_FAILED)
+		ex.area = NULL;
+	ex.nr_bufs = 0;
+	ex.nr_handles = 0;
+	ex.serving = false;
+	return 0;
+}
+
+static void dev_close(void)
+{
+	if (ex.area)
+		munmap(ex.area, ex.area_size);
+	ex.area = NULL;
+	if (ex.fd >= 0)
+		close(ex.fd);
+	ex.fd = -1;
+}
+
+static uint32_t pick_handle(uint32_t sel)
+{
+	if (ex.nr_handles && sel % 4)
+		return ex.handles[sel % ex.nr_handles];
+	switch (sel % 8) {
+	case 0:
+		return 0;
+	case 4:
+		return 1 + sel % 16;
+	default:
+		return (uint32_t)rnd_special();
+	}
+}
+
+static uint64_t pick_cookie(uint32_t sel)
+{
+	return sel % 4 ? ex.cookies[sel % 8] : rnd_special();
+}
+
+static uint64_t pick_buffer(uint32_t sel)
+{
+	uint64_t base = (uintptr_t)ex.area;
+
+	if (ex.nr_bufs && sel % 4)
+		return ex.bufs[sel % ex.nr_bufs];
+	switch (sel % 4) {
+	case 0:
+		return base + (rnd_special() & ~7ULL);
+	case 1:
+		return rnd_special();
+	default:
+		return base + ((uint64_t)rnd() % (ex.area_size + 4096));
+	}
+}
+
+/* Remember what an event brought: handles to use, a buffer to free. */
+static void learn(const struct sipc_event *ev)
+{
+	const uint64_t *offs = (const uint64_t *)(uintptr_t)ev->offsets;
+	uint64_t i;
+
+	if (ev->type == SIPC_EV_TRANSACTION && !(ev->flags & SIPC_EVF_ONEWAY))
+		ex.serving = true;
+	if (!ev->data || ev->type > SIPC_EV_REPLY)
+		return;
+	if (ex.nr_bufs < POOL)
+		ex.bufs[ex.nr_bufs++] = ev->data;
+	else
+		ex.bufs[rnd_n(POOL)] = ev->data;
+	for (i = 0; i < ev->offsets_count && i < 64; i++) {
+		struct sipc_object o;
+
+		memcpy(&o, (const char *)(uintptr_t)ev->data + offs[i],
+		       sizeof(o));
+		if (o.type != SIPC_OBJ_HANDLE)
+			continue;
+		if (ex.nr_handles < POOL)
+			ex.handles[ex.nr_handles++] = o.handle;
+		else
+			ex.handles[rnd_n(POOL)] = o.handle;
+	}
+}
+
+/*
+ * A payload of @c->c-ish bytes with up to eight objects placed mostly
+ * right (aligned, inside, apart) and sometimes not.
+ */
+static void build_payload(const struct call *c, struct sipc_transact *tr)
+{
+	uint64_t size = c->c % 4 ? c->c % 4096 : c->c % PAYLOAD_MAX;
+	uint32_t nobj = c->b % 9, i;
+	uint64_t at = 0;
+
+	if (size < nobj * 16)
+		size = nobj * 16 + (c->d % 64);
+	if (size > PAYLOAD_MAX)
+		size = PAYLOAD_MAX;
+	memset(ex.payload, c->d & 0xff, size < 4096 ? size : 4096);
+	for (i = 0; i < nobj; i++) {
+		struct sipc_object o = { 0 };
+		uint32_t how = (c->d >> (i * 3)) & 7;
+
+		switch ((c->a >> (i * 2)) & 3) {
+		case 0:
+			o.type = SIPC_OBJ_NODE;
+			o.cookie = pick_cookie(c->d + i);
+			break;
+		case 3:
+			o.type = (uint32_t)rnd_special();
+			o.raw = rnd_special();
+			break;
+		default:
+			o.type = SIPC_OBJ_HANDLE;
+			o.handle = pick_handle(c->a + i);
+			break;
+		}
+		if (how == 7)
+			o.flags = 1;
+		if (how == 6)
+			at = rnd_special();		/* anywhere */
+		else if (how == 5 && at >= 8)
+			at -= 8;			/* overlapping */
+		else if (how == 4)
+			at += 1 + rnd_n(7);		/* misaligned */
+		ex.offs[i] = at;
+		if (at + sizeof(o) <= size)
+			memcpy(ex.payload + at, &o, sizeof(o));
+		at += sizeof(o) + 8 * rnd_n(3);
+	}
+	tr->data = (uintptr_t)ex.payload;
+	tr->data_size = size;
+	tr->offsets = (uintptr_t)ex.offs;
+	tr->offsets_count = nobj;
+	/* Now and then a bad pointer or a huge count. */
+	switch (c->x % 16) {
+	case 1:
+		tr->data = 0;
+		break;
+	case 2:
+		tr->offsets = 0x10;
+		break;
+	case 3:
+		tr->offsets_count = rnd_special();
+		break;
+	case 4:
+		tr->data_size = rnd_special();
+		break;
+	case 5:
+		tr->data = 0xffff888000000000ULL;
+		break;
+	}
+}
+
+static int do_transact(const struct call *c, uint32_t send_op, bool wait)
+{
+	struct sipc_transact tr = { .send_op = send_op };
+	int ret;
+
+	tr.handle = pick_handle(c->a);
+	tr.code = c->b;
+	if (send_op != SIPC_SEND_NONE)
+		build_payload(c, &tr);
+	if (wait) {
+		tr.recv_flags = SIPC_RECV_WAIT;
+		if (c->x % 3 == 0)
+			tr.recv_flags |= SIPC_RECV_NONBLOCK;
+	}
+	if (c->d % 5 == 0 && ex.nr_bufs)
+		tr.free_buffer = pick_buffer(c->d);
+	alarm_ms(1 + c->x % 20);
+	ret = ioctl(ex.fd, SIPC_IOC_TRANSACT, &tr) ? -errno : 0;
+	alarm_ms(0);
+	if (send_op == SIPC_SEND_REPLY && (tr.out_flags & SIPC_OUT_SENT))
+		ex.serving = false;
+	if (!ret || tr.ev.type)
+		learn(&tr.ev);
+	return ret;
+}
+
+static int do_raw(const struct call *c)
+{
+	struct sipc_transact tr;
+	unsigned char *p = (unsigned char *)&tr;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(tr); i++)
+		p[i] = rnd();
+	tr.send_op = c->a % 6;
+	tr.recv_flags = c->b % 8;
+	tr.send_flags = c->c % 3 ? 0 : (uint32_t)rnd_special();
+	tr.free_buffer = c->d % 2 ? 0 : pick_buffer(c->d);
+	tr.data = (uintptr_t)ex.payload;
+	tr.data_size = c->c % 2048;
+	tr.offsets = (uintptr_t)ex.offs;
+	tr.offsets_count = c->x % 4;
+	memset(ex.offs, 0, sizeof(ex.offs));
+	alarm_ms(5);
+	ret = ioctl(ex.fd, SIPC_IOC_TRANSACT, &tr) ? -errno : 0;
+	alarm_ms(0);
+	return ret;
+}
+
+static int xioctl(unsigned long cmd, void *arg)
+{
+	return ioctl(ex.fd, cmd, arg) ? -errno : 0;
+}
+
+static void *thread_main(void *arg)
+{
+	struct call *c = arg;
+	sigset_t set;
+	int i, n = 1 + c->c % 8;
+
+	/* The timer's signal goes to the main thread; we only poll. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (i = 0; i < n; i++) {
+		struct sipc_transact tr = {
+			.recv_flags = SIPC_RECV_WAIT | SIPC_RECV_NONBLOCK,
+		};
+
+		if (ioctl(ex.fd, SIPC_IOC_TRANSACT, &tr))
+			continue;
+		if (tr.ev.type == SIPC_EV_TRANSACTION &&
+		    !(tr.ev.flags & SIPC_EVF_ONEWAY)) {
+			struct sipc_transact rep = {
+				.send_op = SIPC_SEND_REPLY, .code = i,
+				.free_buffer = c->d % 2 ? tr.ev.data : 0,
+			};
+
+			ioctl(ex.fd, SIPC_IOC_TRANSACT, &rep);
+		}
+	}
+	if (c->d % 3 == 0)
+		ioctl(ex.fd, SIPC_IOC_THREAD_EXIT);
+	return NULL;
+}
+
+static int bad_ioctl(const struct call *c)
+{
+	switch (c->a % 4) {
+	case 0:		/* a number past the table */
+		return ioctl(ex.fd, _IOWR(SIPC_IOC_MAGIC, 0x0d + c->b % 64,
+					  uint64_t), ex.payload) ? -errno : 0;
+	case 1:		/* a kernel pointer as the argument */
+		return ioctl(ex.fd, SIPC_IOC_TRANSACT, 0xffff888000001000UL) ?
+		       -errno : 0;
+	case 2:		/* an unmapped one */
+		return ioctl(ex.fd, SIPC_IOC_DEATH_REQUEST, 0x1000) ? -errno : 0;
+	default:	/* anything at all */
+		return ioctl(ex.fd, c->b, ex.payload) ? -errno : 0;
+	}
+}
+
+/* Run one call; its result as 0 or -errno. */
+static int run_call(struct call *c)
+{
+	struct sipc_node_info ni = { .cookie = pick_cookie(c->a) };
+	struct sipc_death_request dr = {
+		.handle = pick_handle(c->a), .cookie = pick_cookie(c->b),
+	};
+	uint32_t v = c->c;
+	uint64_t addr;
+	pthread_t th;
+	pid_t pid;
+	void *p;
+
+	if (ex.fd < 0 && c->op != OP_REOPEN)
+		return -EBADF;
+	switch (c->op) {
+	case OP_CALL:
+		return do_transact(c, SIPC_SEND_CALL, false);
+	case OP_ONEWAY:
+		return do_transact(c, SIPC_SEND_ONEWAY, c->x % 2);
+	case OP_REPLY:
+		return do_transact(c, SIPC_SEND_REPLY, c->x % 2);
+	case OP_RECV:
+		return do_transact(c, SIPC_SEND_NONE, true);
+	case OP_RAW:
+		return do_raw(c);
+	case OP_FREE:
+		addr = pick_buffer(c->a);
+		return xioctl(SIPC_IOC_FREE_BUFFER, &addr);
+	case OP_NODE_CREATE:
+		ni.flags = c->d % 8 ? 0 : 1;
+		return xioctl(SIPC_IOC_NODE_CREATE, &ni);
+	case OP_NODE_DESTROY:
+		ni.flags = c->d % 3;
+		return xioctl(SIPC_IOC_NODE_DESTROY, &ni);
+	case OP_SET_CM:
+		return xioctl(SIPC_IOC_SET_CONTEXT_MGR, &ni);
+	case OP_ACQUIRE:
+		v = pick_handle(c->a);
+		return xioctl(SIPC_IOC_ACQUIRE, &v);
+	case OP_RELEASE:
+		v = pick_handle(c->a);
+		return xioctl(SIPC_IOC_RELEASE, &v);
+	case OP_DEATH_REQ:
+		dr.pad = c->d % 16 ? 0 : 1;
+		return xioctl(SIPC_IOC_DEATH_REQUEST, &dr);
+	case OP_DEATH_CLEAR:
+		return xioctl(SIPC_IOC_DEATH_CLEAR, &dr);
+	case OP_MAX_THREADS:
+		return xioctl(SIPC_IOC_SET_MAX_THREADS, &v);
+	case OP_LOOPER:
+		v = c->c % 4;
+		return xioctl(SIPC_IOC_LOOPER_ENTER, &v);
+	case OP_THREAD_EXIT:
+		return xioctl(SIPC_IOC_THREAD_EXIT, NULL);
+	case OP_BAD_IOCTL:
+		alarm_ms(5);
+		v = bad_ioctl(c);
+		alarm_ms(0);
+		return (int)v;
+	case OP_MMAP:
+		p = mmap(NULL, SIPC_AREA_MIN_SIZE << (c->a % 3),
+			 c->b % 4 ? PROT_READ : PROT_READ | PROT_WRITE,
+			 MAP_SHARED, ex.fd, c->c % 8 ? 0 : 4096);
+		if (p == MAP_FAILED)
+			return -errno;
+		if (!ex.area) {
+			ex.area = p;
+			ex.area_size = SIPC_AREA_MIN_SIZE << (c->a % 3);
+		} else {
+			munmap(p, SIPC_AREA_MIN_SIZE << (c->a % 3));
+		}
+		return 0;
+	case OP_MUNMAP:
+		if (!ex.area)
+			return -EINVAL;
+		switch (c->a % 3) {
+		case 0:		/* all of it: the area goes */
+			munmap(ex.area, ex.area_size);
+			ex.area = NULL;
+			ex.nr_bufs = 0;
+			return 0;
+		case 1:		/* a part of it: refused */
+			return munmap(ex.area, 4096) ? -errno : 0;
+		default:
+			return mprotect(ex.area, ex.area_size,
+					PROT_READ | PROT_WRITE) ? -errno : 0;
+		}
+	case OP_REOPEN:
+		dev_close();
+		return dev_open();
+	case OP_FORK:
+		pid = fork();
+		if (pid < 0)
+			return -errno;
+		if (!pid) {
+			struct sipc_transact tr = { .send_op = SIPC_SEND_CALL };
+
+			/* Nothing of the parent's context works here. */
+			ioctl(ex.fd, SIPC_IOC_TRANSACT, &tr);
+			ioctl(ex.fd, SIPC_IOC_NODE_CREATE, &ni);
+			if (ex.area && c->a % 2)
+				mmap(NULL, SIPC_AREA_MIN_SIZE, PROT_READ,
+				     MAP_SHARED, ex.fd, 0);
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
+		return 0;
+	case OP_THREAD:
+		if (pthread_create(&th, NULL, thread_main, c))
+			return -EAGAIN;
+		pthread_join(th, NULL);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void exec_prog(struct prog *p)
+{
+	bool fresh = false;
+	uint32_t i;
+
+	for (i = 0; i < p->n; i++) {
+		struct call *c = &p->calls[i];
+		int ret;
+
+		if (c->op >= OP_NR)
+			c->op %= OP_NR;
+		cover_start();
+		ret = run_call(c);
+		fresh |= cover_end(c->op, ret);
+		sh->op_runs[c->op]++;
+		if (!ret)
+			sh->op_ok[c->op]++;
+		sh->execs++;
+		sh->ex[ex.idx].beat++;
+	}
+	if (fresh)
+		corpus_add(p);
+}
+
+static void exec_setup(int idx, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int i;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sigaction(SIGALRM, &sa, NULL);
+	ex.idx = idx;
+	rnd_state = seed | 1;
+	for (i = 0; i < 8; i++)
+		ex.cookies[i] = ((uint64_t)idx << 32) | (i * 0x1111);
+	dev_open();
+	/* A node to send around; executor 0 tries to be handle 0. */
+	if (idx == 0) {
+		struct sipc_node_info ni = { .cookie = ex.cookies[0] };
+
+		ioctl(ex.fd, SIPC_IOC_SET_CONTEXT_MGR, &ni);
+	}
+	for (i = 1; i < 3; i++) {
+		struct sipc_node_info ni = { .cookie = ex.cookies[i] };
+
+		ioctl(ex.fd, SIPC_IOC_NODE_CREATE, &ni);
+	}
+}
+
+static void exec_main(int idx, uint64_t seed)
+{
+	struct prog p;
+	int n;
+
+	exec_setup(idx, seed);
+	if (!getenv("SIPC_FUZZ_NO_KCOV"))
+		kcov_open();
+	for (n = 0; n < SESSION; n++) {
+		uint32_t slot;
+
+		prog_pick(&p);
+		slot = sh->ex[idx].next++ % HISTORY;
+		sh->ex[idx].hist[slot] = p;
+		exec_prog(&p);
+		sh->progs++;
+	}
+	_exit(0);
+}
+
+/* ---- the monitor ---- */
+
+static const char *const splat[] = {
+	"BUG:", "WARNING:", "Oops", "KASAN", "UBSAN", "general protection",
+	"possible circular locking", "possible recursive locking",
+	"inconsistent lock state", "list_add corruption",
+	"list_del corruption", "refcount_t", "kernel BUG", "INFO: task",
+	"detected stall", "unreferenced object", "Call Trace", "double free",
+	"sleeping function called from invalid context", "leaked",
+};
+
+static int kmsg = -1;
+
+/* The kernel's new log lines; true (and printed) when one is a splat. */
+static bool kmsg_check(FILE *rep)
+{
+	char buf[2048];
+	bool bad = false;
+	ssize_t n;
+
+	if (kmsg < 0)
+		return false;
+	while ((n = read(kmsg, buf, sizeof(buf) - 1)) > 0 || errno == EPIPE) {
+		char *msg;
+		size_t i;
+
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		msg = strchr(buf, ';');
+		msg = msg ? msg + 1 : buf;
+		for (i = 0; i < sizeof(splat) / sizeof(splat[0]); i++)
+			if (strstr(msg, splat[i]))
+				bad = true;
+		if (bad && rep)
+			fprintf(rep, "kernel: %s", msg);
+		if (bad)
+			printf("sipc-fuzz: kernel: %s", msg);
+	}
+	return bad;
+}
+
+static void report(const char *dir, const char *why)
+{
+	char path[256];
+	FILE *f;
+	int i, k;
+
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/crash-%ld.txt", dir, (long)time(NULL));
+	f = fopen(path, "w");
+	printf("sipc-fuzz: %s; the last programs of every executor:\n", why);
+	for (i = 0; i < MAX_PROCS; i++) {
+		uint32_t next = sh->ex[i].next;
+
+		if (!next)
+			continue;
+		if (f)
+			fprintf(f, "exec %d\n", i);
+		for (k = next > HISTORY ? next - HISTORY : 0; k < (int)next;
+		     k++) {
+			const struct prog *p = &sh->ex[i].hist[k % HISTORY];
+
+			if (f)
+				prog_print(f, p);
+			if (k >= (int)next - 2) {
+				printf("sipc-fuzz: executor %d, program %d:\n",
+				       i, k);
+				prog_print(stdout, p);
+			}
+		}
+	}
+	if (f) {
+		kmsg_check(f);
+		fclose(f);
+		printf("sipc-fuzz: saved to %s (run it again: sipc-fuzz --replay %s)\n",
+		       path, path);
+	}
+}
+
+/* Replay: each "exec N" section's programs, in N processes at once. */
+static int replay(const char *path, int procs)
+{
+	char line[256], name[32];
+	struct prog *progs[MAX_PROCS] = { NULL };
+	int nprogs[MAX_PROCS] = { 0 }, cur = -1, i, bad = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		perror(path);
+		return 2;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct call c = { 0 };
+		int e;
+
+		if (sscanf(line, "exec %d", &e) == 1 && e >= 0 &&
+		    e < MAX_PROCS) {
+			cur = e;
+		} else if (!strncmp(line, "prog", 4) && cur >= 0) {
+			progs[cur] = realloc(progs[cur], (nprogs[cur] + 1) *
+					     sizeof(struct prog));
+			if (!progs[cur])
+				return 2;
+			progs[cur][nprogs[cur]++].n = 0;
+		} else if (cur >= 0 && nprogs[cur] &&
+			   sscanf(line, " %31s %x %x %x %x %" SCNx64, name,
+				  &c.a, &c.b, &c.c, &c.d, &c.x) == 6 &&
+			   op_by_name(name) >= 0) {
+			struct prog *p = &progs[cur][nprogs[cur] - 1];
+
+			c.op = op_by_name(name);
+			if (p->n < MAX_CALLS)
+				p->calls[p->n++] = c;
+		}
+	}
+	fclose(f);
+	for (i = 0; i < MAX_PROCS && i < procs; i++) {
+		if (!nprogs[i])
+			continue;
+		if (!fork()) {
+			int k;
+
+			exec_setup(i, 1 + i);
+			for (k = 0; k < nprogs[i]; k++)
+				exec_prog(&progs[i][k]);
+			_exit(0);
+		}
+	}
+	while (wait(NULL) > 0)
+		;
+	if (kmsg_check(NULL)) {
+		printf("sipc-fuzz: the replay splats\n");
+		bad = 1;
+	} else {
+		printf("sipc-fuzz: the replay ran clean\n");
+	}
+	return bad;
+}
+
+static pid_t spawn(int idx, uint64_t seed)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		exec_main(idx, seed);
+	if (pid > 0) {
+		sh->ex[idx].pid = pid;
+		sh->ex[idx].beat++;
+	}
+	return pid;
+}
+
+int main(int argc, char **argv)
+{
+	int secs = 60, procs = 3, i, ws, status = 0, pow = -1, poo = -1;
+	const char *out = "/tmp/sipc-fuzz", *replay_file = NULL;
+	uint64_t seed = (uint64_t)time(NULL);
+	unsigned long last_beat[MAX_PROCS] = { 0 };
+	double t0, last_kill, last_beat_t[MAX_PROCS], last_print;
+	bool quiet = false;
+	pthread_mutexattr_t ma;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--time") && i + 1 < argc)
+			secs = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--procs") && i + 1 < argc)
+			procs = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+			seed = strtoull(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--replay") && i + 1 < argc)
+			replay_file = argv[++i];
+		else if (!strcmp(argv[i], "--no-kcov"))
+			setenv("SIPC_FUZZ_NO_KCOV", "1", 1);
+		else if (!strcmp(argv[i], "--quiet"))
+			quiet = true;
+		else {
+			fprintf(stderr, "usage: %s [--time SECS] [--procs N] [--seed N] [--out DIR] [--replay FILE] [--no-kcov] [--quiet]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (procs < 2 || procs > MAX_PROCS)
+		procs = procs < 2 ? 2 : MAX_PROCS;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		perror("mmap");
+		return 2;
+	}
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&sh->corpus_lock, &ma);
+	module_range();
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (kmsg >= 0)
+		lseek(kmsg, 0, SEEK_END);
+
+	if (replay_file)
+		return replay(replay_file, procs);
+
+	/* Keep the machine up through a splat, to say what led to it. */
+	pow = read_int("/proc/sys/kernel/panic_on_warn");
+	poo = read_int("/proc/sys/kernel/panic_on_oops");
+	write_file("/proc/sys/kernel/panic_on_warn", "0");
+	write_file("/proc/sys/kernel/panic_on_oops", "0");
+
+	rnd_state = seed | 1;
+	printf("sipc-fuzz: %d executors for %d s, seed %" PRIu64 ", coverage: %s\n",
+	       procs, secs, seed,
+	       !getenv("SIPC_FUZZ_NO_KCOV") && mod_start &&
+	       !access("/sys/kernel/debug/kcov", R_OK) ? "kcov" :
+	       "errno pairs only");
+	if (!mod_start)
+		mod_end = ~0ULL;
+	t0 = now();
+	last_kill = t0;
+	last_print = t0;
+	for (i = 0; i < procs; i++) {
+		last_beat_t[i] = t0;
+		spawn(i, rnd());
+	}
+	while (now() - t0 < secs) {
+		pid_t pid;
+
+		usleep(100 * 1000);
+		if (kmsg_check(NULL)) {
+			report(out, "kernel splat");
+			status = 1;
+			break;
+		}
+		/* Replace executors that finished their session or died. */
+		while ((pid = waitpid(-1, &ws, WNOHANG)) > 0) {
+			int k;
+
+			for (k = 0; k < procs; k++) {
+				if (sh->ex[k].pid != pid)
+					continue;
+				if (WIFEXITED(ws) && WEXITSTATUS(ws))
+					printf("sipc-fuzz: executor %d exited %d\n",
+					       k, WEXITSTATUS(ws));
+				if (WIFSIGNALED(ws) && WTERMSIG(ws) != SIGKILL)
+					printf("sipc-fuzz: executor %d died of signal %d\n",
+					       k, WTERMSIG(ws));
+				sh->restarts++;
+				spawn(k, rnd());
+			}
+		}
+		/* Now and then an executor dies at a random moment. */
+		if (now() - last_kill > 2 + rnd_n(3)) {
+			kill(sh->ex[rnd_n(procs)].pid, SIGKILL);
+			sh->kills++;
+			last_kill = now();
+		}
+		for (i = 0; i < procs; i++) {
+			if (sh->ex[i].beat != last_beat[i]) {
+				last_beat[i] = sh->ex[i].beat;
+				last_beat_t[i] = now();
+			} else if (now() - last_beat_t[i] > STALL_SECS) {
+				report(out, "an executor made no progress");
+				status = 1;
+			}
+		}
+		if (status)
+			break;
+		if (!quiet && now() - last_print >= 10) {
+			last_print = now();
+			printf("sipc-fuzz: %.0f s: %lu calls, %lu programs, corpus %u, edges %u, %lu kills\n",
+			       now() - t0, (unsigned long)sh->execs,
+			       (unsigned long)sh->progs,
+			       (unsigned int)sh->corpus_n,
+			       (unsigned int)sh->edges,
+			       (unsigned long)sh->kills);
+		}
+	}
+	for (i = 0; i < procs; i++)
+		kill(sh->ex[i].pid, SIGKILL);
+	while (wait(NULL) > 0)
+		;
+	/* The executors' last exits may still log something. */
+	usleep(500 * 1000);
+	if (!status && kmsg_check(NULL)) {
+		report(out, "kernel splat");
+		status = 1;
+	}
+	if (pow >= 0) {
+		char v[16];
+
+		snprintf(v, sizeof(v), "%d", pow);
+		write_file("/proc/sys/kernel/panic_on_warn", v);
+		snprintf(v, sizeof(v), "%d", poo);
+		write_file("/proc/sys/kernel/panic_on_oops", v);
+	}
+	printf("sipc-fuzz: %s after %.0f s: %lu calls in %lu programs, corpus %u, edges %u, %lu executors killed, %lu restarted\n",
+	       status ? "FAILED" : "done", now() - t0,
+	       (unsigned long)sh->execs, (unsigned long)sh->progs,
+	       (unsigned int)sh->corpus_n, (unsigned int)sh->edges,
+	       (unsigned long)sh->kills, (unsigned long)sh->restarts);
+	printf("sipc-fuzz: went through, of each call:");
+	for (i = 0; i < OP_NR; i++)
+		printf(" %s %lu/%lu", op_names[i], (unsigned long)sh->op_ok[i],
+		       (unsigned long)sh->op_runs[i]);
+	printf("\n# sipc-count: fuzz_execs=%lu\n", (unsigned long)sh->execs);
+	printf("# sipc-count: fuzz_seconds=%.0f\n", now() - t0);
+	printf("# sipc-count: kills=%lu\n", (unsigned long)sh->kills);
+	return status;
+}
