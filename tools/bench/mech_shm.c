@@ -90,9 +90,17 @@ static void fence(void)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-/* Sleep until *@word differs from @old, telling the other side by @flag. */
+/*
+ * Sleep until *@word differs from @old, telling the other side by @flag.
+ * Yield once first: on one CPU that lets the other side fill (or drain)
+ * the ring before we sleep, so that the two hand over in batches, not at
+ * every message (a futex wake-up preempts the waker, where a pipe's does
+ * not).
+ */
 static void wait_change(uint32_t *word, uint32_t old, uint32_t *flag)
 {
+	if (load(word) == old)
+		sys_yield();
 	while (load(word) == old) {
 		store(flag, 1);
 		fence();
