@@ -53,7 +53,7 @@
 #define MAP_BITS	16
 #define MAP_SIZE	(1U << MAP_BITS)
 #define COVER_SIZE	(64 << 10)
-#define SESSION		150		/* programs before an executor exits */
+#define SESSION		400		/* programs before an executor exits */
 #define POOL		64
 #define PAYLOAD_MAX	(96 << 10)
 #define STALL_SECS	90
@@ -99,6 +99,7 @@ struct shared {
 	uint8_t map[MAP_SIZE];
 	uint8_t errmap[OP_NR][160];
 	atomic_ulong op_runs[OP_NR], op_ok[OP_NR];
+	atomic_ulong op_err[OP_NR][160];
 	struct {
 		atomic_ulong beat;
 		pid_t pid;
@@ -111,7 +112,7 @@ static struct shared *sh;
 
 /* ---- small helpers ---- */
 
-static uint64_t rnd_state;
+static __thread uint64_t rnd_state;
 
 static uint64_t rnd(void)
 {
@@ -440,12 +441,14 @@ struct exec {
 	uint64_t bufs[POOL];		/* delivered, maybe already freed */
 	int nr_bufs;
 	uint64_t cookies[8];
-	bool serving;			/* a call awaits our reply */
+	bool last_call;			/* the last event was a call */
 	unsigned char payload[PAYLOAD_MAX];
 	uint64_t offs[64];
 };
 
 static struct exec ex;
+/* The pools: the main thread's programs and the serving thread share them. */
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void on_alarm(int sig)
 {
@@ -479,7 +482,6 @@ static int dev_open(void)
 		ex.area = NULL;
 	ex.nr_bufs = 0;
 	ex.nr_handles = 0;
-	ex.serving = false;
 	return 0;
 }
 
@@ -495,10 +497,18 @@ static void dev_close(void)
 
 static uint32_t pick_handle(uint32_t sel)
 {
-	if (ex.nr_handles && sel % 4)
-		return ex.handles[sel % ex.nr_handles];
+	uint32_t h = 0;
+
+	pthread_mutex_lock(&pool_lock);
+	if (ex.nr_handles && sel % 8)
+		h = ex.handles[(sel >> 3) % ex.nr_handles];
+	pthread_mutex_unlock(&pool_lock);
+	if (h)
+		return h;
 	switch (sel % 8) {
 	case 0:
+	case 1:
+	case 2:
 		return 0;
 	case 4:
 		return 1 + sel % 16;
@@ -507,17 +517,26 @@ static uint32_t pick_handle(uint32_t sel)
 	}
 }
 
+/* Mostly one of the nodes we made (cookies 0 to 2), now and then not. */
 static uint64_t pick_cookie(uint32_t sel)
 {
-	return sel % 4 ? ex.cookies[sel % 8] : rnd_special();
+	if (sel % 8 == 0)
+		return rnd_special();
+	return ex.cookies[sel % 8 < 6 ? sel % 3 : sel % 8];
 }
 
 static uint64_t pick_buffer(uint32_t sel)
 {
 	uint64_t base = (uintptr_t)ex.area;
 
+	uint64_t b = 0;
+
+	pthread_mutex_lock(&pool_lock);
 	if (ex.nr_bufs && sel % 4)
-		return ex.bufs[sel % ex.nr_bufs];
+		b = ex.bufs[sel % ex.nr_bufs];
+	pthread_mutex_unlock(&pool_lock);
+	if (b)
+		return b;
 	switch (sel % 4) {
 	case 0:
 		return base + (rnd_special() & ~7ULL);
@@ -534,10 +553,9 @@ static void learn(const struct sipc_event *ev)
 	const uint64_t *offs = (const uint64_t *)(uintptr_t)ev->offsets;
 	uint64_t i;
 
-	if (ev->type == SIPC_EV_TRANSACTION && !(ev->flags & SIPC_EVF_ONEWAY))
-		ex.serving = true;
 	if (!ev->data || ev->type > SIPC_EV_REPLY)
 		return;
+	pthread_mutex_lock(&pool_lock);
 	if (ex.nr_bufs < POOL)
 		ex.bufs[ex.nr_bufs++] = ev->data;
 	else
@@ -549,11 +567,14 @@ static void learn(const struct sipc_event *ev)
 		       sizeof(o));
 		if (o.type != SIPC_OBJ_HANDLE)
 			continue;
+		/* Ours to keep past the buffer's life, until a release. */
+		ioctl(ex.fd, SIPC_IOC_ACQUIRE, &o.handle);
 		if (ex.nr_handles < POOL)
 			ex.handles[ex.nr_handles++] = o.handle;
 		else
 			ex.handles[rnd_n(POOL)] = o.handle;
 	}
+	pthread_mutex_unlock(&pool_lock);
 }
 
 /*
@@ -563,7 +584,7 @@ static void learn(const struct sipc_event *ev)
 static void build_payload(const struct call *c, struct sipc_transact *tr)
 {
 	uint64_t size = c->c % 4 ? c->c % 4096 : c->c % PAYLOAD_MAX;
-	uint32_t nobj = c->b % 9, i;
+	uint32_t nobj = c->b % 3 ? 0 : (c->b >> 8) % 9, i;
 	uint64_t at = 0;
 
 	if (size < nobj * 16)
@@ -575,12 +596,14 @@ static void build_payload(const struct call *c, struct sipc_transact *tr)
 		struct sipc_object o = { 0 };
 		uint32_t how = (c->d >> (i * 3)) & 7;
 
-		switch ((c->a >> (i * 2)) & 3) {
+		switch ((c->a >> (i * 3)) & 7) {
 		case 0:
+		case 1:
+		case 2:
 			o.type = SIPC_OBJ_NODE;
 			o.cookie = pick_cookie(c->d + i);
 			break;
-		case 3:
+		case 7:
 			o.type = (uint32_t)rnd_special();
 			o.raw = rnd_special();
 			break;
@@ -589,13 +612,14 @@ static void build_payload(const struct call *c, struct sipc_transact *tr)
 			o.handle = pick_handle(c->a + i);
 			break;
 		}
-		if (how == 7)
+		/* One time in eight or so, something wrong with it. */
+		if (how == 7 && c->x % 8 == 0)
 			o.flags = 1;
-		if (how == 6)
+		else if (how == 6 && c->x % 8 == 1)
 			at = rnd_special();		/* anywhere */
-		else if (how == 5 && at >= 8)
+		else if (how == 5 && c->x % 8 == 2 && at >= 8)
 			at -= 8;			/* overlapping */
-		else if (how == 4)
+		else if (how == 4 && c->x % 8 == 3)
 			at += 1 + rnd_n(7);		/* misaligned */
 		ex.offs[i] = at;
 		if (at + sizeof(o) <= size)
@@ -607,7 +631,7 @@ static void build_payload(const struct call *c, struct sipc_transact *tr)
 	tr->offsets = (uintptr_t)ex.offs;
 	tr->offsets_count = nobj;
 	/* Now and then a bad pointer or a huge count. */
-	switch (c->x % 16) {
+	switch (c->x % 32) {
 	case 1:
 		tr->data = 0;
 		break;
@@ -642,11 +666,12 @@ static int do_transact(const struct call *c, uint32_t send_op, bool wait)
 	}
 	if (c->d % 5 == 0 && ex.nr_bufs)
 		tr.free_buffer = pick_buffer(c->d);
-	alarm_ms(1 + c->x % 20);
+	/* Mostly long enough for a round trip; sometimes cut short. */
+	alarm_ms(c->x % 4 ? 100 : 1 + c->x % 5);
 	ret = ioctl(ex.fd, SIPC_IOC_TRANSACT, &tr) ? -errno : 0;
 	alarm_ms(0);
-	if (send_op == SIPC_SEND_REPLY && (tr.out_flags & SIPC_OUT_SENT))
-		ex.serving = false;
+	ex.last_call = !ret && tr.ev.type == SIPC_EV_TRANSACTION &&
+		       !(tr.ev.flags & SIPC_EVF_ONEWAY);
 	if (!ret || tr.ev.type)
 		learn(&tr.ev);
 	return ret;
@@ -741,6 +766,7 @@ static int run_call(struct call *c)
 	pthread_t th;
 	pid_t pid;
 	void *p;
+	int ret;
 
 	if (ex.fd < 0 && c->op != OP_REOPEN)
 		return -EBADF;
@@ -752,7 +778,15 @@ static int run_call(struct call *c)
 	case OP_REPLY:
 		return do_transact(c, SIPC_SEND_REPLY, c->x % 2);
 	case OP_RECV:
-		return do_transact(c, SIPC_SEND_NONE, true);
+		ret = do_transact(c, SIPC_SEND_NONE, true);
+		/* Mostly answer a call at once: its caller is waiting. */
+		if (!ret && c->d % 4 && ex.last_call) {
+			struct call r = *c;
+
+			r.x |= 1;
+			return do_transact(&r, SIPC_SEND_REPLY, false);
+		}
+		return ret;
 	case OP_RAW:
 		return do_raw(c);
 	case OP_FREE:
@@ -861,6 +895,8 @@ static void exec_prog(struct prog *p)
 		ret = run_call(c);
 		fresh |= cover_end(c->op, ret);
 		sh->op_runs[c->op]++;
+		if (ret < 0 && -ret < 160)
+			sh->op_err[c->op][-ret]++;
 		if (!ret)
 			sh->op_ok[c->op]++;
 		sh->execs++;
@@ -870,9 +906,69 @@ static void exec_prog(struct prog *p)
 		corpus_add(p);
 }
 
+/*
+ * Serve whatever arrives, so calls to us complete: reply with a payload
+ * of a node of ours and a handle we know, return the request buffer now,
+ * later or never.
+ */
+static void *serve_main(void *arg)
+{
+	uint64_t held[8] = { 0 };
+	uint64_t offs[2] = { 8, 24 };
+	unsigned char rep[48];
+	sigset_t set;
+	unsigned int n;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	rnd_state = (uintptr_t)arg | 1;
+	for (n = 0;; n++) {
+		struct sipc_transact tr = { .recv_flags = SIPC_RECV_WAIT };
+		struct sipc_object o[2] = {
+			{ .type = SIPC_OBJ_NODE, .cookie = ex.cookies[1 + n % 2] },
+			{ .type = SIPC_OBJ_HANDLE },
+		};
+		int fd = ex.fd;
+
+		if (fd < 0 || ioctl(fd, SIPC_IOC_TRANSACT, &tr)) {
+			usleep(1000);
+			continue;
+		}
+		learn(&tr.ev);
+		if (tr.ev.type != SIPC_EV_TRANSACTION)
+			continue;
+		if (held[n % 8])
+			ioctl(fd, SIPC_IOC_FREE_BUFFER, &held[n % 8]);
+		held[n % 8] = rnd_n(16) ? 0 : tr.ev.data;
+		if (tr.ev.flags & SIPC_EVF_ONEWAY) {
+			if (!held[n % 8])
+				ioctl(fd, SIPC_IOC_FREE_BUFFER, &tr.ev.data);
+			continue;
+		}
+		/* Only handles we hold (or 0): a reply that fails is rarer. */
+		pthread_mutex_lock(&pool_lock);
+		o[1].handle = ex.nr_handles ? ex.handles[n % ex.nr_handles] : 0;
+		pthread_mutex_unlock(&pool_lock);
+		memset(rep, n, sizeof(rep));
+		memcpy(rep + offs[0], &o[0], sizeof(o[0]));
+		memcpy(rep + offs[1], &o[1], sizeof(o[1]));
+		memset(&tr, 0, sizeof(tr));
+		tr.send_op = SIPC_SEND_REPLY;
+		tr.code = n;
+		tr.data = (uintptr_t)rep;
+		tr.data_size = sizeof(rep);
+		tr.offsets = (uintptr_t)offs;
+		tr.offsets_count = rnd_n(3);
+		ioctl(fd, SIPC_IOC_TRANSACT, &tr);
+	}
+	return NULL;
+}
+
 static void exec_setup(int idx, uint64_t seed)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
+	pthread_t th;
 	int i;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -892,6 +988,24 @@ static void exec_setup(int idx, uint64_t seed)
 		struct sipc_node_info ni = { .cookie = ex.cookies[i] };
 
 		ioctl(ex.fd, SIPC_IOC_NODE_CREATE, &ni);
+	}
+	pthread_create(&th, NULL, serve_main, (void *)(uintptr_t)rnd());
+	/* Tell the context manager about us, so our node travels. */
+	if (idx) {
+		struct sipc_object o = {
+			.type = SIPC_OBJ_NODE, .cookie = ex.cookies[1],
+		};
+		uint64_t off = 0;
+		struct sipc_transact tr = {
+			.send_op = SIPC_SEND_CALL, .data = (uintptr_t)&o,
+			.data_size = sizeof(o), .offsets = (uintptr_t)&off,
+			.offsets_count = 1,
+		};
+
+		alarm_ms(200);
+		if (!ioctl(ex.fd, SIPC_IOC_TRANSACT, &tr))
+			learn(&tr.ev);
+		alarm_ms(0);
 	}
 }
 
@@ -1169,7 +1283,7 @@ int main(int argc, char **argv)
 			}
 		}
 		/* Now and then an executor dies at a random moment. */
-		if (now() - last_kill > 2 + rnd_n(3)) {
+		if (now() - last_kill > 4 + rnd_n(5)) {
 			kill(sh->ex[rnd_n(procs)].pid, SIGKILL);
 			sh->kills++;
 			last_kill = now();
@@ -1222,7 +1336,20 @@ int main(int argc, char **argv)
 	for (i = 0; i < OP_NR; i++)
 		printf(" %s %lu/%lu", op_names[i], (unsigned long)sh->op_ok[i],
 		       (unsigned long)sh->op_runs[i]);
-	printf("\n# sipc-count: fuzz_execs=%lu\n", (unsigned long)sh->execs);
+	printf("\n");
+	if (getenv("SIPC_FUZZ_ERRORS")) {
+		for (i = 0; i < OP_NR; i++) {
+			int e;
+
+			printf("sipc-fuzz: %s errors:", op_names[i]);
+			for (e = 0; e < 160; e++)
+				if (sh->op_err[i][e])
+					printf(" %s %lu", strerrorname_np(e),
+					       (unsigned long)sh->op_err[i][e]);
+			printf("\n");
+		}
+	}
+	printf("# sipc-count: fuzz_execs=%lu\n", (unsigned long)sh->execs);
 	printf("# sipc-count: fuzz_seconds=%.0f\n", now() - t0);
 	printf("# sipc-count: kills=%lu\n", (unsigned long)sh->kills);
 	return status;
