@@ -35,7 +35,7 @@ void sipc_transact_send(struct sipc_transact *tr, const struct sipc_parcel *p)
 static void serve_nested(struct sipc *s, struct sipc_transact *tr,
 			 struct sipc_parcel *req, struct sipc_parcel *reply)
 {
-	sipc_serve_event(s, &tr->ev, req, reply, tr);
+	sipc_serve_event(s, &tr->ev, req, reply, tr, NULL);
 	tr->recv_flags = SIPC_RECV_WAIT;
 }
 

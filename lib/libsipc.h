@@ -46,7 +46,8 @@ struct sipc_node {
 		       struct sipc_parcel *reply);
 	void (*released)(struct sipc_node *n);
 	void *data;
-	atomic_uint refs;		/* the table's and running handlers' */
+	atomic_uint refs;		/* the table's, handlers', loops' */
+	atomic_bool destroyed;
 };
 
 /* A thread the library started; joined by sipc_close(). */
@@ -122,7 +123,7 @@ void sipc_node_put(struct sipc_node *n);
 void sipc_node_table_free(struct sipc *s);
 void sipc_serve_event(struct sipc *s, const struct sipc_event *ev,
 		      struct sipc_parcel *req, struct sipc_parcel *reply,
-		      struct sipc_transact *next);
+		      struct sipc_transact *next, struct sipc_node **cache);
 void sipc_threads_stop(struct sipc *s);
 
 /* call.c */

@@ -97,6 +97,7 @@ SIPC_EXPORT int sipc_node_destroy(struct sipc_node *n)
 	struct sipc_node **pp;
 	int ret;
 
+	atomic_store(&n->destroyed, true);
 	pthread_mutex_lock(&s->lock);
 	ret = sipc_ioctl_err(ioctl(s->fd, SIPC_IOC_NODE_DESTROY, &info));
 	for (pp = &s->nodes[bucket(n->cookie)]; *pp; pp = &(*pp)->next) {
@@ -137,8 +138,32 @@ SIPC_EXPORT void sipc_node_on_released(struct sipc_node *n,
 
 /* ---- serving one event ---- */
 
+/*
+ * The node a call is for. A loop keeps the last one it served, with a
+ * reference, so that a server of one node takes no lock and no atomic
+ * operation per call; cookies are never reused, so a cookie that matches
+ * is that node, until it is destroyed.
+ */
+static struct sipc_node *node_for(struct sipc *s, __u64 cookie,
+				  struct sipc_node **cache)
+{
+	struct sipc_node *n;
+
+	if (cache && *cache && (*cache)->cookie == cookie &&
+	    !atomic_load_explicit(&(*cache)->destroyed, memory_order_relaxed))
+		return *cache;
+	n = sipc_node_find_get(s, cookie);
+	if (n && cache) {
+		if (*cache)
+			sipc_node_put(*cache);
+		*cache = n;
+	}
+	return n;
+}
+
 static int dispatch_txn(struct sipc *s, const struct sipc_event *ev,
-			struct sipc_parcel *req, struct sipc_parcel *reply)
+			struct sipc_parcel *req, struct sipc_parcel *reply,
+			struct sipc_node **cache)
 {
 	struct sipc_txn txn = {
 		.code = ev->code,
@@ -152,11 +177,12 @@ static int dispatch_txn(struct sipc *s, const struct sipc_event *ev,
 
 	if (ev->code == SIPC_CODE_PING)
 		return 0;
-	n = sipc_node_find_get(s, ev->cookie);
+	n = node_for(s, ev->cookie, cache);
 	if (!n)
 		return -ESRCH;
 	status = n->handler(n, &txn, reply);
-	sipc_node_put(n);
+	if (!cache)
+		sipc_node_put(n);
 	return status;
 }
 
@@ -172,13 +198,14 @@ static void dispatch_released(struct sipc *s, __u64 cookie)
 }
 
 /*
- * Serve @ev, read in place through @req, and set up @next, the following
- * SIPC_IOC_TRANSACT: the reply built in @reply, and the request's buffer
- * to free in that same system call. The caller sets next->recv_flags.
+ * Serve @event, read in place through @req, and set up @next, the
+ * following SIPC_IOC_TRANSACT: the reply built in @reply, and the
+ * request's buffer to free in that same system call. The caller sets
+ * next->recv_flags. A loop passes @cache (see node_for()), others NULL.
  */
 void sipc_serve_event(struct sipc *s, const struct sipc_event *event,
 		      struct sipc_parcel *req, struct sipc_parcel *reply,
-		      struct sipc_transact *next)
+		      struct sipc_transact *next, struct sipc_node **cache)
 {
 	/* @event may lie inside @next, which is rebuilt here. */
 	struct sipc_event copy = *event, *ev = &copy;
@@ -201,7 +228,7 @@ void sipc_serve_event(struct sipc *s, const struct sipc_event *event,
 	sipc_parcel_set_received(req, s, ev);
 	req->held = 0;		/* freed below, with the reply */
 	sipc_parcel_reset(reply);
-	status = dispatch_txn(s, ev, req, reply);
+	status = dispatch_txn(s, ev, req, reply, cache);
 	next->free_buffer = ev->data;
 	if (ev->flags & SIPC_EVF_ONEWAY)
 		return;
@@ -270,9 +297,10 @@ static int start_thread(struct sipc *s, bool spawned)
 
 static int loop(struct sipc *s, bool spawned)
 {
-	struct sipc_parcel req, reply;
 	struct sipc_transact tr = { .recv_flags = SIPC_RECV_WAIT };
 	__u32 flags = spawned ? SIPC_LOOPER_SPAWNED : 0;
+	struct sipc_node *cache = NULL;
+	struct sipc_parcel req, reply;
 	int ret;
 
 	/* Registered with the driver first, then the flag: see the top. */
@@ -304,9 +332,11 @@ static int loop(struct sipc *s, bool spawned)
 			}
 			break;
 		}
-		sipc_serve_event(s, &tr.ev, &req, &reply, &tr);
+		sipc_serve_event(s, &tr.ev, &req, &reply, &tr, &cache);
 		tr.recv_flags = SIPC_RECV_WAIT;
 	}
+	if (cache)
+		sipc_node_put(cache);
 	sipc_parcel_fini(&req);
 	sipc_parcel_fini(&reply);
 	ioctl(s->fd, SIPC_IOC_THREAD_EXIT);
@@ -362,7 +392,7 @@ SIPC_EXPORT int sipc_dispatch(struct sipc *s)
 		}
 		if (ret)
 			break;
-		sipc_serve_event(s, &tr.ev, &req, &reply, &tr);
+		sipc_serve_event(s, &tr.ev, &req, &reply, &tr, NULL);
 		tr.recv_flags = SIPC_RECV_WAIT | SIPC_RECV_NONBLOCK;
 		n++;
 	}
