@@ -77,7 +77,8 @@ $(B)/lib/libsipc.pc: lib/libsipc.pc.in dkms.conf
 
 $(B)/lib/%.o: lib/%.c include/sipc.h include/uapi/linux/sipc.h lib/*.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -fno-semantic-interposition \
+		-c -o $@ $<
 
 $(LIB_SO): $(LIB_OBJS) lib/libsipc.map
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libsipc.so.$(SOVERSION) \
