@@ -22,6 +22,8 @@
 #include <sipc.h>
 
 #define MAX_DEPTH	8
+/* A getter that is no type's own: the raw object. */
+#define HOW_OBJECT	100
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,13 +67,14 @@ static int read_one(struct sipc_parcel *p, const uint8_t *payload,
 		double d;
 	} v;
 	struct sipc_object obj;
+	struct sipc_region *r;
 	struct sipc_parcel *view;
 	struct sipc_handle *h;
 	struct sipc_node *n;
 	const char *s;
 	const void *bytes;
 	size_t len;
-	int ret;
+	int ret, fd;
 
 	switch (how) {
 	case SIPC_TYPE_BOOL: return sipc_parcel_get_bool(p, &v.b);
@@ -125,6 +128,18 @@ static int read_one(struct sipc_parcel *p, const uint8_t *payload,
 			fail("a node without a device");
 		return ret;
 	case SIPC_TYPE_FD:
+		/* Lent, not ours: nothing received here is closed. */
+		ret = sipc_parcel_get_fd(p, &fd);
+		if (!ret && fd < 0)
+			fail("a negative fd");
+		return ret;
+	case SIPC_TYPE_REGION:
+		/* Whatever the fd names, only a sealed memfd is mapped. */
+		ret = sipc_parcel_get_region(p, &r);
+		if (!ret)
+			sipc_region_free(r);
+		return ret;
+	case HOW_OBJECT:
 		ret = sipc_parcel_get_object(p, &obj);
 		if (!ret && obj.type != SIPC_OBJ_HANDLE &&
 		    obj.type != SIPC_OBJ_NODE)
@@ -150,14 +165,18 @@ static void read_all(struct sipc_parcel *p, const uint8_t *payload,
 
 		if (type == -ENODATA || type == -EBADMSG)
 			return;
-		if (type < SIPC_TYPE_BOOL || type > SIPC_TYPE_FD)
+		if (type < SIPC_TYPE_BOOL || type > SIPC_TYPE_REGION)
 			fail("next_type out of range");
 		pick = pick * 1103515245 + 12345;
-		how = (pick >> 16) % 8 ? type : (int)((pick >> 8) % 18);
+		how = (pick >> 16) % 8 ? type : (int)((pick >> 8) % 19);
+		if (how == 18)
+			how = HOW_OBJECT;
 		ret = read_one(p, payload, psize, how, depth);
+		/* A region's fd may name anything: -EBADF, -EPERM too. */
 		if (ret && ret != -ENOMSG && ret != -EBADMSG &&
 		    ret != -ENODATA && ret != -ENOTCONN && ret != -ENOMEM &&
-		    ret != -ENOENT)
+		    ret != -ENOENT && !(how == SIPC_TYPE_REGION &&
+					(ret == -EBADF || ret == -EPERM)))
 			fail("an error outside the reader's list");
 		if (!ret)
 			continue;

@@ -108,8 +108,14 @@ SIPC_EXPORT int sipc_call(struct sipc_handle *h, __u32 code,
 	if (req && req->error)
 		return req->error;
 	sipc_transact_send(&tr, req);
+	/*
+	 * The previous reply goes in this call's own system call, unless it
+	 * has descriptors to close or views to unmap: the request may send
+	 * one of them on, so they go after the call, with the buffer.
+	 */
 	if (reply && reply->held) {
-		if (reply->s != s || reply == req)
+		if (reply->s != s || reply == req ||
+		    sipc_parcel_has_res(reply))
 			late = reply->held;	/* freed after the call */
 		else
 			tr.free_buffer = reply->held;
@@ -127,10 +133,16 @@ SIPC_EXPORT int sipc_call(struct sipc_handle *h, __u32 code,
 		return ret;
 	if (tr.ev.type != SIPC_EV_REPLY)
 		return -EPROTO;
-	if (reply)
+	if (reply) {
 		sipc_parcel_set_received(reply, s, &tr.ev);
-	else
-		sipc_free_buffer(s, tr.ev.data);
+	} else {
+		/* Nobody reads it: what it carries is closed with it. */
+		struct sipc_parcel drop;
+
+		sipc_parcel_init(&drop);
+		sipc_parcel_set_received(&drop, s, &tr.ev);
+		sipc_parcel_fini(&drop);
+	}
 	return (int)tr.ev.code;
 }
 

@@ -19,6 +19,7 @@
 enum sipc_tag {
 	SIPC_TAG_OBJECT = 14,
 	SIPC_TAG_FD = 16,
+	SIPC_TAG_REGION = 17,
 };
 
 struct sipc_death_link {
@@ -76,6 +77,20 @@ struct sipc {
 	struct sipc_thread *threads;
 };
 
+/* Something a parcel lets go of with its payload (region.c). */
+enum sipc_res_kind {
+	SIPC_RES_CLOSE,			/* a descriptor of ours: close it */
+	SIPC_RES_UNMAP,			/* a view of a region: unmap it */
+	SIPC_RES_TAKEN,			/* a received fd handed over: keep */
+};
+
+struct sipc_res {
+	enum sipc_res_kind kind;
+	int fd;
+	void *addr;
+	size_t len;
+};
+
 enum sipc_parcel_mode {
 	SIPC_PARCEL_WRITE,		/* our own buffer, growing */
 	SIPC_PARCEL_READ,		/* someone else's bytes, read-only */
@@ -100,6 +115,16 @@ struct sipc_parcel {
 	/* A receive buffer to give back, and the device it came from. */
 	struct sipc *s;
 	__u64 held;
+	/*
+	 * Descriptors and mappings that go with the payload: the received
+	 * fds are ours to close when it has any (owns_fds); a nested view
+	 * records what it takes or maps in the parcel it is a view of.
+	 */
+	bool owns_fds;
+	struct sipc_parcel *root;
+	struct sipc_res *res;
+	size_t nr_res;
+	size_t res_cap;
 };
 
 /* parcel.c */
@@ -108,6 +133,16 @@ void sipc_parcel_fini(struct sipc_parcel *p);
 void sipc_parcel_release_held(struct sipc_parcel *p);
 void sipc_parcel_set_received(struct sipc_parcel *p, struct sipc *s,
 			      const struct sipc_event *ev);
+int sipc_parcel_add_res(struct sipc_parcel *p, enum sipc_res_kind kind,
+			int fd, void *addr, size_t len);
+void sipc_parcel_drop_res(struct sipc_parcel *p);
+bool sipc_parcel_has_res(const struct sipc_parcel *p);
+int sipc_parcel_put_fd_item(struct sipc_parcel *p, unsigned int tag, int fd,
+			    const void *extra, size_t extra_len);
+
+/* region.c */
+int sipc_region_map_fd(int fd, size_t size, void **addr);
+int sipc_region_wrap(int fd, size_t size, void *addr, struct sipc_region **out);
 
 /* device.c */
 int sipc_free_buffer(struct sipc *s, __u64 addr);

@@ -8,12 +8,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "libsipc.h"
 
 #define PARCEL_MIN_CAP	256
 #define OFFS_MIN_CAP	8
+#define RES_MIN_CAP	4
 
 static size_t align4(size_t n)
 {
@@ -26,9 +29,91 @@ void sipc_parcel_init(struct sipc_parcel *p)
 	p->mode = SIPC_PARCEL_WRITE;
 }
 
+/*
+ * The object at each listed offset of a payload the driver delivered, or
+ * false past the list. The driver checked every offset (in bounds,
+ * aligned, sorted) and translated every object there.
+ */
+static bool received_object(const struct sipc_parcel *p, size_t i,
+			    struct sipc_object *obj)
+{
+	__u64 off;
+
+	if (i >= p->nr_offs)
+		return false;
+	memcpy(&off, p->offs + i, sizeof(off));
+	if (off > p->size || p->size - off < sizeof(*obj))
+		return false;
+	memcpy(obj, p->data + off, sizeof(*obj));
+	return true;
+}
+
+static bool fd_taken(const struct sipc_parcel *p, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_res; i++)
+		if (p->res[i].kind == SIPC_RES_TAKEN && p->res[i].fd == fd)
+			return true;
+	return false;
+}
+
+/*
+ * Let go of what goes with the payload, before its buffer goes: close
+ * every descriptor that arrived in it and was not taken, unmap the
+ * regions read from it, close the regions written into it.
+ */
+void sipc_parcel_drop_res(struct sipc_parcel *p)
+{
+	struct sipc_object obj;
+	size_t i;
+
+	for (i = 0; p->owns_fds && received_object(p, i, &obj); i++)
+		if (obj.type == SIPC_OBJ_FD && obj.fd >= 0 &&
+		    !fd_taken(p, obj.fd))
+			close(obj.fd);
+	p->owns_fds = false;
+	for (i = 0; i < p->nr_res; i++) {
+		if (p->res[i].kind == SIPC_RES_CLOSE)
+			close(p->res[i].fd);
+		else if (p->res[i].kind == SIPC_RES_UNMAP)
+			munmap(p->res[i].addr, p->res[i].len);
+	}
+	p->nr_res = 0;
+}
+
+/* Anything to let go of besides the buffer itself? */
+bool sipc_parcel_has_res(const struct sipc_parcel *p)
+{
+	return p->owns_fds || p->nr_res;
+}
+
+int sipc_parcel_add_res(struct sipc_parcel *p, enum sipc_res_kind kind,
+			int fd, void *addr, size_t len)
+{
+	struct sipc_res *r;
+	size_t cap;
+
+	if (p->nr_res == p->res_cap) {
+		cap = p->res_cap ? p->res_cap * 2 : RES_MIN_CAP;
+		r = realloc(p->res, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		p->res = r;
+		p->res_cap = cap;
+	}
+	r = &p->res[p->nr_res++];
+	r->kind = kind;
+	r->fd = fd;
+	r->addr = addr;
+	r->len = len;
+	return 0;
+}
+
 /* Give a receive buffer back to the driver, if we hold one. */
 void sipc_parcel_release_held(struct sipc_parcel *p)
 {
+	sipc_parcel_drop_res(p);
 	if (p->held && p->s)
 		sipc_free_buffer(p->s, p->held);
 	p->held = 0;
@@ -39,14 +124,20 @@ void sipc_parcel_fini(struct sipc_parcel *p)
 	sipc_parcel_release_held(p);
 	free(p->buf);
 	free(p->wofs);
+	free(p->res);
 	p->buf = NULL;
 	p->wofs = NULL;
+	p->res = NULL;
+	p->res_cap = 0;
 }
 
 /* Point the reader at the payload of an event, holding its buffer. */
 void sipc_parcel_set_received(struct sipc_parcel *p, struct sipc *s,
 			      const struct sipc_event *ev)
 {
+	struct sipc_object obj;
+	size_t i;
+
 	sipc_parcel_release_held(p);
 	p->mode = SIPC_PARCEL_READ;
 	p->data = (const unsigned char *)(uintptr_t)ev->data;
@@ -59,6 +150,14 @@ void sipc_parcel_set_received(struct sipc_parcel *p, struct sipc *s,
 	p->error = 0;
 	p->s = s;
 	p->held = ev->data;
+	p->root = NULL;
+	/* The driver installed a descriptor for each: ours to close. */
+	for (i = 0; received_object(p, i, &obj); i++) {
+		if (obj.type == SIPC_OBJ_FD) {
+			p->owns_fds = true;
+			break;
+		}
+	}
 }
 
 SIPC_EXPORT struct sipc_parcel *sipc_parcel_new(void)
@@ -90,6 +189,7 @@ SIPC_EXPORT void sipc_parcel_reset(struct sipc_parcel *p)
 	p->pos = 0;
 	p->next_obj = 0;
 	p->error = 0;
+	p->root = NULL;
 }
 
 SIPC_EXPORT int sipc_parcel_from_bytes(struct sipc_parcel *p,
@@ -388,4 +488,57 @@ SIPC_EXPORT int sipc_parcel_put_node(struct sipc_parcel *p,
 		return fail(p, -EINVAL);
 	obj.cookie = n->cookie;
 	return put_object(p, &obj);
+}
+
+/*
+ * An item carrying a descriptor (tag 16, fd; 17, region): header, padding
+ * to put the object on 8, the SIPC_OBJ_FD object, then @extra.
+ */
+int sipc_parcel_put_fd_item(struct sipc_parcel *p, unsigned int tag, int fd,
+			    const void *extra, size_t extra_len)
+{
+	struct sipc_object obj = {
+		.type = SIPC_OBJ_FD,
+		.flags = SIPC_OBJ_FD_CLOEXEC,
+	};
+	__u32 pad = pad8(p, 4), h = header(tag, pad);
+	size_t len = 4 + pad + sizeof(obj) + extra_len;
+	unsigned char *d;
+	int ret;
+
+	if (fd < 0)
+		return fail(p, -EBADF);
+	obj.fd = fd;
+	d = grow(p, len);
+	if (!d)
+		return p->error;
+	memcpy(d, &h, 4);
+	memset(d + 4, 0, pad);
+	memcpy(d + 4 + pad, &obj, sizeof(obj));
+	if (extra_len)
+		memcpy(d + 4 + pad + sizeof(obj), extra, extra_len);
+	ret = add_offset(p, p->size - sizeof(obj) - extra_len);
+	if (ret)
+		p->size -= len;
+	return ret;
+}
+
+SIPC_EXPORT int sipc_parcel_put_fd(struct sipc_parcel *p, int fd)
+{
+	return sipc_parcel_put_fd_item(p, SIPC_TAG_FD, fd, NULL, 0);
+}
+
+SIPC_EXPORT int sipc_parcel_give_fd(struct sipc_parcel *p, int fd)
+{
+	int ret;
+
+	if (p->error)
+		return p->error;
+	ret = sipc_parcel_add_res(p, SIPC_RES_CLOSE, fd, NULL, 0);
+	if (ret)
+		return fail(p, ret);
+	ret = sipc_parcel_put_fd(p, fd);
+	if (ret)
+		p->nr_res--;
+	return ret;
 }

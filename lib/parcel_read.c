@@ -7,7 +7,10 @@
  * another type or give up.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 
 #include "libsipc.h"
 
@@ -131,24 +134,50 @@ static int parse(const struct sipc_parcel *p, struct item *it)
 			return -EBADMSG;
 		return 0;
 	case SIPC_TAG_OBJECT:
+	case SIPC_TAG_FD:
+	case SIPC_TAG_REGION:
 		pad = it->aux;
-		if ((pad != 0 && pad != 4) ||
-		    left < 4 + pad + sizeof(struct sipc_object))
+		it->len = 4 + pad + sizeof(struct sipc_object);
+		if (it->tag == SIPC_TAG_REGION)
+			it->len += sizeof(__u64);
+		if ((pad != 0 && pad != 4) || left < it->len)
 			return -EBADMSG;
 		it->val = p->pos + 4 + pad;
-		it->len = 4 + pad + sizeof(struct sipc_object);
 		return find_object(p, it->val, &it->obj_index);
 	}
 	return -EBADMSG;
 }
 
+static bool is_object(const struct item *it)
+{
+	return it->tag == SIPC_TAG_OBJECT || it->tag == SIPC_TAG_FD ||
+	       it->tag == SIPC_TAG_REGION;
+}
+
+/* A descriptor as the driver writes it: ours, close-on-exec or not. */
+static bool fd_object_ok(const struct sipc_object *obj)
+{
+	return obj->type == SIPC_OBJ_FD &&
+	       !(obj->flags & ~SIPC_OBJ_FD_CLOEXEC) && !(obj->raw >> 32) &&
+	       obj->fd >= 0;
+}
+
 static int item_type(const struct sipc_parcel *p, const struct item *it)
 {
 	struct sipc_object obj;
+	__u64 size;
 
-	if (it->tag != SIPC_TAG_OBJECT)
+	if (!is_object(it))
 		return (int)it->tag;
 	memcpy(&obj, p->data + it->val, sizeof(obj));
+	if (it->tag == SIPC_TAG_FD)
+		return fd_object_ok(&obj) ? SIPC_TYPE_FD : -EBADMSG;
+	if (it->tag == SIPC_TAG_REGION) {
+		memcpy(&size, p->data + it->val + sizeof(obj), sizeof(size));
+		if (!fd_object_ok(&obj) || !size || size > SIZE_MAX)
+			return -EBADMSG;
+		return SIPC_TYPE_REGION;
+	}
 	if (obj.type == SIPC_OBJ_HANDLE && !obj.flags && !(obj.raw >> 32))
 		return SIPC_TYPE_HANDLE;
 	if (obj.type == SIPC_OBJ_NODE && !obj.flags)
@@ -172,7 +201,7 @@ static int expect(const struct sipc_parcel *p, int type, struct item *it)
 static void advance(struct sipc_parcel *p, const struct item *it)
 {
 	p->pos += it->len;
-	if (it->tag == SIPC_TAG_OBJECT)
+	if (is_object(it))
 		p->next_obj = it->obj_index + 1;
 }
 
@@ -353,6 +382,8 @@ SIPC_EXPORT int sipc_parcel_get_parcel(struct sipc_parcel *p,
 	view->nr_offs = p->nr_offs - p->next_obj;
 	view->base = p->base + it.val;
 	view->s = p->s;
+	/* What it takes or maps is recorded where the payload is held. */
+	view->root = p->root ? p->root : p;
 	advance(p, &it);
 	return 0;
 }
@@ -413,6 +444,123 @@ SIPC_EXPORT int sipc_parcel_get_node(struct sipc_parcel *p,
 	/* Not a new reference: the owner decides when the node goes. */
 	sipc_node_put(node);
 	*n = node;
+	advance(p, &it);
+	return 0;
+}
+
+/* The parcel that holds the payload @p reads: itself or, for a view, its root. */
+static struct sipc_parcel *holder(struct sipc_parcel *p)
+{
+	return p->root ? p->root : p;
+}
+
+SIPC_EXPORT int sipc_parcel_get_fd(struct sipc_parcel *p, int *fd)
+{
+	struct sipc_object obj;
+	struct item it;
+	int ret = expect(p, SIPC_TYPE_FD, &it);
+
+	if (ret)
+		return ret;
+	memcpy(&obj, p->data + it.val, sizeof(obj));
+	*fd = obj.fd;
+	advance(p, &it);
+	return 0;
+}
+
+SIPC_EXPORT int sipc_parcel_take_fd(struct sipc_parcel *p, int *fd)
+{
+	struct sipc_parcel *h = holder(p);
+	struct sipc_object obj;
+	struct item it;
+	int ret = expect(p, SIPC_TYPE_FD, &it);
+
+	if (ret)
+		return ret;
+	if (!h->owns_fds)
+		return -ENOTCONN;
+	memcpy(&obj, p->data + it.val, sizeof(obj));
+	ret = sipc_parcel_add_res(h, SIPC_RES_TAKEN, obj.fd, NULL, 0);
+	if (ret)
+		return ret;
+	*fd = obj.fd;
+	advance(p, &it);
+	return 0;
+}
+
+/*
+ * A region: map it (after checking its seals and size) and hand it over
+ * as a region of its own, which takes the descriptor from a parcel that
+ * owns it, or a duplicate of it from one that does not.
+ */
+SIPC_EXPORT int sipc_parcel_get_region(struct sipc_parcel *p,
+				       struct sipc_region **r)
+{
+	struct sipc_parcel *h = holder(p);
+	struct sipc_object obj;
+	struct item it;
+	void *addr;
+	__u64 size;
+	int ret = expect(p, SIPC_TYPE_REGION, &it), fd;
+
+	if (ret)
+		return ret;
+	memcpy(&obj, p->data + it.val, sizeof(obj));
+	memcpy(&size, p->data + it.val + sizeof(obj), sizeof(size));
+	ret = sipc_region_map_fd(obj.fd, size, &addr);
+	if (ret)
+		return ret;
+	if (h->owns_fds) {
+		fd = obj.fd;
+		ret = sipc_parcel_add_res(h, SIPC_RES_TAKEN, fd, NULL, 0);
+	} else {
+		fd = fcntl(obj.fd, F_DUPFD_CLOEXEC, 0);
+		ret = fd < 0 ? -errno : 0;
+	}
+	if (!ret) {
+		ret = sipc_region_wrap(fd, size, addr, r);
+		/* Not taken after all: the parcel closes it, or we do. */
+		if (ret && h->owns_fds)
+			h->nr_res--;
+		else if (ret)
+			close(fd);
+	}
+	if (ret) {
+		munmap(addr, size);
+		return ret;
+	}
+	advance(p, &it);
+	return 0;
+}
+
+/* Bytes inline, or a region mapped for as long as @p holds the payload. */
+SIPC_EXPORT int sipc_parcel_get_blob(struct sipc_parcel *p, const void **data,
+				     size_t *len)
+{
+	struct sipc_object obj;
+	struct item it;
+	void *addr;
+	__u64 size;
+	int ret = sipc_parcel_get_bytes(p, data, len);
+
+	if (ret != -ENOMSG)
+		return ret;
+	ret = expect(p, SIPC_TYPE_REGION, &it);
+	if (ret)
+		return ret;
+	memcpy(&obj, p->data + it.val, sizeof(obj));
+	memcpy(&size, p->data + it.val + sizeof(obj), sizeof(size));
+	ret = sipc_region_map_fd(obj.fd, size, &addr);
+	if (ret)
+		return ret;
+	ret = sipc_parcel_add_res(holder(p), SIPC_RES_UNMAP, -1, addr, size);
+	if (ret) {
+		munmap(addr, size);
+		return ret;
+	}
+	*data = addr;
+	if (len)
+		*len = size;
 	advance(p, &it);
 	return 0;
 }

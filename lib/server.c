@@ -197,6 +197,24 @@ static void dispatch_released(struct sipc *s, __u64 cookie)
 	sipc_node_put(n);
 }
 
+static int finish_send(struct sipc *s, struct sipc_transact *tr, int ret);
+
+/*
+ * A reply holding descriptors of its own (the regions of put_blob) goes
+ * out alone, and they are closed at once: a region must not live on in
+ * an idle server until its next request. @next becomes a pure wait.
+ */
+static void send_alone(struct sipc *s, struct sipc_transact *next,
+		       struct sipc_parcel *req, struct sipc_parcel *reply)
+{
+	int ret = sipc_ioctl_err(ioctl(s->fd, SIPC_IOC_TRANSACT, next));
+
+	finish_send(s, next, ret);
+	sipc_parcel_reset(reply);
+	sipc_parcel_release_held(req);
+	memset(next, 0, sizeof(*next));
+}
+
 /*
  * Serve @event, read in place through @req, and set up @next, the
  * following SIPC_IOC_TRANSACT: the reply built in @reply, and the
@@ -230,8 +248,10 @@ void sipc_serve_event(struct sipc *s, const struct sipc_event *event,
 	sipc_parcel_reset(reply);
 	status = dispatch_txn(s, ev, req, reply, cache);
 	next->free_buffer = ev->data;
-	if (ev->flags & SIPC_EVF_ONEWAY)
+	if (ev->flags & SIPC_EVF_ONEWAY) {
+		sipc_parcel_drop_res(req);
 		return;
+	}
 	if (reply->error) {
 		status = reply->error;
 		sipc_parcel_reset(reply);
@@ -240,14 +260,18 @@ void sipc_serve_event(struct sipc *s, const struct sipc_event *event,
 	next->code = (__u32)status;
 	sipc_transact_send(next, reply);
 	/*
-	 * Handles that live only in the request's buffer must outlive the
-	 * translation of a reply that carries them: the request then goes
-	 * with the next event (or the end of the loop) instead.
+	 * Handles and descriptors that live only in the request's buffer
+	 * must outlive the translation of a reply that carries them: the
+	 * request then goes with the next event (or the end of the loop).
 	 */
 	if (reply->nr_offs && req->nr_offs) {
 		next->free_buffer = 0;
 		req->held = ev->data;
+	} else {
+		sipc_parcel_drop_res(req);
 	}
+	if (sipc_parcel_has_res(reply))
+		send_alone(s, next, req, reply);
 }
 
 /*

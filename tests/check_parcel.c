@@ -342,7 +342,7 @@ START_TEST(test_malformed)
 	} cases[] = {
 		{ { 0 }, 4 },				/* tag 0 */
 		{ { 99 }, 4 },				/* unknown tag */
-		{ { 16 }, 4 },				/* fd: reserved */
+		{ { 16 }, 4 },				/* fd cut short */
 		{ { 1 | 2 << 8 }, 4 },			/* bool 2 */
 		{ { 3 | 0x100 << 8 }, 4 },		/* u8 out of range */
 		{ { 5 | 0x10000 << 8 }, 4 },		/* u16 out of range */
