@@ -22,7 +22,8 @@
 #define SERVER_AREA	(4 * 1024 * 1024u)
 /* Every client's receive area: replies only. */
 #define CLIENT_AREA	(1024 * 1024u)
-#define MAX_SIZE	(1024 * 1024u)
+/* The largest payload -s takes; mechanisms may take less (max_size). */
+#define MAX_SIZE	(64 * 1024 * 1024u)
 /* The reply: 4 bytes, the request's sequence number xor this. */
 #define REPLY_MAGIC	0x5eb1c0deu
 #define ERR_LEN		200
@@ -59,6 +60,10 @@ struct mech {
 	const char *name;
 	const char *what;	/* one line: how it is done */
 	bool handles;		/* has a context manager: lookups, registry */
+	/* Payload sizes it takes (0: any up to MAX_SIZE); others skipped. */
+	size_t min_size, max_size;
+	/* At most this many iterations in all (0: the workload's count). */
+	long max_iterations;
 	/* Why it cannot run here (NULL: it can). Parent, once. */
 	const char *(*unavailable)(void);
 	/* Parent, before the run's first fork / after its last exit. */
@@ -145,8 +150,8 @@ struct result {
 	double wall_s, count;		/* measured time, calls or messages */
 };
 
-extern const struct mech mech_sipc, mech_libsipc, mech_binder, mech_pipe,
-	mech_socketpair, mech_shm;
+extern const struct mech mech_sipc, mech_libsipc, mech_libsipc_region,
+	mech_binder, mech_pipe, mech_socketpair, mech_shm;
 
 /* util.c */
 uint64_t now_ns(void);
@@ -163,6 +168,7 @@ int full_io(int fd, void *buf, size_t size, bool out);
 void sys_yield(void);
 int futex_wait(uint32_t *addr, uint32_t val);
 int futex_wake(uint32_t *addr, int n);
+size_t server_area(size_t size);
 const char *workload_name(enum workload wl);
 const char *binder_device(void);
 void set_binder_device(const char *path);

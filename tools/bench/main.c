@@ -6,8 +6,10 @@
  *   sipc-bench [--quick] [--out DIR [--dump]] [--tap] [-m MECH]... [-w WL]...
  *              [-s SIZE]... [-p PAIRS]... [-n N] [--check-all] [--binder DEV]
  *
- * Mechanisms: sipc (raw ioctls), libsipc, binder (raw ioctls), pipe,
- * socketpair and shm-futex (the floor). Workloads: roundtrip (a request
+ * Mechanisms: sipc (raw ioctls), libsipc, libsipc-region (the request in
+ * a sealed shared region, 4 KiB and up), binder (raw ioctls, up to 1 MiB),
+ * pipe, socketpair and shm-futex (the floor, up to 1 MiB). Sizes go up to
+ * 16 MiB (-s). Workloads: roundtrip (a request
  * of each size, a 4-byte reply), stream (one-way messages), pairs (round
  * trips of 32 bytes on 1, 2, 4, 8 pairs at once) and lookup (a call to
  * handle 0 answered with a handle, for the mechanisms that have one).
@@ -36,8 +38,8 @@
 #define MAX_RESULTS	512
 
 static const struct mech *const all_mechs[] = {
-	&mech_sipc, &mech_libsipc, &mech_binder, &mech_pipe,
-	&mech_socketpair, &mech_shm,
+	&mech_sipc, &mech_libsipc, &mech_libsipc_region, &mech_binder,
+	&mech_pipe, &mech_socketpair, &mech_shm,
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -83,8 +85,8 @@ static void print_usage(FILE *f)
 		"  --out DIR        write results.csv, results.json, results.md there\n"
 		"  --dump           with --out: print those files between marker lines\n"
 		"  --tap            TAP output, one test per mechanism (for the test suite)\n"
-		"  -m, --mech M     only mechanism M (repeatable): sipc libsipc binder\n"
-		"                   pipe socketpair shm-futex\n"
+		"  -m, --mech M     only mechanism M (repeatable): sipc libsipc\n"
+		"                   libsipc-region binder pipe socketpair shm-futex\n"
 		"  -w, --workload W only workload W (repeatable): roundtrip stream pairs lookup\n"
 		"  -s, --size N     round-trip and stream payload size (repeatable)\n"
 		"  -p, --pairs N    pair count of the pairs workload (repeatable)\n"
@@ -238,6 +240,11 @@ static void find_cpus(void)
 		cpus[nr_cpus++] = -1;
 }
 
+static long max_l(long a, long b)
+{
+	return a > b ? a : b;
+}
+
 /* Counts for one run: full runs ~1-3 s each under emulation. */
 static void counts(struct run *r)
 {
@@ -249,14 +256,26 @@ static void counts(struct run *r)
 	} else if (r->wl == WL_STREAM) {
 		n = (64l << 20) / (r->size ? r->size : 1);
 		r->iterations = n < 500 ? 500 : n > 20000 ? 20000 : n;
+		/* Past 1 MiB: 1 GiB in all, at least 32 messages. */
+		if (r->size > (1u << 20))
+			r->iterations = max_l(32, (1024l << 20) / r->size);
 		r->warmup = r->iterations / 10;
 	} else if (r->wl == WL_ROUNDTRIP) {
 		r->iterations = r->size <= 4097 ? 10000 : r->size <= 65536 ?
 				5000 : r->size <= 262144 ? 2000 : 1000;
+		/* Past 1 MiB: 1 GiB in all, at least 32 round trips. */
+		if (r->size > (1u << 20))
+			r->iterations = max_l(32, (1024l << 20) / r->size);
 		r->warmup = r->iterations / 10;
 	} else {
 		r->iterations = 5000;
 		r->warmup = 500;
+	}
+	/* A slow mechanism: fewer, still enough for its figures. */
+	if (!opt.quick && r->mech->max_iterations &&
+	    r->iterations > r->mech->max_iterations) {
+		r->iterations = r->mech->max_iterations;
+		r->warmup = r->iterations / 10;
 	}
 	if (opt.iterations) {
 		r->iterations = opt.iterations;
@@ -316,6 +335,10 @@ static struct result *new_result(int m, enum workload wl, size_t size,
 	res->p999_us = NAN;
 	res->mb_s = NAN;
 	res->ops_s = NAN;
+	if (!why && mech->max_size && size > mech->max_size)
+		why = "larger than the mechanism takes";
+	if (!why && size < mech->min_size)
+		why = "smaller than the mechanism is for";
 	if (why || mech_dead[m]) {
 		res->ok = false;
 		res->skipped = true;

@@ -440,6 +440,7 @@ const struct mech mech_binder = {
 	.name = "binder",
 	.what = "raw BINDER_WRITE_READ on Debian's binder_linux.ko, the last reply freed in the next call",
 	.handles = true,
+	.max_size = SERVER_AREA / 4,	/* its map is at most 4 MiB */
 	.unavailable = binder_unavailable,
 	.setup = binder_setup,
 	.registry = binder_registry,

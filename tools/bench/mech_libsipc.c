@@ -7,6 +7,13 @@
  * run by sipc_loop(). The context manager is a libsipc node too, speaking
  * the registry protocol of sipc.h, so that sipc_registry_add() and
  * sipc_registry_check() (the lookup workload) work against it.
+ *
+ * libsipc-region is the same with the request in a shared region instead:
+ * a sealed memfd made for each request from the client's buffer
+ * (sipc_region_copy(), what sipc_parcel_put_blob() does above its
+ * threshold), sent as a file descriptor, mapped read-only by the server's
+ * sipc_parcel_get_blob(), dropped by both once the call is done. Side by
+ * side with libsipc, it gives the size from which a region beats the copy.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -113,7 +120,8 @@ static int service_handler(struct sipc_node *node, const struct sipc_txn *txn,
 	uint32_t v;
 	int ret;
 
-	ret = sipc_parcel_get_bytes(txn->request, &data, &len);
+	/* Bytes in place, or a region mapped until we return. */
+	ret = sipc_parcel_get_blob(txn->request, &data, &len);
 	if (ret) {
 		bench_fail("server: request %u: %s", srv->next,
 			   sipc_strerror(ret));
@@ -137,7 +145,7 @@ static int libsipc_serve(struct server *srv, int ready_fd)
 	int ret;
 
 	service_name(name, sizeof(name), srv->pair);
-	ret = sipc_open(NULL, SERVER_AREA, &s);
+	ret = sipc_open(NULL, server_area(srv->r->size), &s);
 	if (ret)
 		return bench_fail("sipc_open: %s", sipc_strerror(ret));
 	ret = sipc_node_create(s, service_handler, srv, 0, &node);
@@ -156,6 +164,7 @@ struct lclient {
 	struct sipc *s;
 	struct sipc_handle *h;
 	struct sipc_parcel *req, *reply;
+	struct sipc_region *region;	/* libsipc-region: this request's */
 	char name[32];
 };
 
@@ -183,8 +192,20 @@ static int libsipc_connect(struct client *c)
 
 static int build(struct client *c, struct lclient *lc)
 {
+	int ret;
+
 	sipc_parcel_reset(lc->req);
-	return sipc_parcel_put_bytes(lc->req, c->buf, c->r->size);
+	if (c->r->mech != &mech_libsipc_region)
+		return sipc_parcel_put_bytes(lc->req, c->buf, c->r->size);
+	ret = sipc_region_copy(c->buf, c->r->size, &lc->region);
+	return ret ? ret : sipc_parcel_put_region(lc->req, lc->region);
+}
+
+/* Sent: our reference to the region goes, the receiver's may stay. */
+static void sent(struct lclient *lc)
+{
+	sipc_region_free(lc->region);
+	lc->region = NULL;
 }
 
 static int libsipc_call(struct client *c)
@@ -197,6 +218,7 @@ static int libsipc_call(struct client *c)
 	if (!ret)
 		ret = sipc_call(lc->h, CODE(OP_CALL, c->seq), lc->req,
 				lc->reply);
+	sent(lc);
 	if (ret)
 		return bench_fail("sipc_call: %d %s", ret, sipc_strerror(ret));
 	ret = sipc_parcel_get_u32(lc->reply, &v);
@@ -217,6 +239,7 @@ static int libsipc_send(struct client *c)
 		sys_yield();
 		ret = 0;
 	}
+	sent(lc);
 	return ret ? bench_fail("sipc_send_oneway: %s", sipc_strerror(ret)) : 0;
 }
 
@@ -242,6 +265,21 @@ const struct mech mech_libsipc = {
 	.name = "libsipc",
 	.what = "libsipc: parcels, sipc_call() with a reused reply parcel, sipc_loop(), sipc_registry_check()",
 	.handles = true,
+	.unavailable = libsipc_unavailable,
+	.registry = libsipc_registry,
+	.serve = libsipc_serve,
+	.connect = libsipc_connect,
+	.call = libsipc_call,
+	.send = libsipc_send,
+	.lookup = libsipc_lookup,
+};
+
+const struct mech mech_libsipc_region = {
+	.name = "libsipc-region",
+	.what = "libsipc with each request in a shared region: a sealed memfd per request, mapped read-only by the server",
+	.handles = true,
+	.min_size = 4096,
+	.max_iterations = 1000,	/* a millisecond and more each */
 	.unavailable = libsipc_unavailable,
 	.registry = libsipc_registry,
 	.serve = libsipc_serve,

@@ -221,6 +221,7 @@ static int shm_send(struct client *c)
 const struct mech mech_shm = {
 	.name = "shm-futex",
 	.what = "shared mapping, payload copied in once and read in place, futex wait/wake",
+	.max_size = SERVER_AREA / 4,	/* a few slots of SERVER_AREA */
 	.setup = shm_setup,
 	.teardown = shm_teardown,
 	.serve = shm_serve,

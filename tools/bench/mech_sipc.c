@@ -177,7 +177,7 @@ static int sipc_serve(struct server *s, int ready_fd)
 	uint32_t reply;
 	struct sdev d;
 
-	if (sdev_open(&d, SERVER_AREA))
+	if (sdev_open(&d, server_area(s->r->size)))
 		return -1;
 	if (ioctl(d.fd, SIPC_IOC_NODE_CREATE, &node))
 		return bench_fail("node create: %s", strerror(errno));

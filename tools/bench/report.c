@@ -245,6 +245,22 @@ static int bar_rows(const struct result *res, int n, struct bar_row *rows)
 		FIG(l, p50_us), FIG(s, p50_us), LT, "<  1.10");
 	bar_add(rows, &nr, "round trip 32 B: libsipc mean / sipc mean",
 		FIG(l, mean_us), FIG(s, mean_us), LT, "<  1.10");
+	/* Shared regions beside the copy: where they win, if they do. */
+	for (k = 0; k < 2; k++) {
+		wl = k ? WL_STREAM : WL_ROUNDTRIP;
+		for (i = 0; i < 2; i++) {
+			size_t size = i ? 16u << 20 : 1u << 20;
+
+			l = find(res, n, wl, "libsipc", size, 1);
+			m = find(res, n, wl, "libsipc-region", size, 1);
+			snprintf(what, sizeof(what),
+				 "%s %zu MiB: libsipc-region MB/s / libsipc",
+				 workload_name(wl), size >> 20);
+			bar_add(rows, &nr, what, FIG(m, mb_s), FIG(l, mb_s),
+				GE, "   -   ");
+			rows[nr - 1].met = rows[nr - 1].met < 0 ? -1 : 2;
+		}
+	}
 	return nr;
 }
 

@@ -180,3 +180,15 @@ void set_binder_device(const char *path)
 {
 	binder_path = path;
 }
+
+/*
+ * A sipc server's receive area for requests of @size bytes: SERVER_AREA,
+ * or room for two (a one-way may take half the area) and 1 MiB more.
+ */
+size_t server_area(size_t size)
+{
+	size_t need = 2 * (size + HEADROOM) + (1u << 20);
+
+	need = (need + (1u << 20) - 1) & ~(size_t)((1u << 20) - 1);
+	return need > SERVER_AREA ? need : SERVER_AREA;
+}
