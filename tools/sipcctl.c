@@ -353,6 +353,14 @@ static int print_parcel(struct sipc_parcel *p, int depth)
 				ret = print_parcel(view, depth + 1);
 			sipc_parcel_free(view);
 			break;
+		case SIPC_TYPE_FD:
+			ret = sipc_parcel_get_fd(p, &v.i32);
+			printf("fd:%d\n", v.i32);
+			break;
+		case SIPC_TYPE_REGION:
+			ret = sipc_parcel_get_blob(p, &data, &len);
+			printf("region:%zu bytes\n", len);
+			break;
 		default:
 			ret = sipc_parcel_get_object(p, &obj);
 			if (obj.type == SIPC_OBJ_HANDLE)
