@@ -334,14 +334,15 @@ struct sipc_region;
  *
  * Measured, not guessed (sipc-bench, mechanisms libsipc and
  * libsipc-region, round trips and one-way streams from 4 KiB to 64 MiB,
- * one boot of the dev VM): there is no crossover. A region was slower at
- * every size, 5x to 10x below 1 MiB and 3x to 6x from 1 MiB to 64 MiB
- * (1 MiB round trips: 90 MB/s against 401 MB/s; 16 MiB: 109 against
- * 409 MB/s). So blobs go inline whenever a receive area can hold them:
- * 64 MiB is the largest area the driver gives (its max_area_size default),
- * and only a region can carry a blob that large. A receiver with a smaller
- * area refuses a large inline blob (-EMSGSIZE, -ENOSPC): give it a larger
- * area, or send such blobs as regions yourself.
+ * one boot of the dev VM, after a warm-up): there is no crossover. A
+ * region was slower at every size, 6x to 13x below 1 MiB and 3.5x to 6x
+ * from 1 MiB to 64 MiB (round trips of 1 MiB: 76 MB/s against 419 MB/s;
+ * of 16 MiB: 110 against 452; of 64 MiB: 120 against 432), the gap
+ * narrowing only slowly with size. So blobs go inline whenever a receive
+ * area can hold them: 64 MiB is the largest area the driver gives (its
+ * max_area_size default), and only a region can carry a blob that large.
+ * A receiver with a smaller area refuses a large inline blob (-EMSGSIZE,
+ * -ENOSPC): give it a larger area, or send such blobs as regions yourself.
  */
 #define SIPC_REGION_THRESHOLD	(64UL * 1024 * 1024)
 
