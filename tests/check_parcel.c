@@ -583,6 +583,8 @@ static Suite *parcel_suite(void)
 	tcase_add_test(tc, test_malformed);
 	tcase_add_test(tc, test_growth_and_reuse);
 	tcase_add_test(tc, test_sizes);
+	/* 200,000 items under emulation on a busy host: more than 4 s. */
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(fz, setup, teardown);
