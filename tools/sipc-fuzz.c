@@ -349,24 +349,38 @@ static unsigned long *cover;
 static int kcov_fd = -1;
 static uint64_t mod_start, mod_end;
 
-/* The sipc module's place in memory, from /proc/modules. */
+/*
+ * The sipc module's text as KCOV reports it. KCOV takes the KASLR offset
+ * off every PC, so the module's symbols in /proc/kallsyms are moved back
+ * by the distance between _text there and where it is linked.
+ */
+#define KERNEL_LINKED	0xffffffff81000000ULL
+
 static void module_range(void)
 {
-	char line[256], name[64];
-	unsigned long size;
-	uint64_t addr;
-	FILE *f = fopen("/proc/modules", "r");
+	uint64_t addr, text = 0, lo = ~0ULL, hi = 0;
+	char line[512], type, name[256], mod[64];
+	FILE *f = fopen("/proc/kallsyms", "r");
+	int n;
 
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %lu %*s %*s %*s %" SCNx64, name, &size,
-			   &addr) == 3 && !strcmp(name, "sipc") && addr) {
-			mod_start = addr;
-			mod_end = addr + size;
+		n = sscanf(line, "%" SCNx64 " %c %255s %63s", &addr, &type,
+			   name, mod);
+		if (n >= 3 && !text && !strcmp(name, "_text"))
+			text = addr;
+		if (n == 4 && !strcmp(mod, "[sipc]") && addr &&
+		    (type == 't' || type == 'T')) {
+			lo = addr < lo ? addr : lo;
+			hi = addr > hi ? addr : hi;
 		}
 	}
 	fclose(f);
+	if (!text || !hi)
+		return;
+	mod_start = lo - (text - KERNEL_LINKED);
+	mod_end = hi + 4096 - (text - KERNEL_LINKED);
 }
 
 static bool kcov_open(void)
