@@ -373,7 +373,8 @@ TEST_F(obj, released_after_buffer_free)
  * is EMFILE (a node it already has a handle for still goes). When they
  * all go, each node's owner hears RELEASED exactly once.
  */
-TEST_F_TIMEOUT(obj, handle_limit, 120)
+/* Some 130,000 system calls: minutes on the debug kernel. */
+TEST_F_TIMEOUT(obj, handle_limit, 900)
 {
 	const size_t per = SIPC_MAX_OBJECTS, calls = SIPC_MAX_HANDLES / per;
 	struct sipc_object *objs = calloc(per, sizeof(*objs));
