@@ -180,10 +180,12 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 		    bool oneway)
 {
 	struct sipc_proc *proc = thread->proc;
+	pid_t from_pid, to_pid;
 	struct sipc_node *node;
 	struct sipc_txn *t;
 	LIST_HEAD(reap);
 	int ret;
+	u64 id;
 
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -238,11 +240,15 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	proc->dev->nr_txns++;
 	proc->sent++;
 	t->to_proc->received++;
+	/* Once unlocked, a one-way may be taken and freed by its receiver. */
+	id = t->id;
+	from_pid = t->from_pid;
+	to_pid = t->to_proc->pid;
 	spin_unlock(&proc->dev->lock);
 	sipc_count(&proc->dev->stats, oneway ? SIPC_CNT_ONEWAYS : SIPC_CNT_CALLS);
 	sipc_count_add(&proc->dev->stats, SIPC_CNT_BYTES, tr->data_size + tr->offsets_count * 8);
-	trace_sipc_send(t->id, t->from_pid, t->to_proc->pid, tr->handle,
-			tr->code, tr->data_size, tr->offsets_count, oneway);
+	trace_sipc_send(id, from_pid, to_pid, tr->handle, tr->code,
+			tr->data_size, tr->offsets_count, oneway);
 	return 0;
 
 fail:
