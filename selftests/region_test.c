@@ -514,9 +514,13 @@ static int third(void *arg)
 	CK(fd >= 0 && fstat(fd, &st) == 0);
 	if (fd != o.fd)
 		CK(dup3(fd, o.fd, O_CLOEXEC) == o.fd);
+	/*
+	 * The server got our /dev/null. (Its inode number alone cannot tell
+	 * it from the region's: the two live on different file systems and
+	 * may share a number, as they did on the debug kernel.)
+	 */
 	ino = st_simple_objs(c.fd, 0, RG_INO, &o, sizeof(o), &rg_off, 1);
 	CK(ino == (int)(st.st_ino & 0x7fffffff));
-	CK((__u64)ino != (t.ino & 0x7fffffff));
 	return 0;
 }
 
