@@ -27,7 +27,7 @@ enum {
 	RG_VERIFY,	/* status: 0 if the kept one still reads right */
 	RG_DROP,	/* unmap and close the kept one */
 	RG_FDNUM,	/* status: the fd number of the kept one */
-	RG_INO,		/* fd -> status: its inode (low 31 bits); closed */
+	RG_INO,		/* fd -> status: its file_id(); closed */
 	RG_STALL,	/* reply, then serve no more */
 	RG_QUIT,
 };
@@ -56,6 +56,17 @@ struct rg_msg {
 };
 
 static const __u64 rg_off;
+
+/*
+ * Which file, in 31 bits: inode numbers are per file system (a memfd's
+ * and /dev/null's may well be equal), so the device goes in too.
+ */
+static __u32 file_id(const struct stat *st)
+{
+	__u64 v = (__u64)st->st_dev * 0x9e3779b97f4a7c15ULL ^ st->st_ino;
+
+	return (__u32)(v ^ v >> 31) & 0x7fffffff;
+}
 
 /* The page-strided check of st_check(): a byte in each 512 is enough. */
 static bool content_ok(const unsigned char *p, size_t size, __u32 seed)
@@ -177,7 +188,7 @@ static int rg_server(void *arg)
 
 			CK(ev.offsets_count == 1 && o.type == SIPC_OBJ_FD);
 			CK(fstat(o.fd, &st) == 0 && close(o.fd) == 0);
-			status = st.st_ino & 0x7fffffff;
+			status = file_id(&st);
 			break;
 		}
 		case RG_STALL:
@@ -257,8 +268,8 @@ static long shmem_down_to(long kb, int ms)
 	return now;
 }
 
-/* How many processes hold inode @ino by an fd; the first two in @pids. */
-static int holders(ino_t ino, pid_t *pids)
+/* How many processes hold the file @want by an fd; two of them in @pids. */
+static int holders(const struct stat *want, pid_t *pids)
 {
 	char path[300], link[600];
 	struct dirent *p, *f;
@@ -280,8 +291,8 @@ static int holders(ino_t ino, pid_t *pids)
 			if (f->d_name[0] == '.')
 				continue;
 			snprintf(link, sizeof(link), "%s/%s", path, f->d_name);
-			if (stat(link, &st) || st.st_ino != ino ||
-			    !S_ISREG(st.st_mode))
+			if (stat(link, &st) || st.st_ino != want->st_ino ||
+			    st.st_dev != want->st_dev)
 				continue;
 			if (n < 2)
 				pids[n] = atoi(p->d_name);
@@ -441,7 +452,7 @@ struct third_arg {
 };
 
 struct third_info {
-	__u64 sender, receiver, sender_fd, receiver_fd, ino;
+	__u64 sender, receiver, sender_fd, receiver_fd, id;
 };
 
 static void get_info(struct st_pipe *p, struct third_info *t)
@@ -450,7 +461,7 @@ static void get_info(struct st_pipe *p, struct third_info *t)
 	t->receiver = st_get_ck(p);
 	t->sender_fd = st_get_ck(p);
 	t->receiver_fd = st_get_ck(p);
-	t->ino = st_get_ck(p);
+	t->id = st_get_ck(p);
 }
 
 /*
@@ -514,13 +525,10 @@ static int third(void *arg)
 	CK(fd >= 0 && fstat(fd, &st) == 0);
 	if (fd != o.fd)
 		CK(dup3(fd, o.fd, O_CLOEXEC) == o.fd);
-	/*
-	 * The server got our /dev/null. (Its inode number alone cannot tell
-	 * it from the region's: the two live on different file systems and
-	 * may share a number, as they did on the debug kernel.)
-	 */
+	/* The server got our /dev/null, not the region (file_id()). */
 	ino = st_simple_objs(c.fd, 0, RG_INO, &o, sizeof(o), &rg_off, 1);
-	CK(ino == (int)(st.st_ino & 0x7fffffff));
+	CK(ino == (int)file_id(&st));
+	CK((__u64)ino != t.id);
 	return 0;
 }
 
@@ -549,10 +557,10 @@ TEST_F(region, third_process_cannot_obtain)
 	t.receiver = self->server;
 	t.sender_fd = fd;
 	t.receiver_fd = st_simple(self->c.fd, 0, RG_FDNUM, NULL, 0);
-	t.ino = st.st_ino;
+	t.id = file_id(&st);
 	ASSERT_LE(0, (int)t.receiver_fd);
 	/* The two parties and nobody else, by fd and by mapping. */
-	ASSERT_EQ(2, holders(st.st_ino, pids));
+	ASSERT_EQ(2, holders(&st, pids));
 	ASSERT_TRUE((pids[0] == getpid() && pids[1] == self->server) ||
 		    (pids[1] == getpid() && pids[0] == self->server));
 	ASSERT_EQ(1, mappers(st.st_ino, pids));
@@ -562,23 +570,23 @@ TEST_F(region, third_process_cannot_obtain)
 	ASSERT_EQ(0, st_put(&other.go, t.receiver));
 	ASSERT_EQ(0, st_put(&other.go, t.sender_fd));
 	ASSERT_EQ(0, st_put(&other.go, t.receiver_fd));
-	ASSERT_EQ(0, st_put(&other.go, t.ino));
+	ASSERT_EQ(0, st_put(&other.go, t.id));
 	ASSERT_EQ(0, st_reap(kid_other));
 	ASSERT_EQ(0, st_put(&same.go, t.sender));
 	ASSERT_EQ(0, st_put(&same.go, t.receiver));
 	ASSERT_EQ(0, st_put(&same.go, t.sender_fd));
 	ASSERT_EQ(0, st_put(&same.go, t.receiver_fd));
-	ASSERT_EQ(0, st_put(&same.go, t.ino));
+	ASSERT_EQ(0, st_put(&same.go, t.id));
 	ASSERT_EQ(0, st_reap(kid_same));
 
 	/* Still only the two of us; then one; then none. */
-	ASSERT_EQ(2, holders(st.st_ino, pids));
+	ASSERT_EQ(2, holders(&st, pids));
 	ASSERT_EQ(0, st_simple(self->c.fd, 0, RG_VERIFY, NULL, 0));
 	ASSERT_EQ(0, st_simple(self->c.fd, 0, RG_DROP, NULL, 0));
-	ASSERT_EQ(1, holders(st.st_ino, pids));
+	ASSERT_EQ(1, holders(&st, pids));
 	ASSERT_EQ(0, mappers(st.st_ino, pids));
 	close(fd);
-	ASSERT_EQ(0, holders(st.st_ino, pids));
+	ASSERT_EQ(0, holders(&st, pids));
 	quit(_metadata, self);
 }
 
