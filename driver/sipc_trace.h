@@ -94,31 +94,27 @@ TRACE_EVENT(sipc_failed,
 		      __entry->tid, __entry->handle, __entry->code, __entry->error)
 );
 
-TRACE_EVENT(sipc_buffer_alloc,
-	    TP_PROTO(pid_t pid, size_t offset, size_t size),
-	    TP_ARGS(pid, offset, size),
-	    TP_STRUCT__entry(__field(pid_t, pid)
-			     __field(size_t, offset)
-			     __field(size_t, size)),
-	    TP_fast_assign(__entry->pid = pid;
-			   __entry->offset = offset;
-			   __entry->size = size;),
-	    TP_printk("pid=%d offset=%zu size=%zu", __entry->pid,
-		      __entry->offset, __entry->size)
+/* Buffers come and go in the same shape: one class, two events. */
+DECLARE_EVENT_CLASS(sipc_buffer_class,
+		    TP_PROTO(pid_t pid, size_t offset, size_t size),
+		    TP_ARGS(pid, offset, size),
+		    TP_STRUCT__entry(__field(pid_t, pid)
+				     __field(size_t, offset)
+				     __field(size_t, size)),
+		    TP_fast_assign(__entry->pid = pid;
+				   __entry->offset = offset;
+				   __entry->size = size;),
+		    TP_printk("pid=%d offset=%zu size=%zu", __entry->pid,
+			      __entry->offset, __entry->size)
 );
 
-TRACE_EVENT(sipc_buffer_free,
-	    TP_PROTO(pid_t pid, size_t offset, size_t size),
-	    TP_ARGS(pid, offset, size),
-	    TP_STRUCT__entry(__field(pid_t, pid)
-			     __field(size_t, offset)
-			     __field(size_t, size)),
-	    TP_fast_assign(__entry->pid = pid;
-			   __entry->offset = offset;
-			   __entry->size = size;),
-	    TP_printk("pid=%d offset=%zu size=%zu", __entry->pid,
-		      __entry->offset, __entry->size)
-);
+DEFINE_EVENT(sipc_buffer_class, sipc_buffer_alloc,
+	     TP_PROTO(pid_t pid, size_t offset, size_t size),
+	     TP_ARGS(pid, offset, size));
+
+DEFINE_EVENT(sipc_buffer_class, sipc_buffer_free,
+	     TP_PROTO(pid_t pid, size_t offset, size_t size),
+	     TP_ARGS(pid, offset, size));
 
 #endif /* SIPC_TRACE_H */
 
