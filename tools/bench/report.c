@@ -421,9 +421,11 @@ static void md_pivot(FILE *f, const struct result *res, int n,
 		     enum workload wl, const char *title,
 		     double (*pick)(const struct result *r))
 {
-	static const char *const mechs[] = { "sipc", "libsipc", "binder",
+	static const char *const mechs[] = { "sipc", "libsipc",
+					     "libsipc-region", "binder",
 					     "pipe", "socketpair",
 					     "shm-futex" };
+	const int nr_mechs = sizeof(mechs) / sizeof(mechs[0]);
 	long keys[32];
 	int nk = 0, i, j, k;
 	const struct result *r;
@@ -442,15 +444,15 @@ static void md_pivot(FILE *f, const struct result *res, int n,
 	if (!nk)
 		return;
 	fprintf(f, "\n### %s\n\n| %s |", title, wl == WL_PAIRS ? "pairs" : "size (B)");
-	for (j = 0; j < 6; j++)
+	for (j = 0; j < nr_mechs; j++)
 		fprintf(f, " %s |", mechs[j]);
 	fprintf(f, "\n|---:|");
-	for (j = 0; j < 6; j++)
+	for (j = 0; j < nr_mechs; j++)
 		fprintf(f, "---:|");
 	fprintf(f, "\n");
 	for (k = 0; k < nk; k++) {
 		fprintf(f, "| %ld |", keys[k]);
-		for (j = 0; j < 6; j++) {
+		for (j = 0; j < nr_mechs; j++) {
 			r = NULL;
 			for (i = 0; i < n && !r; i++)
 				if (res[i].wl == wl && res[i].ok &&
