@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #define MAX_PAIRS	8
+#define MAX_ROUNDS	100
 /* Room in front of every request for a mechanism's own header. */
 #define HEADROOM	64
 /* Every server's receive area (Binder maps at most 4 MiB). */
@@ -147,7 +148,8 @@ struct result {
 	/* What the rounds gathered, until result_finish(). */
 	uint64_t *lat;			/* samples, nanoseconds */
 	size_t nr_lat;
-	double wall_s, count;		/* measured time, calls or messages */
+	double round_ops[MAX_ROUNDS];	/* each round's count / wall time */
+	int nr_round_ops;
 };
 
 extern const struct mech mech_sipc, mech_libsipc, mech_libsipc_region,

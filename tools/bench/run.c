@@ -311,6 +311,7 @@ static void collect(struct run *r, struct result *res)
 {
 	size_t n = r->wl == WL_STREAM ? 0 : (size_t)r->pairs * r->iterations;
 	uint64_t start = UINT64_MAX, end = 0, *lat;
+	double count = 0;
 	int i;
 
 	for (i = 0; i < r->pairs; i++) {
@@ -318,9 +319,10 @@ static void collect(struct run *r, struct result *res)
 			start = r->sh->client[i].start_ns;
 		if (r->sh->client[i].end_ns > end)
 			end = r->sh->client[i].end_ns;
-		res->count += r->sh->client[i].done;
+		count += r->sh->client[i].done;
 	}
-	res->wall_s += (end - start) / 1e9;
+	if (end > start && res->nr_round_ops < MAX_ROUNDS)
+		res->round_ops[res->nr_round_ops++] = count / ((end - start) / 1e9);
 	if (!n)
 		return;
 	lat = realloc(res->lat, (res->nr_lat + n) * sizeof(*lat));
@@ -334,17 +336,32 @@ static void collect(struct run *r, struct result *res)
 	res->nr_lat += n;
 }
 
-/* The figures, from every round's samples. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The figures. Latencies: every round's samples together. Rates (calls/s,
+ * MB/s, a stream's time per message): the median round's, each round's
+ * count over its wall time, so that a round the host stalled for a second
+ * does not drag the rate of the whole down.
+ */
 void result_finish(struct result *res)
 {
+	int k = res->nr_round_ops;
 	double sum = 0;
 	size_t i, n = res->nr_lat;
 
-	if (res->ok && res->wall_s > 0) {
-		res->ops_s = res->count / res->wall_s;
+	if (res->ok && k) {
+		qsort(res->round_ops, k, sizeof(double), cmp_double);
+		res->ops_s = k % 2 ? res->round_ops[k / 2] :
+			     (res->round_ops[k / 2 - 1] + res->round_ops[k / 2]) / 2;
 		res->mb_s = res->ops_s * res->size / 1e6;
 		if (res->wl == WL_STREAM)
-			res->mean_us = res->wall_s * 1e6 / res->count;
+			res->mean_us = 1e6 / res->ops_s;
 	}
 	if (res->ok && n) {
 		qsort(res->lat, n, sizeof(uint64_t), cmp_u64);
