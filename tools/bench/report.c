@@ -264,12 +264,13 @@ static int bar_rows(const struct result *res, int n, struct bar_row *rows)
 	return nr;
 }
 
+/* Three decimals: a ratio a hair under its limit must not print as it. */
 static void ratio(char *buf, size_t len, double v)
 {
 	if (isnan(v) || isinf(v))
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, "%.2f", v);
+		snprintf(buf, len, "%.3f", v);
 }
 
 static const char *met_word(int met)
