@@ -327,6 +327,15 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 	sipc_txn_put(t, &reap);
 	spin_unlock(&proc->dev->lock);
 
+	/*
+	 * No area to reply into: the caller exited, closed or unmapped. Like
+	 * a reply to an abandoned call, this one is consumed and dropped: the
+	 * server did its part, and whether it hears of this must not depend
+	 * on how far the caller's teardown had come.
+	 */
+	if (ret == -ESRCH)
+		ret = 0;
+
 	if (done.id) {
 		sipc_count(&proc->dev->stats, SIPC_CNT_REPLIES);
 		sipc_count_add(&proc->dev->stats, SIPC_CNT_BYTES,

@@ -42,9 +42,8 @@ static void serve_nested(struct sipc *s, struct sipc_transact *tr,
 /*
  * After a reply was sent, an error is either the reply's (the call we
  * served could not take it) or our own call's end. These are our call's:
- * a signal, a dead target, an undeliverable reply. ESRCH could also be a
- * dying caller's area refusing our reply; taking it as ours is the safe
- * reading, as that caller is on our own call's chain.
+ * a signal, a dead target, an undeliverable reply. (A reply to a caller
+ * that is gone succeeds, so ESRCH is never the reply's.)
  */
 static bool call_failed(int err)
 {

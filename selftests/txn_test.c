@@ -6,6 +6,7 @@
  * malformed request we could think of. Each test forks its own server;
  * nothing outlives a test.
  */
+#include <pthread.h>
 #include <sched.h>
 #include <sys/time.h>
 
@@ -655,6 +656,47 @@ TEST_F(txn, reply_bad_object)
 	t_echo(_metadata, &self->c, (const unsigned char *)"fine", 4);
 	t_echo_whole(_metadata, &self->c);
 	t_finish(_metadata, self);
+}
+
+struct t_unmap {
+	int fd;
+	int ret;
+};
+
+static void *t_sleepy_call(void *arg)
+{
+	struct t_unmap *u = arg;
+	__u32 ms = 400;
+
+	u->ret = st_simple(u->fd, 0, ST_SLEEP, &ms, sizeof(ms));
+	return NULL;
+}
+
+/*
+ * The caller unmaps its area while its call is being served: the call
+ * fails with EREMOTEIO, and the server's reply is dropped without an error
+ * (as when the caller dies), so the server carries on.
+ */
+TEST_F(txn, reply_to_unmapped_caller)
+{
+	struct t_unmap u;
+	struct st_ctx other;
+	pthread_t th;
+
+	t_setup(_metadata, self, ST_AREA, ST_AREA);
+	u.fd = self->c.fd;
+	ASSERT_EQ(0, pthread_create(&th, NULL, t_sleepy_call, &u));
+	usleep(100 * 1000);
+	ASSERT_EQ(0, munmap((void *)self->c.area, self->c.size));
+	self->c.area = NULL;
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_EQ(-EREMOTEIO, u.ret);
+	ASSERT_EQ(0, st_open(&other, ST_AREA));
+	EXPECT_EQ(0, st_simple(other.fd, 0, ST_LASTERR, NULL, 0));
+	t_echo(_metadata, &other, (const unsigned char *)"still here", 10);
+	ASSERT_EQ(0, st_quit(other.fd, SIPC_CONTEXT_MGR_HANDLE));
+	ASSERT_EQ(0, st_reap(self->server));
+	st_close(&other);
 }
 
 /* ---- protocol misuse and malformed requests ---- */

@@ -29,6 +29,8 @@
  *   EINTR     a signal arrived while waiting; a pending call is abandoned
  *             (its late reply is discarded) and may or may not have run
  *   EREMOTEIO the server's reply could not be delivered to this caller
+ *             (a server's reply to a caller that is gone, or that gave up
+ *             its call, succeeds and is dropped)
  *   EPROTO    protocol misuse: reply with nothing to reply to, looper
  *             entered twice, nested call from a thread that is not a server
  *   EAGAIN    SIPC_RECV_NONBLOCK and no work is queued
