@@ -63,6 +63,7 @@ static int stats_show(struct seq_file *m, void *v)
 
 struct proc_snapshot {
 	u32 threads, waiting, busy, nodes, handles, pending;
+	u32 spawn_requested, spawned;
 	u64 sent, received;
 	struct sipc_area_stats area;
 };
@@ -86,6 +87,8 @@ static void snapshot_proc(struct sipc_proc *proc, struct proc_snapshot *s)
 	s->handles = proc->nr_refs;
 	s->sent = proc->sent;
 	s->received = proc->received;
+	s->spawn_requested = proc->requested_threads;
+	s->spawned = proc->started_threads;
 	spin_unlock(&proc->dev->lock);
 	sipc_area_get_stats(&proc->area, &s->area);
 }
@@ -256,6 +259,8 @@ static int detail_show(struct seq_file *m, void *v)
 			   s.area.size, s.area.in_use, s.area.free_blocks,
 			   s.area.largest_free, s.area.oneway_used,
 			   s.area.mapped);
+		seq_printf(m, "spawn_requested: %u\nspawned: %u\n",
+			   s.spawn_requested, s.spawned);
 		detail_threads(m, proc);
 		detail_objects(m, proc, &s);
 		detail_buffers(m, proc);

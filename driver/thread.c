@@ -119,6 +119,9 @@ void sipc_thread_release(struct sipc_thread *thread)
 	thread_unwind(thread, &reap);
 	rb_erase(&thread->rb, &proc->threads);
 	proc->nr_threads--;
+	/* Its place may be taken by a new spawn. */
+	if (thread->looper & SIPC_THREAD_SPAWNED)
+		proc->started_threads--;
 	spin_unlock(&proc->dev->lock);
 	sipc_txn_reap(&reap);
 	sipc_count(&proc->dev->stats, SIPC_CNT_THREADS_FREED);
@@ -175,10 +178,17 @@ int sipc_looper_enter(struct sipc_thread *thread, u32 flags)
 	struct sipc_proc *proc = thread->proc;
 	int ret = 0;
 
-	if (flags & ~SIPC_LOOPER_SPAWNED)
+	if (flags & ~(SIPC_LOOPER_SPAWNED | SIPC_LOOPER_DECLINE) ||
+	    flags == (SIPC_LOOPER_SPAWNED | SIPC_LOOPER_DECLINE))
 		return -EINVAL;
 	spin_lock(&proc->dev->lock);
-	if (thread->looper & SIPC_THREAD_LOOPER) {
+	if (flags & SIPC_LOOPER_DECLINE) {
+		/* Withdrawn, so that the next busy moment may ask again. */
+		if (proc->requested_threads)
+			proc->requested_threads--;
+		else
+			ret = -EPROTO;
+	} else if (thread->looper & SIPC_THREAD_LOOPER) {
 		ret = -EPROTO;
 	} else if (flags & SIPC_LOOPER_SPAWNED) {
 		if (!proc->requested_threads) {

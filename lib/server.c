@@ -319,6 +319,20 @@ static int start_thread(struct sipc *s, bool spawned)
 	return ret;
 }
 
+/*
+ * The driver asked for one more looper and asks for no other until this
+ * one enters its loop: start it, or withdraw the request when it cannot
+ * be started (stopping, or no thread to be had), so the pool can grow
+ * later.
+ */
+static void spawn_looper(struct sipc *s)
+{
+	__u32 decline = SIPC_LOOPER_DECLINE;
+
+	if (atomic_load(&s->stopping) || start_thread(s, true))
+		ioctl(s->fd, SIPC_IOC_LOOPER_ENTER, &decline);
+}
+
 static int loop(struct sipc *s, bool spawned)
 {
 	struct sipc_transact tr = { .recv_flags = SIPC_RECV_WAIT };
@@ -338,9 +352,8 @@ static int loop(struct sipc *s, bool spawned)
 		if (atomic_load(&s->stopping))
 			tr.recv_flags = 0;
 		ret = sipc_ioctl_err(ioctl(s->fd, SIPC_IOC_TRANSACT, &tr));
-		if (tr.out_flags & SIPC_OUT_SPAWN_THREAD &&
-		    !atomic_load(&s->stopping))
-			start_thread(s, true);
+		if (tr.out_flags & SIPC_OUT_SPAWN_THREAD)
+			spawn_looper(s);
 		finish_send(s, &tr, ret);
 		if (!(tr.recv_flags & SIPC_RECV_WAIT)) {
 			ret = 0;

@@ -560,7 +560,7 @@ static int pool_server(void *arg)
 	CK(st_claim_cm(c.fd, ST_CM_COOKIE) == 0);
 	CK(st_set_max_threads(c.fd, SIPC_MAX_THREADS_LIMIT + 1) == -EINVAL);
 	CK(st_set_max_threads(c.fd, P_MAX) == 0);
-	CK(st_looper_enter(c.fd, 2) == -EINVAL);
+	CK(st_looper_enter(c.fd, 4) == -EINVAL);
 	CK(st_put(ready, 1) == 0);
 	pool_loop(false);
 	return 1;
@@ -644,6 +644,75 @@ TEST_F(thr, thread_exit)
 	EXPECT_EQ(0, st_looper_enter(self->c.fd, 0));
 	EXPECT_EQ(-EPROTO, st_reply(self->c.fd, 0, NULL, 0, NULL, 0));
 	EXPECT_EQ(0, st_err(ioctl(self->c.fd, SIPC_IOC_THREAD_EXIT)));
+}
+
+static int sd_client(void *arg)
+{
+	struct st_ctx c;
+	int i;
+
+	CK(st_open(&c, ST_AREA) == 0);
+	for (i = 0; i < 3; i++)
+		CK(st_simple(c.fd, 0, 0x500, NULL, 0) == i);
+	return 0;
+}
+
+/* A spawned looper that enters and leaves at once. */
+static void *sd_looper(void *arg)
+{
+	int *fd = arg;
+
+	*fd = st_looper_enter(*fd, SIPC_LOOPER_SPAWNED) ?:
+	      st_err(ioctl(*fd, SIPC_IOC_THREAD_EXIT));
+	return NULL;
+}
+
+/*
+ * One extra thread allowed. The driver asks for it when we get busy and
+ * asks again only once the request is settled: declined (the thread could
+ * not be started) or entered; a spawned looper that leaves frees its
+ * place, so the next busy moment asks again.
+ */
+TEST_F(thr, spawn_declined_or_exited)
+{
+	struct sipc_transact tr;
+	pthread_t th;
+	int fd, arg, i;
+	pid_t kid;
+
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	fd = self->c.fd;
+	ASSERT_EQ(0, st_claim_cm(fd, ST_CM_COOKIE));
+	ASSERT_EQ(0, st_set_max_threads(fd, 1));
+	ASSERT_EQ(0, st_looper_enter(fd, 0));
+	/* Nothing asked for yet: nothing to decline. */
+	EXPECT_EQ(-EPROTO, st_looper_enter(fd, SIPC_LOOPER_DECLINE));
+	EXPECT_EQ(-EINVAL, st_looper_enter(fd, SIPC_LOOPER_DECLINE |
+					       SIPC_LOOPER_SPAWNED));
+	watchdog(_metadata, 10);
+	kid = st_fork(sd_client, NULL);
+	ASSERT_LT(0, kid);
+	for (i = 0; i < 3; i++) {
+		memset(&tr, 0, sizeof(tr));
+		tr.recv_flags = SIPC_RECV_WAIT;
+		ASSERT_EQ(0, st_transact(fd, &tr));
+		ASSERT_EQ(SIPC_EV_TRANSACTION, tr.ev.type);
+		EXPECT_EQ(SIPC_OUT_SPAWN_THREAD,
+			  tr.out_flags & SIPC_OUT_SPAWN_THREAD) TH_LOG("call %d", i);
+		if (i == 0) {
+			EXPECT_EQ(0, st_looper_enter(fd, SIPC_LOOPER_DECLINE));
+			EXPECT_EQ(-EPROTO,
+				  st_looper_enter(fd, SIPC_LOOPER_DECLINE));
+		} else {
+			arg = fd;
+			ASSERT_EQ(0, pthread_create(&th, NULL, sd_looper, &arg));
+			ASSERT_EQ(0, pthread_join(th, NULL));
+			EXPECT_EQ(0, arg);
+		}
+		ASSERT_EQ(0, st_free(fd, tr.ev.data));
+		ASSERT_EQ(0, st_reply(fd, i, NULL, 0, NULL, 0));
+	}
+	EXPECT_EQ(0, st_reap(kid));
 }
 
 TEST_HARNESS_MAIN

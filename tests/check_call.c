@@ -5,6 +5,8 @@
  * and stopping. The server is a forked process serving handle 0 with
  * libsipc (check_sipc.h). Without /dev/sipc the suite is empty.
  */
+#include <stdio.h>
+
 #include "check_sipc.h"
 
 static struct sipc *s;
@@ -227,6 +229,58 @@ START_TEST(test_thread_pool)
 }
 END_TEST
 
+/* The value of @key in /proc/sipc/proc/@pid, or -1. */
+static long proc_value(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	size_t n = strlen(key);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sipc/proc/%d", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (v < 0 && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			v = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/*
+ * A pool that cannot start threads: each request for one is withdrawn, so
+ * the calls are served one at a time by the loop's thread and nothing is
+ * left asked for (a request left pending would stop the pool from ever
+ * growing).
+ */
+START_TEST(test_pool_cannot_grow)
+{
+	struct sleeper sl[4];
+	pthread_t th[4];
+	int i;
+
+	ts_stop(s, srv);
+	ts.no_threads = true;
+	srv = ts_start(3);
+	ts.no_threads = false;
+	for (i = 0; i < 4; i++) {
+		sl[i].h = mgr;
+		ck_assert_int_eq(pthread_create(&th[i], NULL, sleeper_main,
+						&sl[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+		ck_assert_int_eq(sl[i].ret, 1);
+	}
+	ck_assert_int_eq(proc_value(srv, "threads"), 1);
+	ck_assert_int_eq(proc_value(srv, "spawn_requested"), 0);
+	ck_assert_int_eq(proc_value(srv, "spawned"), 0);
+	ts_stop(s, srv);
+	srv = 0;
+}
+END_TEST
+
 /* Without a pool, one thread serves everything, one call at a time. */
 START_TEST(test_single_thread)
 {
@@ -308,6 +362,7 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, test_oneway);
 	tcase_add_test(tc, test_nested_call);
 	tcase_add_test(tc, test_thread_pool);
+	tcase_add_test(tc, test_pool_cannot_grow);
 	tcase_add_test(tc, test_single_thread);
 	tcase_add_test(tc, test_stop);
 	suite_add_tcase(su, tc);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -84,6 +85,7 @@ static struct {
 	struct sipc_handle *kept;
 	atomic_int busy, max_busy, oneways, released;
 	unsigned int threads;
+	bool no_threads;	/* the server cannot start any thread */
 } ts;
 
 static inline void ts_released(struct sipc_node *n)
@@ -191,6 +193,14 @@ static inline int ts_main(void *arg)
 	sipc_node_on_released(ts.second, ts_released);
 	if (ts.threads && sipc_set_max_threads(ts.s, ts.threads))
 		return 12;
+	if (ts.no_threads) {
+		/* No process limit binds root: run as nobody, at zero. */
+		struct rlimit none = { 0, 0 };
+
+		if (setrlimit(RLIMIT_NPROC, &none) ||
+		    setresuid(65534, 65534, 65534))
+			return 15;
+	}
 	if (write(ready[1], "r", 1) != 1)
 		return 13;
 	ret = sipc_loop(ts.s);

@@ -579,6 +579,9 @@ static void learn(const struct sipc_event *ev)
 
 		memcpy(&o, (const char *)(uintptr_t)ev->data + offs[i],
 		       sizeof(o));
+		/* A descriptor we were given: ours to close. */
+		if (o.type == SIPC_OBJ_FD && o.fd > 2 && o.fd != ex.fd)
+			close(o.fd);
 		if (o.type != SIPC_OBJ_HANDLE)
 			continue;
 		/* Ours to keep past the buffer's life, until a release. */
@@ -616,6 +619,12 @@ static void build_payload(const struct call *c, struct sipc_transact *tr)
 		case 2:
 			o.type = SIPC_OBJ_NODE;
 			o.cookie = pick_cookie(c->d + i);
+			break;
+		case 6:
+			/* stdin, ours, none, or /dev/sipc (refused) */
+			o.type = SIPC_OBJ_FD;
+			o.fd = (int[]){ 0, 1, -1, 9999, ex.fd }[c->d % 5];
+			o.flags = c->d % 3 ? 0 : SIPC_OBJ_FD_CLOEXEC;
 			break;
 		case 7:
 			o.type = (uint32_t)rnd_special();
@@ -828,7 +837,7 @@ static int run_call(struct call *c)
 	case OP_MAX_THREADS:
 		return xioctl(SIPC_IOC_SET_MAX_THREADS, &v);
 	case OP_LOOPER:
-		v = c->c % 4;
+		v = c->c % 8;	/* spawned, decline, both, an unknown bit */
 		return xioctl(SIPC_IOC_LOOPER_ENTER, &v);
 	case OP_THREAD_EXIT:
 		return xioctl(SIPC_IOC_THREAD_EXIT, NULL);

@@ -44,7 +44,7 @@
 #include <linux/types.h>
 
 #define SIPC_VERSION_MAJOR	1
-#define SIPC_VERSION_MINOR	0
+#define SIPC_VERSION_MINOR	1
 
 /* The receive area: page multiple, at least this, at most the module's max. */
 #define SIPC_AREA_MIN_SIZE	(16 * 4096)
@@ -186,8 +186,16 @@ struct sipc_transact {
 	struct sipc_event ev;	/* written by the driver */
 };
 
-/* SIPC_IOC_LOOPER_ENTER flags */
+/*
+ * SIPC_IOC_LOOPER_ENTER flags. The driver asks for one looper at a time
+ * (SIPC_OUT_SPAWN_THREAD) and asks again only once that one entered with
+ * SIPC_LOOPER_SPAWNED, or the request was withdrawn with
+ * SIPC_LOOPER_DECLINE (the thread could not be started; the calling thread
+ * does not become a looper). A spawned looper that leaves with
+ * SIPC_IOC_THREAD_EXIT frees its place under SIPC_IOC_SET_MAX_THREADS.
+ */
 #define SIPC_LOOPER_SPAWNED	(1U << 0) /* started on SIPC_OUT_SPAWN_THREAD */
+#define SIPC_LOOPER_DECLINE	(1U << 1) /* that thread will not be started */
 
 /*
  * Isolated instances: each /dev/sipc-<name> has its own context manager,
