@@ -8,6 +8,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/pid_namespace.h>
+#include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -73,6 +74,7 @@ static int sipc_open(struct inode *inode, struct file *file)
 	proc->threads = RB_ROOT;
 	INIT_LIST_HEAD(&proc->todo);
 	INIT_LIST_HEAD(&proc->waiting);
+	init_waitqueue_head(&proc->poll_wait);
 	proc->nodes = RB_ROOT;
 	proc->refs_by_handle = RB_ROOT;
 	proc->refs_by_node = RB_ROOT;
@@ -249,6 +251,24 @@ static long sipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+/*
+ * Readable when the calling thread has work to take: its own, or the
+ * process's while it serves nothing. An event loop polls, then takes the
+ * work with SIPC_RECV_NONBLOCK on the same thread.
+ */
+static __poll_t sipc_poll(struct file *file, struct poll_table_struct *wait)
+{
+	struct sipc_proc *proc = file->private_data;
+	struct sipc_thread *thread;
+
+	if (!sipc_is_opener(proc))
+		return EPOLLERR;
+	thread = sipc_thread_get(proc);
+	if (IS_ERR(thread))
+		return EPOLLERR;
+	return sipc_thread_poll(thread, file, wait);
+}
+
 bool sipc_is_device_file(struct file *file)
 {
 	return file->f_op == &sipc_fops;
@@ -260,6 +280,7 @@ const struct file_operations sipc_fops = {
 	.release = sipc_release,
 	.flush = sipc_flush,
 	.mmap = sipc_mmap,
+	.poll = sipc_poll,
 	.unlocked_ioctl = sipc_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

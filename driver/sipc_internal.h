@@ -196,6 +196,7 @@ struct sipc_proc {
 	struct rb_root threads;		/* by pid */
 	struct list_head todo;		/* work any thread may take */
 	struct list_head waiting;	/* threads idle for proc work */
+	wait_queue_head_t poll_wait;	/* poll()ers, told of proc work */
 	struct rb_root nodes;		/* by cookie */
 	struct rb_root refs_by_handle;
 	struct rb_root refs_by_node;
@@ -241,7 +242,10 @@ void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
 			  bool sync);
 int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 		       bool nonblock, bool restartable);
+void sipc_wake_pollers(struct sipc_proc *proc);
 int sipc_looper_enter(struct sipc_thread *thread, u32 flags);
+__poll_t sipc_thread_poll(struct sipc_thread *thread, struct file *file,
+			  struct poll_table_struct *wait);
 
 /* ---- file descriptors in payloads (fd.c) ---- */
 

@@ -6,6 +6,7 @@
  * an idle thread takes the process's queue too.
  */
 #include <linux/err.h>
+#include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -155,6 +156,17 @@ void sipc_proc_flush(struct sipc_proc *proc)
 	spin_unlock(&proc->dev->lock);
 }
 
+/*
+ * Tell poll()ers that work was queued. Graph lock held: it orders this
+ * check against the one in sipc_thread_poll(), so no wake-up is lost.
+ */
+void sipc_wake_pollers(struct sipc_proc *proc)
+{
+	/* No barrier needed: the graph lock orders us against the poller. */
+	if (waitqueue_active(&proc->poll_wait))
+		wake_up_interruptible(&proc->poll_wait);
+}
+
 /* Queue work any thread may take, waking one idle thread. Graph lock held. */
 void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
 			  bool sync)
@@ -164,8 +176,10 @@ void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
 	list_add_tail(&w->entry, &proc->todo);
 	idle = list_first_entry_or_null(&proc->waiting, struct sipc_thread,
 					waiting_entry);
-	if (!idle)
+	if (!idle) {
+		sipc_wake_pollers(proc);
 		return;
+	}
 	list_del_init(&idle->waiting_entry);
 	if (sync)
 		wake_up_interruptible_sync(&idle->wait);
@@ -204,6 +218,25 @@ int sipc_looper_enter(struct sipc_thread *thread, u32 flags)
 	}
 	spin_unlock(&proc->dev->lock);
 	return ret;
+}
+
+__poll_t sipc_thread_poll(struct sipc_thread *thread, struct file *file,
+			  struct poll_table_struct *wait)
+{
+	struct sipc_proc *proc = thread->proc;
+	bool ready;
+
+	/*
+	 * Queued first, checked second: a wake-up in between is not lost.
+	 * Only on the process's queue, which lives as long as the file: a
+	 * thread's may go (SIPC_IOC_THREAD_EXIT) while epoll still holds it.
+	 */
+	poll_wait(file, &proc->poll_wait, wait);
+	spin_lock(&proc->dev->lock);
+	ready = !list_empty(&thread->todo) ||
+		(!thread->stack && !list_empty(&proc->todo));
+	spin_unlock(&proc->dev->lock);
+	return ready ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 /* The innermost call this thread made and still waits on, if any. */

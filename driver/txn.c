@@ -171,6 +171,8 @@ static void enqueue_txn(struct sipc_thread *thread, struct sipc_txn *t,
 	if (target_thread) {
 		list_add_tail(&t->work.entry, &target_thread->todo);
 		wake_up_interruptible_sync(&target_thread->wait);
+		/* It may have left its call (EINTR) and be polling. */
+		sipc_wake_pollers(t->to_proc);
 	} else {
 		sipc_queue_proc_work(t->to_proc, &t->work, true);
 	}

@@ -68,7 +68,12 @@ int sipc_open(const char *path, size_t area_size, struct sipc **out);
  */
 void sipc_close(struct sipc *s);
 
-/* The device's file descriptor, for raw ioctls. */
+/*
+ * The device's file descriptor: for raw ioctls, and for an event loop,
+ * which polls it for POLLIN (work is queued for the polling thread: a
+ * death or release notice, a call) and then calls sipc_dispatch() on that
+ * same thread.
+ */
 int sipc_fd(const struct sipc *s);
 
 /* The read-only receive area: where incoming payloads appear. */

@@ -3,10 +3,12 @@
  * sipc and threads: nested calls are served by the very thread that waits
  * (so a single-threaded process can be called back without deadlock), and
  * the driver's thread-pool protocol asks for loopers up to the limit and
- * never past it.
+ * never past it; poll() and epoll tell an event loop when work is queued.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/epoll.h>
 #include <sys/time.h>
 
 #include "kselftest_harness.h"
@@ -713,6 +715,81 @@ TEST_F(thr, spawn_declined_or_exited)
 		ASSERT_EQ(0, st_reply(fd, i, NULL, 0, NULL, 0));
 	}
 	EXPECT_EQ(0, st_reap(kid));
+}
+
+/* ---- poll and epoll ---- */
+
+static int pl_sender(void *arg)
+{
+	struct st_ctx c;
+
+	CK(st_open(&c, ST_AREA) == 0);
+	usleep(200 * 1000);
+	CK(st_oneway(c.fd, 0, 0x600, "wake", 4, NULL, 0) == 0);
+	return 0;
+}
+
+static int pl_inherited(void *arg)
+{
+	struct pollfd p = { .fd = *(int *)arg, .events = POLLIN };
+
+	CK(poll(&p, 1, 0) == 1 && p.revents == POLLERR);
+	return 0;
+}
+
+/* Wait in poll() for a one-way from a sender started now; take it. */
+static void pl_round(struct __test_metadata *_metadata, int fd, int epfd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct epoll_event ee;
+	struct sipc_event ev;
+	pid_t kid;
+	double t0;
+
+	kid = st_fork(pl_sender, NULL);
+	ASSERT_LT(0, kid);
+	t0 = st_now();
+	ASSERT_EQ(1, poll(&p, 1, 10000));
+	EXPECT_GT(5.0, st_now() - t0);
+	EXPECT_EQ(POLLIN, p.revents);
+	ASSERT_EQ(1, epoll_wait(epfd, &ee, 1, 0));
+	EXPECT_EQ(EPOLLIN, ee.events);
+	ASSERT_EQ(0, st_poll(fd, &ev));
+	EXPECT_EQ(0x600, ev.code);
+	EXPECT_EQ(0, st_free(fd, ev.data));
+	EXPECT_EQ(0, poll(&p, 1, 0));
+	EXPECT_EQ(0, epoll_wait(epfd, &ee, 1, 0));
+	EXPECT_EQ(0, st_reap(kid));
+}
+
+/*
+ * The device is readable while work waits for the calling thread and not
+ * otherwise; a wait in poll() or epoll is woken when work arrives; epoll
+ * keeps working after the registering thread left (THREAD_EXIT); a
+ * descriptor inherited by fork() polls as an error.
+ */
+TEST_F(thr, poll_for_work)
+{
+	struct pollfd p = { .events = POLLIN };
+	struct epoll_event ee = { .events = EPOLLIN };
+	int epfd, fd;
+	pid_t kid;
+
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	fd = p.fd = self->c.fd;
+	ASSERT_EQ(0, st_claim_cm(fd, ST_CM_COOKIE));
+	EXPECT_EQ(0, poll(&p, 1, 0));
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, epfd);
+	ASSERT_EQ(0, epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ee));
+	EXPECT_EQ(0, epoll_wait(epfd, &ee, 1, 0));
+	pl_round(_metadata, fd, epfd);
+	ASSERT_EQ(0, st_err(ioctl(fd, SIPC_IOC_THREAD_EXIT)));
+	pl_round(_metadata, fd, epfd);
+	kid = st_fork(pl_inherited, &fd);
+	ASSERT_LT(0, kid);
+	EXPECT_EQ(0, st_reap(kid));
+	close(epfd);
 }
 
 TEST_HARNESS_MAIN

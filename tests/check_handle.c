@@ -5,6 +5,8 @@
  * callbacks (on node destruction and on process death, once each), and
  * the released callback of our own node.
  */
+#include <poll.h>
+
 #include "check_sipc.h"
 
 static struct sipc *s;
@@ -168,6 +170,30 @@ START_TEST(test_death_on_exit)
 }
 END_TEST
 
+/*
+ * An event loop without a looper: poll() the device, then dispatch. It is
+ * readable exactly while the notice waits.
+ */
+START_TEST(test_death_by_poll)
+{
+	struct sipc_handle *h = give();
+	struct pollfd p = { .fd = sipc_fd(s), .events = POLLIN };
+
+	deaths_a = 0;
+	ck_assert_int_eq(sipc_handle_link_death(h, on_death_a, &deaths_a), 0);
+	ck_assert_int_eq(poll(&p, 1, 0), 0);
+	kill(srv, SIGKILL);
+	ck_assert_int_eq(reap(srv, 5000), 128 + SIGKILL);
+	srv = 0;
+	ck_assert_int_eq(poll(&p, 1, 5000), 1);
+	ck_assert_int_eq(p.revents, POLLIN);
+	ck_assert_int_eq(sipc_dispatch(s), 1);
+	ck_assert_int_eq(deaths_a, 1);
+	ck_assert_int_eq(poll(&p, 1, 0), 0);
+	sipc_handle_put(h);
+}
+END_TEST
+
 /* An unlinked notice never calls back, even when the node dies. */
 START_TEST(test_unlinked_no_callback)
 {
@@ -272,6 +298,7 @@ static Suite *handle_suite(void)
 	tcase_add_test(tc, test_handle_refs);
 	tcase_add_test(tc, test_death_on_destroy);
 	tcase_add_test(tc, test_death_on_exit);
+	tcase_add_test(tc, test_death_by_poll);
 	tcase_add_test(tc, test_unlinked_no_callback);
 	tcase_add_test(tc, test_node_released);
 	tcase_add_test(tc, test_node_comes_home);

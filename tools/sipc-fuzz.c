@@ -6,8 +6,8 @@
  * programs: short sequences of every ioctl with random and boundary
  * arguments, payloads with objects at random offsets (nodes, handles
  * learnt from earlier events, forged ones), buffers freed right, twice or
- * never, blocking waits cut short by a timer, second mmaps, munmaps,
- * forks, closes and reopens. Executors die and are replaced (some by
+ * never, blocking waits cut short by a timer, poll and epoll, second
+ * mmaps, munmaps, forks, closes and reopens. Executors die and are replaced (some by
  * SIGKILL at a random moment). Where the kernel has KCOV, each call's
  * coverage of the sipc module is recorded and a program that reaches new
  * edges joins the corpus, to be mutated; elsewhere programs are kept for
@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -37,6 +38,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -67,14 +69,14 @@ enum op {
 	OP_NODE_CREATE, OP_NODE_DESTROY, OP_SET_CM, OP_ACQUIRE, OP_RELEASE,
 	OP_DEATH_REQ, OP_DEATH_CLEAR, OP_MAX_THREADS, OP_LOOPER,
 	OP_THREAD_EXIT, OP_BAD_IOCTL, OP_MMAP, OP_MUNMAP, OP_REOPEN,
-	OP_FORK, OP_THREAD, OP_NR
+	OP_FORK, OP_THREAD, OP_POLL, OP_NR
 };
 
 static const char *const op_names[OP_NR] = {
 	"call", "oneway", "reply", "recv", "raw", "free", "node_create",
 	"node_destroy", "set_cm", "acquire", "release", "death_req",
 	"death_clear", "max_threads", "looper", "thread_exit", "bad_ioctl",
-	"mmap", "munmap", "reopen", "fork", "thread",
+	"mmap", "munmap", "reopen", "fork", "thread", "poll",
 };
 
 /* One call: what to do and selectors the executor turns into arguments. */
@@ -228,7 +230,7 @@ static uint32_t rnd_op(void)
 		[OP_DEATH_CLEAR] = 3, [OP_MAX_THREADS] = 1, [OP_LOOPER] = 2,
 		[OP_THREAD_EXIT] = 1, [OP_BAD_IOCTL] = 1, [OP_MMAP] = 1,
 		[OP_MUNMAP] = 1, [OP_REOPEN] = 1, [OP_FORK] = 1,
-		[OP_THREAD] = 2,
+		[OP_THREAD] = 2, [OP_POLL] = 2,
 	};
 	uint32_t total = 0, r, i;
 
@@ -729,6 +731,28 @@ static int xioctl(unsigned long cmd, void *arg)
 	return ioctl(ex.fd, cmd, arg) ? -errno : 0;
 }
 
+/* poll(), or epoll, on the device; sometimes the thread leaves first. */
+static int do_poll(const struct call *c)
+{
+	struct pollfd p = { .fd = ex.fd, .events = POLLIN };
+	struct epoll_event ee = { .events = EPOLLIN };
+	int ep, n;
+
+	if (c->b % 2)
+		return poll(&p, 1, c->a % 3) < 0 ? -errno : 0;
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0)
+		return -errno;
+	n = epoll_ctl(ep, EPOLL_CTL_ADD, ex.fd, &ee);
+	if (!n && c->c % 2)
+		ioctl(ex.fd, SIPC_IOC_THREAD_EXIT);
+	if (!n)
+		n = epoll_wait(ep, &ee, 1, c->a % 3);
+	n = n < 0 ? -errno : 0;
+	close(ep);
+	return n;
+}
+
 static void *thread_main(void *arg)
 {
 	struct call *c = arg;
@@ -841,6 +865,8 @@ static int run_call(struct call *c)
 		return xioctl(SIPC_IOC_LOOPER_ENTER, &v);
 	case OP_THREAD_EXIT:
 		return xioctl(SIPC_IOC_THREAD_EXIT, NULL);
+	case OP_POLL:
+		return do_poll(c);
 	case OP_BAD_IOCTL:
 		alarm_ms(5);
 		v = bad_ioctl(c);
