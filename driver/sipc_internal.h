@@ -229,6 +229,8 @@ struct sipc_thread {
 	struct sipc_txn *stack;		/* innermost transaction */
 	u32 looper;			/* enum sipc_looper_state */
 	bool need_return;		/* woken by flush: go back to user */
+	/* Only the thread itself touches it, in its own ioctl. */
+	struct sipc_txn *spare_txn;	/* freed, kept for the next send */
 };
 
 bool sipc_is_device_file(struct file *file);
@@ -346,6 +348,7 @@ int sipc_transact(struct sipc_thread *thread, struct sipc_transact *tr);
 void sipc_txn_fail(struct sipc_txn *t, int error);
 void sipc_txn_put(struct sipc_txn *t, struct list_head *reap);
 void sipc_txn_reap(struct list_head *reap);
+void sipc_txn_reap_keep(struct list_head *reap, struct sipc_txn **spare);
 struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
 				     struct sipc_txn *t,
 				     struct sipc_transact *tr,

@@ -126,6 +126,7 @@ void sipc_thread_release(struct sipc_thread *thread)
 	spin_unlock(&proc->dev->lock);
 	sipc_txn_reap(&reap);
 	sipc_count(&proc->dev->stats, SIPC_CNT_THREADS_FREED);
+	kfree(thread->spare_txn);
 	kfree(thread);
 }
 
@@ -406,7 +407,7 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 			ret = -EINTR;
 	}
 	spin_unlock(&proc->dev->lock);
-	sipc_txn_reap(&reap);
+	sipc_txn_reap_keep(&reap, &thread->spare_txn);
 	*handedp = handed;
 	return ret;
 }

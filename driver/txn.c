@@ -80,8 +80,12 @@ void sipc_txn_put(struct sipc_txn *t, struct list_head *reap)
 	list_add(&t->work.entry, reap);
 }
 
-/* Free what the put transactions held; no lock held. */
-void sipc_txn_reap(struct list_head *reap)
+/*
+ * Free what the put transactions held; no lock held. With @spare, the
+ * calling thread's one-transaction cache, the first is kept there (if it
+ * is empty) for the thread's next send instead of going back to the slab.
+ */
+void sipc_txn_reap_keep(struct list_head *reap, struct sipc_txn **spare)
 {
 	struct sipc_txn *t, *tmp;
 
@@ -98,8 +102,28 @@ void sipc_txn_reap(struct list_head *reap)
 		/* Counted while to_proc, and so its device, is still ours. */
 		sipc_count(&t->to_proc->dev->stats, SIPC_CNT_TXNS_FREED);
 		sipc_proc_put(t->to_proc);
-		kfree(t);
+		if (spare && !*spare)
+			*spare = t;
+		else
+			kfree(t);
 	}
+}
+
+void sipc_txn_reap(struct list_head *reap)
+{
+	sipc_txn_reap_keep(reap, NULL);
+}
+
+/* A zeroed transaction: the thread's cached one, else a new one. */
+static struct sipc_txn *txn_alloc(struct sipc_thread *thread)
+{
+	struct sipc_txn *t = thread->spare_txn;
+
+	if (!t)
+		return kzalloc(sizeof(*t), GFP_KERNEL);
+	thread->spare_txn = NULL;
+	memset(t, 0, sizeof(*t));
+	return t;
 }
 
 /* Graph lock held: the call ends in @error for a caller still waiting. */
@@ -189,7 +213,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	int ret;
 	u64 id;
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = txn_alloc(thread);
 	if (!t)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&t->work.entry);
@@ -255,7 +279,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 
 fail:
 	list_add(&t->work.entry, &reap);
-	sipc_txn_reap(&reap);
+	sipc_txn_reap_keep(&reap, &thread->spare_txn);
 	return ret;
 }
 
@@ -351,7 +375,7 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 		drop_buffer(caller_proc, buf);
 	if (caller_proc)
 		sipc_proc_put(caller_proc);
-	sipc_txn_reap(&reap);
+	sipc_txn_reap_keep(&reap, &thread->spare_txn);
 	return ret;
 }
 
