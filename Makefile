@@ -169,7 +169,7 @@ uninstall:
 install-dkms:
 	install -d $(DESTDIR)$(DKMSDIR)/driver $(DESTDIR)$(DKMSDIR)/include/uapi/linux
 	install -m 0644 dkms.conf Kbuild $(DESTDIR)$(DKMSDIR)/
-	install -m 0644 driver/*.c driver/*.h $(DESTDIR)$(DKMSDIR)/driver/
+	install -m 0644 driver/*.c driver/*.h driver/*.mk $(DESTDIR)$(DKMSDIR)/driver/
 	install -m 0644 include/uapi/linux/sipc.h \
 		$(DESTDIR)$(DKMSDIR)/include/uapi/linux/
 

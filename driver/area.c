@@ -11,7 +11,6 @@
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
-#include <linux/sched/mm.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -27,25 +26,33 @@ static struct sipc_page *area_page(struct sipc_area *area, size_t offset)
 	return &area->pages[offset >> PAGE_SHIFT];
 }
 
+/*
+ * The page goes into the user's page table under the area lock, the lock
+ * reclaim holds while it unmaps and frees: a fault can never map a page
+ * reclaim has already taken away.
+ */
 static vm_fault_t sipc_vm_fault(struct vm_fault *vmf)
 {
 	struct sipc_area *area = vmf->vma->vm_private_data;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
 	struct page *page = NULL;
+	int err;
 
 	if (!area)
 		return VM_FAULT_SIGBUS;
 	mutex_lock(&area->lock);
 	if (vmf->pgoff < (area->size >> PAGE_SHIFT))
 		page = area->pages[vmf->pgoff].page;
-	if (page)
-		get_page(page);
+	/* Only pages some buffer uses (or used) exist; the rest is a hole. */
+	if (page) {
+		err = vm_insert_page(vmf->vma, vmf->address, page);
+		if (!err || err == -EBUSY)	/* EBUSY: a racing fault won */
+			ret = VM_FAULT_NOPAGE;
+		else if (err == -ENOMEM)
+			ret = VM_FAULT_OOM;
+	}
 	mutex_unlock(&area->lock);
-
-	/* Only pages some buffer uses (or used) exist; the rest reads as a hole. */
-	if (!page)
-		return VM_FAULT_SIGBUS;
-	vmf->page = page;
-	return 0;
+	return ret;
 }
 
 /*
@@ -88,6 +95,27 @@ static const struct vm_operations_struct sipc_vm_ops = {
 	.mremap = sipc_vm_mremap,
 };
 
+/* Reclaim only unmaps through the mapping; it never reads or writes it. */
+static const struct address_space_operations sipc_area_aops = {};
+
+/*
+ * The area gets an address_space of its own, made the file's: the one
+ * vma of the area is then all unmap_mapping_range() reaches when reclaim
+ * takes a page back, which every kernel exports (the zap_page_range()
+ * family is exported by few). Its host stays the device's inode, which
+ * the VFS reads settings of (readahead) through it.
+ */
+void sipc_area_init(struct sipc_area *area, struct sipc_proc *proc,
+		    struct file *file)
+{
+	mutex_init(&area->lock);
+	area->proc = proc;
+	address_space_init_once(&area->mapping);
+	area->mapping.host = file_inode(file);
+	area->mapping.a_ops = &sipc_area_aops;
+	file->f_mapping = &area->mapping;
+}
+
 int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma)
 {
 	struct sipc_area *area = &proc->area;
@@ -121,14 +149,16 @@ int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma)
 	area->free_async = size / 2;
 	area->user_start = vma->vm_start;
 	area->mapped = true;
-	area->mm = current->mm;
-	mmgrab(area->mm);
 	sipc_alloc_init(area, whole);
 	whole = NULL;
 
-	/* Read-only for good, not inherited across fork, never dumped. */
-	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP;
-	vma->vm_flags &= ~VM_MAYWRITE;
+	/*
+	 * Read-only for good, not inherited across fork, never dumped. The
+	 * fault handler inserts pages itself (VM_MIXEDMAP).
+	 */
+	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP |
+		     VM_MIXEDMAP);
+	vm_flags_clear(vma, VM_MAYWRITE);
 	vma->vm_ops = &sipc_vm_ops;
 	vma->vm_private_data = area;
 out:
@@ -226,49 +256,28 @@ void sipc_area_release(struct sipc_area *area)
 	mutex_unlock(&area->lock);
 	kvfree(area->pages);
 	area->pages = NULL;
-	mmdrop(area->mm);
 }
 
 /*
- * Hand up to @budget cached pages of @area back (area lock held). The mm's
- * write lock keeps faults out while the user's PTEs are zapped, so no stale
- * page can be mapped once ours is gone.
+ * Hand up to @budget cached pages of @area back (area lock held, so no
+ * fault can map one again): out of the user's page table, then freed.
  */
 static unsigned long area_reclaim(struct sipc_area *area,
 				  unsigned long budget)
 {
-	struct mm_struct *mm = area->mm;
-	struct vm_area_struct *vma = NULL;
 	unsigned long freed = 0;
-	bool exiting;
 	size_t i;
 
-	/* An exiting process's page tables go with it: nothing to zap. */
-	exiting = !mmget_not_zero(mm);
-	if (!exiting) {
-		if (!mmap_write_trylock(mm)) {
-			mmput_async(mm);
-			return 0;
-		}
-		vma = vma_lookup(mm, area->user_start);
-		if (vma && (vma->vm_private_data != area ||
-			    vma->vm_ops != &sipc_vm_ops))
-			vma = NULL;
-	}
+	lockdep_assert_held(&area->lock);
 	for (i = 0; i < area->size >> PAGE_SHIFT && freed < budget; i++) {
 		struct sipc_page *p = &area->pages[i];
 
 		if (!p->cached)
 			continue;
-		if (vma)
-			zap_page_range(vma, area->user_start + i * PAGE_SIZE,
-				       PAGE_SIZE);
+		unmap_mapping_range(&area->mapping, (loff_t)i << PAGE_SHIFT,
+				    PAGE_SIZE, 1);
 		area_free_page(area, p);
 		freed++;
-	}
-	if (!exiting) {
-		mmap_write_unlock(mm);
-		mmput_async(mm);
 	}
 	return freed;
 }
@@ -300,20 +309,23 @@ static unsigned long sipc_shrink_scan(struct shrinker *s,
 	return freed ?: SHRINK_STOP;
 }
 
-static struct shrinker sipc_shrinker = {
-	.count_objects = sipc_shrink_count,
-	.scan_objects = sipc_shrink_scan,
-	.seeks = DEFAULT_SEEKS,
-};
+static struct shrinker *sipc_shrinker;
 
 int sipc_area_lru_init(void)
 {
-	return register_shrinker(&sipc_shrinker, "sipc");
+	sipc_shrinker = shrinker_alloc(0, "sipc");
+	if (!sipc_shrinker)
+		return -ENOMEM;
+	sipc_shrinker->count_objects = sipc_shrink_count;
+	sipc_shrinker->scan_objects = sipc_shrink_scan;
+	shrinker_register(sipc_shrinker);
+	return 0;
 }
 
 void sipc_area_lru_exit(void)
 {
-	unregister_shrinker(&sipc_shrinker);
+	shrinker_free(sipc_shrinker);
+	sipc_shrinker = NULL;
 }
 
 /*

@@ -79,8 +79,7 @@ static int sipc_open(struct inode *inode, struct file *file)
 	proc->refs_by_handle = RB_ROOT;
 	proc->refs_by_node = RB_ROOT;
 	proc->next_handle = 1;
-	mutex_init(&proc->area.lock);
-	proc->area.proc = proc;
+	sipc_area_init(&proc->area, proc, file);
 	proc->pid = task_tgid_nr(current);
 	get_task_comm(proc->comm, current->group_leader);
 	sipc_count(&proc->dev->stats, SIPC_CNT_PROCS_CREATED);

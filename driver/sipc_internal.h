@@ -9,16 +9,19 @@
  *   1. mmap lock of a process's mm: the page-fault handler takes an area
  *      lock under it.
  *   2. sipc_area.lock (mutex): one receive area's allocator, page array
- *      and mapping state. Pages are allocated under it; no other area's
- *      lock and never the graph lock is held around it.
+ *      and mapping state. Pages are allocated, mapped into the user's
+ *      page table (fault) and unmapped from it (reclaim, which takes the
+ *      area's i_mmap lock inside) under it; no other area's lock and
+ *      never the graph lock is held around it.
  *   3. sipc_device.lock (spinlock, the "graph lock"): every queue, thread
  *      state, transaction stack, node, handle and death notice, and the
  *      context manager slot. Held only for list and tree updates, never
  *      across a copy, a sleeping allocation or a wait.
  *   4. a transaction log's spinlock (irq-safe), innermost.
  * The shrinker runs in reclaim, under whatever the allocating task holds:
- * it only ever trylocks, in the order sipc_areas_lock (the list of mapped
- * areas), an area lock, then that area's mmap lock, so it cannot deadlock.
+ * it only ever trylocks, sipc_areas_lock (the list of mapped areas) then
+ * an area lock, so it cannot deadlock; the i_mmap lock it then takes is
+ * the area's own, which nothing holds while allocating.
  * An area joins and leaves that list with no other sipc lock held.
  * Copies to and from user space happen with no lock held: the buffer they
  * target is reserved first and owned by the transaction being built.
@@ -26,6 +29,7 @@
 #ifndef SIPC_INTERNAL_H
 #define SIPC_INTERNAL_H
 
+#include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
@@ -38,6 +42,7 @@
 #include <linux/wait.h>
 #include <uapi/linux/sipc.h>
 
+#include "compat.h"
 #include "stats.h"
 
 struct sipc_proc;
@@ -81,7 +86,7 @@ struct sipc_area {
 	size_t size;
 	unsigned long user_start;
 	bool mapped;			/* user mapping alive */
-	struct mm_struct *mm;		/* mmgrab()ed at mmap time */
+	struct address_space mapping;	/* the file's: its one vma */
 	struct sipc_page *pages;	/* NULL until mmap */
 	struct list_head blocks;
 	struct rb_root free_tree;	/* by size, then offset */
@@ -116,6 +121,8 @@ void sipc_area_get_stats(struct sipc_area *area, struct sipc_area_stats *st);
 size_t sipc_area_list_buffers(struct sipc_area *area,
 			      struct sipc_buffer_info *out, size_t max);
 
+void sipc_area_init(struct sipc_area *area, struct sipc_proc *proc,
+		    struct file *file);
 int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma);
 void sipc_area_release(struct sipc_area *area);
 int sipc_area_populate(struct sipc_area *area, size_t start, size_t end);

@@ -29,19 +29,61 @@ sipc_ensure_packages() {
 		die "apt-get install failed"
 }
 
-# The dev VM runs Debian's linux-image-amd64; its exact package decides the
-# kernel release, and the headers are always that same version.
-sipc_kernel_resolve() {
-	[ -n "${SIPC_KPKG:-}" ] && return 0
-	SIPC_KPKG=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		    awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-	if [ -z "$SIPC_KPKG" ]; then
-		sipc_ensure_packages apt-utils
+# The kernels sipc is tested on, oldest first. The newest is built here
+# from Debian's source package (tools/sipc-debug-kernel), with the debug
+# configuration; the others are Debian's own images and headers.
+SIPC_KERNELS=(6.1 6.12 6.12-rt 7.2)
+SIPC_NEWEST=${SIPC_KERNELS[-1]}
+
+# The canonical name of a kernel the tools take: 6.1 (also "debian"),
+# 6.12, 6.12-rt, or the newest (also "latest" and "debug").
+sipc_kernel_name() {
+	case $1 in
+	6.1|debian) echo 6.1 ;;
+	6.12|6.12-rt) echo "$1" ;;
+	"$SIPC_NEWEST"|latest|debug) echo "$SIPC_NEWEST" ;;
+	*) return 1 ;;
+	esac
+}
+
+# Debian's metapackage that names the current image of a kernel series.
+sipc_kernel_meta() {
+	case $1 in
+	6.1) echo linux-image-amd64 ;;
+	6.12) echo linux-image-6.12-amd64 ;;
+	6.12-rt) echo linux-image-6.12-rt-amd64 ;;
+	esac
+}
+
+# The package a metapackage depends on, from the machine's apt lists
+# (updated once if they know nothing yet).
+sipc_apt_dep() {
+	local pkg=$1 re=$2 dep
+	dep=$(apt-cache depends "$pkg" 2>/dev/null | awk -v re="$re" '
+		$1 ~ /Depends:$/ && $2 ~ re { print $2; exit }')
+	if [ -z "$dep" ] && [ -z "${SIPC_APT_UPDATED:-}" ]; then
+		SIPC_APT_UPDATED=1
 		apt-get update -q >&2
-		SIPC_KPKG=$(apt-cache depends linux-image-amd64 |
-			    awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+		dep=$(apt-cache depends "$pkg" 2>/dev/null | awk -v re="$re" '
+			$1 ~ /Depends:$/ && $2 ~ re { print $2; exit }')
 	fi
-	[ -n "$SIPC_KPKG" ] || die "cannot resolve linux-image-amd64"
+	echo "$dep"
+}
+
+# Select kernel NAME: sets SIPC_KNAME, SIPC_KREL (its release, once known),
+# SIPC_KDIR_ROOT (its cache folder) and, for Debian's kernels, the image
+# package and its version. The newest kernel is resolved by
+# tools/sipc-debug-kernel instead.
+sipc_kernel_select() {
+	SIPC_KNAME=$(sipc_kernel_name "$1") ||
+		die "unknown kernel $1 (one of ${SIPC_KERNELS[*]}, latest, debug)"
+	SIPC_KDEBUG=0
+	if [ "$SIPC_KNAME" = "$SIPC_NEWEST" ]; then
+		SIPC_KDEBUG=1
+		return 0
+	fi
+	SIPC_KPKG=$(sipc_apt_dep "$(sipc_kernel_meta "$SIPC_KNAME")" '^linux-image-[0-9]')
+	[ -n "$SIPC_KPKG" ] || die "cannot resolve Debian's $SIPC_KNAME kernel"
 	SIPC_KREL=${SIPC_KPKG#linux-image-}
 	SIPC_KVER=$(apt-cache policy "$SIPC_KPKG" |
 		    awk '/Candidate:/ { print $2; exit }')
@@ -50,26 +92,43 @@ sipc_kernel_resolve() {
 	SIPC_KDIR=$SIPC_KDIR_ROOT/root/usr/src/linux-headers-$SIPC_KREL
 }
 
-# Download the image and headers once (apt-get download + dpkg -x) and keep
-# only what the VM and an external module build need.
+# Make the selected kernel ready: Debian's image and headers downloaded
+# once (apt-get download + dpkg -x, keeping what the VM and an external
+# module build need), or the newest one built (tools/sipc-debug-kernel).
+# Sets SIPC_VMLINUZ, SIPC_KDIR, SIPC_KREL and SIPC_KMODULES (modules the
+# VM loads besides sipc.ko: Debian's Binder).
 sipc_kernel_fetch() {
-	sipc_kernel_resolve
+	[ -n "${SIPC_KNAME:-}" ] || sipc_kernel_select "${SIPC_KERNEL:-6.1}"
+	if [ "$SIPC_KDEBUG" = 1 ]; then
+		local dir
+		dir=$("$SIPC_TOP/tools/sipc-debug-kernel" --dir) || exit 1
+		SIPC_VMLINUZ=$dir/bzImage SIPC_KDIR=$dir/kdir
+		SIPC_KREL=$(cat "$dir/release") SIPC_KMODULES=
+		return 0
+	fi
+	SIPC_KMODULES=$SIPC_KDIR_ROOT/modules
 	[ -f "$SIPC_KDIR_ROOT/.complete" ] && return 0
-	local flavour=${SIPC_KREL##*-} tmp
-	local common=linux-headers-${SIPC_KREL%-"$flavour"}-common
+	local hdr=linux-headers-$SIPC_KREL common kbuild tmp
+	common=$(sipc_apt_dep "$hdr" '^linux-headers-.*-common')
+	kbuild=$(sipc_apt_dep "$hdr" '^linux-kbuild-')
+	[ -n "$common" ] && [ -n "$kbuild" ] ||
+		die "cannot resolve what $hdr depends on"
+	mkdir -p "$SIPC_CACHE"
 	tmp=$(mktemp -d "$SIPC_CACHE/fetch.XXXXXX")
 	say "downloading $SIPC_KPKG and its headers ($SIPC_KVER)"
-	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$SIPC_KPKG=$SIPC_KVER" \
-		"linux-headers-$SIPC_KREL=$SIPC_KVER" "$common=$SIPC_KVER" \
-		"linux-kbuild-${SIPC_KREL%%.0-*}=$SIPC_KVER" >&2) ||
+	(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
+		"$SIPC_KPKG=$SIPC_KVER" "$hdr=$SIPC_KVER" "$common=$SIPC_KVER" \
+		"$kbuild=$SIPC_KVER" >&2) ||
 		die "apt-get download failed"
 	say "extracting kernel $SIPC_KREL"
 	rm -rf "$SIPC_KDIR_ROOT"
 	mkdir -p "$SIPC_KDIR_ROOT/root" "$SIPC_KDIR_ROOT/modules"
-	dpkg -x "$tmp"/linux-image-*.deb "$tmp/image"
+	dpkg -x "$tmp/$SIPC_KPKG"_*.deb "$tmp/image"
 	cp "$tmp/image/boot/vmlinuz-$SIPC_KREL" "$SIPC_VMLINUZ"
-	find "$tmp/image/lib/modules" -name 'binder_linux.ko' \
+	find "$tmp/image/lib/modules" -name 'binder_linux.ko*' \
 		-exec cp {} "$SIPC_KDIR_ROOT/modules/" \;
+	# 6.12's modules are xz-compressed; busybox insmod wants them plain.
+	find "$SIPC_KDIR_ROOT/modules" -name '*.ko.xz' -exec xz -d {} +
 	local deb
 	for deb in "$tmp"/linux-headers-*.deb "$tmp"/linux-kbuild-*.deb; do
 		dpkg -x "$deb" "$SIPC_KDIR_ROOT/root"

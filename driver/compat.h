@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels sipc supports, Linux 6.1 to the
+ * newest release, lives here: the driver is written against the newest
+ * kernel's API, and each block below gives an older kernel what it lacks.
+ * Whether a kernel has an API is a feature test (driver/compat.mk looks in
+ * the headers it builds against), not a version number, so a distribution
+ * kernel with a backport gets its own API. Each block names the kernel
+ * that made it necessary: delete it when sipc drops the kernels before.
+ */
+#ifndef SIPC_COMPAT_H
+#define SIPC_COMPAT_H
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+
+/* 6.3: vma->vm_flags became read-only, changed through these two. */
+#ifndef SIPC_HAVE_VM_FLAGS_SET
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma,
+				  vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
+
+/*
+ * 6.7: shrinkers became objects the kernel allocates (shrinker_alloc(),
+ * shrinker_register(), shrinker_free()). Before, the caller embedded one
+ * and register_shrinker() named and registered it in one step; the name
+ * waits here until then.
+ */
+#ifndef SIPC_HAVE_SHRINKER_ALLOC
+struct sipc_compat_shrinker {
+	struct shrinker shrinker;
+	char name[32];
+};
+
+static inline __printf(2, 3) struct shrinker *
+shrinker_alloc(unsigned int flags, const char *fmt, ...)
+{
+	struct sipc_compat_shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	va_list args;
+
+	if (!s)
+		return NULL;
+	va_start(args, fmt);
+	vsnprintf(s->name, sizeof(s->name), fmt, args);
+	va_end(args);
+	s->shrinker.flags = flags;
+	s->shrinker.seeks = DEFAULT_SEEKS;
+	return &s->shrinker;
+}
+
+/*
+ * register_shrinker() allocates and so may fail, where 6.7's
+ * shrinker_register() cannot: the module then runs without reclaim of
+ * cached pages, and says so.
+ */
+static inline void shrinker_register(struct shrinker *shrinker)
+{
+	struct sipc_compat_shrinker *s =
+		container_of(shrinker, struct sipc_compat_shrinker, shrinker);
+
+	if (register_shrinker(shrinker, "%s", s->name))
+		pr_warn("sipc: shrinker %s not registered: cached pages stay until their area goes\n",
+			s->name);
+}
+
+static inline void shrinker_free(struct shrinker *shrinker)
+{
+	if (!shrinker)
+		return;
+	unregister_shrinker(shrinker);
+	kfree(container_of(shrinker, struct sipc_compat_shrinker, shrinker));
+}
+#endif
+
+#endif /* SIPC_COMPAT_H */
