@@ -13,3 +13,13 @@ sipc_has = $(if $(shell grep -qsE '$(2)' $(srctree)/include/linux/$(1) && \
 ccflags-y += $(call sipc_has,mm.h,void vm_flags_set.struct vm_area_struct,VM_FLAGS_SET)
 # 6.7
 ccflags-y += $(call sipc_has,shrinker.h,[*]shrinker_alloc.unsigned int flags,SHRINKER_ALLOC)
+
+# The kernels sipc supports, as dkms.conf's BUILD_EXCLUSIVE_KERNEL says:
+# an older one lacks what the driver needs, a newer one is untested.
+sipc_kv := $(shell echo $$(($(VERSION) * 100 + $(PATCHLEVEL))))
+ifeq ($(shell [ $(sipc_kv) -lt 601 ] && echo old),old)
+$(error sipc needs Linux 6.1 or newer, not $(VERSION).$(PATCHLEVEL))
+endif
+ifeq ($(shell [ $(sipc_kv) -gt 702 ] && echo new),new)
+$(warning sipc is tested on Linux 6.1 to 7.2, not on $(VERSION).$(PATCHLEVEL))
+endif
