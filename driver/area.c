@@ -11,6 +11,7 @@
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -27,32 +28,41 @@ static struct sipc_page *area_page(struct sipc_area *area, size_t offset)
 }
 
 /*
- * The page goes into the user's page table under the area lock, the lock
- * reclaim holds while it unmaps and frees: a fault can never map a page
- * reclaim has already taken away.
+ * A page is handed to the fault path locked, and only if it is still the
+ * area's once locked. Reclaim takes a page out of the area only with the
+ * page locked, after unmapping it, so the page table the core fills in
+ * while the page is locked can never keep a page reclaim has taken away.
+ * The core, not this handler, fills in the page table: a fork after
+ * MADV_DOFORK then copies no entry (a VM_MIXEDMAP vma's would be copied).
  */
 static vm_fault_t sipc_vm_fault(struct vm_fault *vmf)
 {
 	struct sipc_area *area = vmf->vma->vm_private_data;
-	vm_fault_t ret = VM_FAULT_SIGBUS;
+	struct folio *folio;
 	struct page *page = NULL;
-	int err;
 
 	if (!area)
 		return VM_FAULT_SIGBUS;
 	mutex_lock(&area->lock);
 	if (vmf->pgoff < (area->size >> PAGE_SHIFT))
 		page = area->pages[vmf->pgoff].page;
-	/* Only pages some buffer uses (or used) exist; the rest is a hole. */
-	if (page) {
-		err = vm_insert_page(vmf->vma, vmf->address, page);
-		if (!err || err == -EBUSY)	/* EBUSY: a racing fault won */
-			ret = VM_FAULT_NOPAGE;
-		else if (err == -ENOMEM)
-			ret = VM_FAULT_OOM;
-	}
+	if (page)
+		get_page(page);
 	mutex_unlock(&area->lock);
-	return ret;
+	/* Only pages some buffer uses (or used) exist; the rest is a hole. */
+	if (!page)
+		return VM_FAULT_SIGBUS;
+
+	folio = page_folio(page);
+	folio_lock(folio);
+	if (READ_ONCE(area->pages[vmf->pgoff].page) != page) {
+		/* Reclaimed meanwhile: fault again, on what is there now. */
+		folio_unlock(folio);
+		put_page(page);
+		return VM_FAULT_NOPAGE;
+	}
+	vmf->page = page;
+	return VM_FAULT_LOCKED;
 }
 
 /*
@@ -152,12 +162,8 @@ int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma)
 	sipc_alloc_init(area, whole);
 	whole = NULL;
 
-	/*
-	 * Read-only for good, not inherited across fork, never dumped. The
-	 * fault handler inserts pages itself (VM_MIXEDMAP).
-	 */
-	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP |
-		     VM_MIXEDMAP);
+	/* Read-only for good, not inherited across fork, never dumped. */
+	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
 	vm_flags_clear(vma, VM_MAYWRITE);
 	vma->vm_ops = &sipc_vm_ops;
 	vma->vm_private_data = area;
@@ -176,6 +182,7 @@ out:
 /* Called with area->lock held: make [start, end) backed by pages. */
 int sipc_area_populate(struct sipc_area *area, size_t start, size_t end)
 {
+	struct page *page;
 	size_t off;
 
 	for (off = round_down(start, PAGE_SIZE); off < end; off += PAGE_SIZE) {
@@ -189,9 +196,10 @@ int sipc_area_populate(struct sipc_area *area, size_t start, size_t end)
 			}
 			continue;
 		}
-		p->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		if (!p->page)
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!page)
 			return -ENOMEM;
+		WRITE_ONCE(p->page, page);	/* read by the fault path */
 		sipc_count(&area->proc->dev->stats, SIPC_CNT_PAGES_CREATED);
 	}
 	return 0;
@@ -230,7 +238,7 @@ static void area_free_page(struct sipc_area *area, struct sipc_page *p)
 		atomic_long_dec(&sipc_cached_pages);
 	}
 	put_page(p->page);
-	p->page = NULL;
+	WRITE_ONCE(p->page, NULL);	/* read by the fault path, see there */
 	sipc_count(&area->proc->dev->stats, SIPC_CNT_PAGES_FREED);
 }
 
@@ -259,8 +267,10 @@ void sipc_area_release(struct sipc_area *area)
 }
 
 /*
- * Hand up to @budget cached pages of @area back (area lock held, so no
- * fault can map one again): out of the user's page table, then freed.
+ * Hand up to @budget cached pages of @area back (area lock held): each is
+ * locked, so that no fault is filling in a page table with it, unmapped,
+ * and taken out of the area before it is unlocked. A page a fault holds
+ * locked is left for next time: that fault may be allocating, in reclaim.
  */
 static unsigned long area_reclaim(struct sipc_area *area,
 				  unsigned long budget)
@@ -271,12 +281,19 @@ static unsigned long area_reclaim(struct sipc_area *area,
 	lockdep_assert_held(&area->lock);
 	for (i = 0; i < area->size >> PAGE_SHIFT && freed < budget; i++) {
 		struct sipc_page *p = &area->pages[i];
+		struct folio *folio;
 
 		if (!p->cached)
 			continue;
+		folio = page_folio(p->page);
+		if (!folio_trylock(folio))
+			continue;
+		folio_get(folio);
 		unmap_mapping_range(&area->mapping, (loff_t)i << PAGE_SHIFT,
 				    PAGE_SIZE, 1);
 		area_free_page(area, p);
+		folio_unlock(folio);
+		folio_put(folio);
 		freed++;
 	}
 	return freed;
