@@ -304,9 +304,16 @@ TEST_F(sec, fork_child_cannot_use_parent_context)
 
 	st = st_reap(st_fork(touch_main, (void *)self->c.area));
 	EXPECT_TRUE(st == 128 + SIGSEGV || st == 128 + SIGBUS);
-	ASSERT_EQ(0, madvise((void *)self->c.area, self->c.size, MADV_DOFORK));
-	st = st_reap(st_fork(touch_main, (void *)self->c.area));
-	EXPECT_TRUE(st == 128 + SIGSEGV || st == 128 + SIGBUS);
+	/*
+	 * Newer kernels (7.2 here) refuse MADV_DOFORK on a VM_DONTEXPAND
+	 * mapping; where it is allowed, the child still reaches nothing.
+	 */
+	if (madvise((void *)self->c.area, self->c.size, MADV_DOFORK)) {
+		EXPECT_EQ(EINVAL, errno);
+	} else {
+		st = st_reap(st_fork(touch_main, (void *)self->c.area));
+		EXPECT_TRUE(st == 128 + SIGSEGV || st == 128 + SIGBUS);
+	}
 
 	/* The parent's reply is still where it was, intact. */
 	EXPECT_EQ((unsigned char)~'z', *(const unsigned char *)st_ptr(ev.data));
