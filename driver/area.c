@@ -185,6 +185,7 @@ int sipc_area_populate(struct sipc_area *area, size_t start, size_t end)
 	struct page *page;
 	size_t off;
 
+	lockdep_assert_held(&area->lock);
 	for (off = round_down(start, PAGE_SIZE); off < end; off += PAGE_SIZE) {
 		struct sipc_page *p = area_page(area, off);
 
@@ -217,6 +218,7 @@ void sipc_area_unpopulate(struct sipc_area *area, size_t start, size_t end,
 {
 	size_t off;
 
+	lockdep_assert_held(&area->lock);
 	from = max(round_down(from, PAGE_SIZE), round_up(start, PAGE_SIZE));
 	for (off = from; off < to && off + PAGE_SIZE <= end;
 	     off += PAGE_SIZE) {

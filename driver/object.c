@@ -191,6 +191,7 @@ struct sipc_node *sipc_handle_to_node(struct sipc_proc *proc, u32 handle)
 	struct sipc_node *node;
 	struct sipc_ref *ref;
 
+	lockdep_assert_held(&proc->dev->lock);
 	if (handle == SIPC_CONTEXT_MGR_HANDLE) {
 		node = proc->dev->context_mgr;
 		if (!node)

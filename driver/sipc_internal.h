@@ -6,13 +6,17 @@
  *   0. sipc_devices_lock (mutex, device.c): the list of instances and
  *      their open counts. open() takes it under the misc core's misc_mtx,
  *      so it is never held across misc_register() or misc_deregister().
+ *   0a. sipc_procs_lock (mutex, procfs.c): every device's list of
+ *      contexts and pid entries for /proc/sipc. Taken with no other sipc
+ *      lock held; printing takes an area lock and the graph lock under it.
  *   1. mmap lock of a process's mm: the page-fault handler takes an area
  *      lock under it.
  *   2. sipc_area.lock (mutex): one receive area's allocator, page array
- *      and mapping state. Pages are allocated, mapped into the user's
- *      page table (fault) and unmapped from it (reclaim, which takes the
- *      area's i_mmap lock inside) under it; no other area's lock and
- *      never the graph lock is held around it.
+ *      and mapping state. Pages are allocated under it, and reclaimed
+ *      under it: each locked (the page lock, which the fault path holds
+ *      while the core maps it) and unmapped (the area's i_mmap lock)
+ *      inside. No other area's lock and never the graph lock is held
+ *      around it.
  *   3. sipc_device.lock (spinlock, the "graph lock"): every queue, thread
  *      state, transaction stack, node, handle and death notice, and the
  *      context manager slot. Held only for list and tree updates, never

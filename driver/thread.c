@@ -82,6 +82,7 @@ static void thread_unwind(struct sipc_thread *thread, struct list_head *reap)
 {
 	struct sipc_txn *t = thread->stack;
 
+	lockdep_assert_held(&thread->proc->dev->lock);
 	while (t) {
 		struct sipc_txn *next;
 
@@ -163,6 +164,7 @@ void sipc_proc_flush(struct sipc_proc *proc)
  */
 void sipc_wake_pollers(struct sipc_proc *proc)
 {
+	lockdep_assert_held(&proc->dev->lock);
 	/* No barrier needed: the graph lock orders us against the poller. */
 	if (waitqueue_active(&proc->poll_wait))
 		wake_up_interruptible(&proc->poll_wait);
@@ -174,6 +176,7 @@ void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
 {
 	struct sipc_thread *idle;
 
+	lockdep_assert_held(&proc->dev->lock);
 	list_add_tail(&w->entry, &proc->todo);
 	idle = list_first_entry_or_null(&proc->waiting, struct sipc_thread,
 					waiting_entry);
@@ -262,6 +265,7 @@ static void maybe_request_spawn(struct sipc_thread *thread,
 {
 	struct sipc_proc *proc = thread->proc;
 
+	lockdep_assert_held(&proc->dev->lock);
 	if (!(thread->looper & SIPC_THREAD_LOOPER) ||
 	    !list_empty(&proc->waiting) || proc->requested_threads ||
 	    proc->started_threads >= proc->max_threads)
@@ -275,6 +279,7 @@ static struct sipc_work *take_work(struct sipc_thread *thread)
 {
 	struct list_head *q = &thread->todo;
 
+	lockdep_assert_held(&thread->proc->dev->lock);
 	if (list_empty(q)) {
 		if (!may_take_proc_work(thread) ||
 		    list_empty(&thread->proc->todo))

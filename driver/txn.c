@@ -150,6 +150,7 @@ static struct sipc_thread *route_nested(struct sipc_thread *thread,
 {
 	struct sipc_txn *t = thread->stack;
 
+	lockdep_assert_held(&thread->proc->dev->lock);
 	while (t) {
 		if (t->from == thread) {
 			/* Our own call: look at what we did before it. */
@@ -175,6 +176,7 @@ static void enqueue_txn(struct sipc_thread *thread, struct sipc_txn *t,
 	struct sipc_node *node = t->node;
 	struct sipc_thread *target_thread;
 
+	lockdep_assert_held(&thread->proc->dev->lock);
 	if (oneway) {
 		t->refs = 1;
 		t->buffer->async_node = node;
@@ -399,6 +401,7 @@ struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
 	struct sipc_area *area = &thread->proc->area;
 	struct sipc_buffer *buf = t->buffer;
 
+	lockdep_assert_held(&thread->proc->dev->lock);
 	tr->ev.type = SIPC_EV_TRANSACTION;
 	tr->ev.flags = t->flags;
 	tr->ev.code = t->code;
@@ -434,6 +437,7 @@ struct sipc_buffer *sipc_txn_take_reply(struct sipc_thread *thread,
 	struct sipc_area *area = &thread->proc->area;
 	struct sipc_buffer *buf = t->reply;
 
+	lockdep_assert_held(&thread->proc->dev->lock);
 	thread->stack = t->from_parent;
 	t->from = NULL;
 	if (t->error)
@@ -576,8 +580,14 @@ static int transact(struct sipc_thread *thread, struct sipc_transact *tr)
 	}
 	if (!(tr->recv_flags & SIPC_RECV_WAIT))
 		return 0;
+	/*
+	 * Only a wait that did nothing else may be restarted (a stop, a
+	 * debugger): the restart re-runs the whole ioctl, and a buffer freed
+	 * here would be freed again, or one received meanwhile at its offset.
+	 */
 	return sipc_wait_for_work(thread, tr, nonblock,
-				  tr->send_op == SIPC_SEND_NONE);
+				  tr->send_op == SIPC_SEND_NONE &&
+				  !(tr->out_flags & SIPC_OUT_FREED));
 }
 
 /* Count and log a send that failed, or a call that ended in an error. */

@@ -137,6 +137,39 @@ START_TEST(test_oneway)
 }
 END_TEST
 
+/*
+ * A server stopped and continued (SIGSTOP and SIGCONT, as a debugger or
+ * the freezer does) while it waits after a one-way, the one-way's buffer
+ * freed in that same wait, goes on serving: the driver does not restart
+ * that wait, which would free the buffer again, and the loop goes on
+ * after its EINTR.
+ */
+START_TEST(test_stop_while_idle)
+{
+	struct sipc_parcel *req = sipc_parcel_new(), *reply = sipc_parcel_new();
+	const char *str;
+	int32_t v;
+
+	sipc_parcel_put_string(req, "one way");
+	ck_assert_int_eq(sipc_send_oneway(mgr, T_ONEWAY, req), 0);
+	usleep(500000);	/* served, and back in its wait */
+	ck_assert_int_eq(kill(srv, SIGSTOP), 0);
+	usleep(100000);
+	ck_assert_int_eq(kill(srv, SIGCONT), 0);
+	usleep(100000);
+	sipc_parcel_reset(req);
+	sipc_parcel_put_string(req, "still there");
+	sipc_parcel_put_i32(req, 41);
+	ck_assert_int_eq(sipc_call(mgr, T_ECHO, req, reply), 0);
+	ck_assert_int_eq(sipc_parcel_get_string(reply, &str, NULL), 0);
+	ck_assert_str_eq(str, "still there");
+	ck_assert_int_eq(sipc_parcel_get_i32(reply, &v), 0);
+	ck_assert_int_eq(v, 42);
+	sipc_parcel_free(req);
+	sipc_parcel_free(reply);
+}
+END_TEST
+
 static atomic_int nested_tid, nested_calls;
 
 static int client_node(struct sipc_node *node, const struct sipc_txn *txn,
@@ -360,6 +393,7 @@ static Suite *call_suite(void)
 	tcase_add_test(tc, test_roundtrip_reuse);
 	tcase_add_test(tc, test_status_and_errors);
 	tcase_add_test(tc, test_oneway);
+	tcase_add_test(tc, test_stop_while_idle);
 	tcase_add_test(tc, test_nested_call);
 	tcase_add_test(tc, test_thread_pool);
 	tcase_add_test(tc, test_pool_cannot_grow);

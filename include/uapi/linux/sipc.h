@@ -27,7 +27,10 @@
  *   EMFILE    the receiver holds SIPC_MAX_HANDLES handles already, or its
  *             descriptor table cannot take a SIPC_OBJ_FD
  *   EINTR     a signal arrived while waiting; a pending call is abandoned
- *             (its late reply is discarded) and may or may not have run
+ *             (its late reply is discarded) and may or may not have run.
+ *             A wait that freed free_buffer first (SIPC_OUT_FREED) ends
+ *             with EINTR even on a stop or a debugger's attach, which
+ *             restart other waits: a restart would free it again
  *   EREMOTEIO the server's reply could not be delivered to this caller
  *             (a server's reply to a caller that is gone, or that gave up
  *             its call, succeeds and is dropped)
