@@ -6,9 +6,11 @@
 SIPC_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIPC_CACHE=${SIPC_CACHE:-$SIPC_TOP/.cache}
 
-# Debian packages the build, the lint and the dev VM need.
+# Debian packages the build, the lint and the dev VM need (dwarves: 6.12's
+# headers run pahole on every module; rsync: each kernel's copy of the
+# module's sources).
 SIPC_PACKAGES=(build-essential pkg-config check sparse cpio busybox-static
-	       qemu-system-x86 linux-source-6.1 xz-utils)
+	       qemu-system-x86 linux-source-6.1 xz-utils dwarves rsync)
 
 say() { printf 'sipc: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
