@@ -5,7 +5,8 @@
 # make install    libsipc (shared and static), its headers, pkg-config file
 #                 and manual pages, sipcctl and sipc-servicemanager, with its
 #                 systemd unit, the udev rule, sysusers.d and modules-load.d
-#                 entries (PREFIX, DESTDIR, LIBDIR, BINDIR, ...: see below)
+#                 entries, and the modprobe.d entry that keeps handle 0 root's
+#                 (PREFIX, DESTDIR, LIBDIR, BINDIR, ...: see below)
 # make install-dkms  the module's sources and dkms.conf in /usr/src/sipc-VERSION
 # make uninstall, make uninstall-dkms
 # make lint       checkpatch --strict + sparse on the driver, -Werror builds
@@ -37,6 +38,8 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
+# kmod reads /usr/local/lib/modprobe.d and /lib/modprobe.d too.
+MODPROBEDIR ?= $(PREFIX)/lib/modprobe.d
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 # dkms looks in /usr/src only.
 DKMSDIR ?= /usr/src/sipc-$(VERSION)
@@ -129,6 +132,7 @@ install: lib $(B)/tools/sipcctl $(B)/tools/sipc-servicemanager
 		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man3 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
 		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR) \
+		$(DESTDIR)$(MODPROBEDIR) \
 		$(DESTDIR)$(SYSUSERSDIR)
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libsipc.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsipc.so.$(SOVERSION)
@@ -148,6 +152,7 @@ install: lib $(B)/tools/sipcctl $(B)/tools/sipc-servicemanager
 	install -m 0644 dist/60-sipc.rules $(DESTDIR)$(UDEVRULESDIR)/
 	install -m 0644 dist/sipc.modules-load.conf \
 		$(DESTDIR)$(MODULESLOADDIR)/sipc.conf
+	install -m 0644 dist/sipc.modprobe.conf $(DESTDIR)$(MODPROBEDIR)/sipc.conf
 	install -m 0644 dist/sipc.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/sipc.conf
 
 uninstall:
@@ -163,6 +168,7 @@ uninstall:
 		$(DESTDIR)$(SYSTEMDUNITDIR)/sipc-servicemanager.service \
 		$(DESTDIR)$(UDEVRULESDIR)/60-sipc.rules \
 		$(DESTDIR)$(MODULESLOADDIR)/sipc.conf \
+		$(DESTDIR)$(MODPROBEDIR)/sipc.conf \
 		$(DESTDIR)$(SYSUSERSDIR)/sipc.conf
 
 # What dkms needs to build sipc.ko: Kbuild, the driver and the ABI header.

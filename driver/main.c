@@ -48,7 +48,7 @@ MODULE_PARM_DESC(max_area_size,
 int sipc_context_mgr_uid = -1;
 module_param_named(context_mgr_uid, sipc_context_mgr_uid, int, 0644);
 MODULE_PARM_DESC(context_mgr_uid,
-		 "Only this uid (or CAP_SYS_ADMIN) may claim handle 0; -1: anyone");
+		 "Only this uid (or CAP_SYS_ADMIN) may claim handle 0; -1: the uid of its first claimer on each device");
 
 static int sipc_open(struct inode *inode, struct file *file)
 {

@@ -434,48 +434,85 @@ static struct sipc_node *node_new(struct sipc_proc *proc, u64 cookie,
 	return node;
 }
 
-static bool may_claim_context_mgr(void)
+/*
+ * Whether @euid alone may claim handle 0 of @dev: the context_mgr_uid
+ * parameter's uid when it is set; otherwise the euid of whoever claimed
+ * it first on this device, for the device's lifetime, so that while the
+ * service manager restarts nobody else can take its place (anyone, before
+ * the first claim). Graph lock held.
+ */
+static bool cm_uid_allows(struct sipc_device *dev, kuid_t euid)
 {
-	kuid_t uid;
+	int param = READ_ONCE(sipc_context_mgr_uid);
 
-	if (sipc_context_mgr_uid < 0 || capable(CAP_SYS_ADMIN))
-		return true;
-	uid = make_kuid(&init_user_ns, sipc_context_mgr_uid);
-	return uid_valid(uid) && uid_eq(current_euid(), uid);
+	lockdep_assert_held(&dev->lock);
+	if (param >= 0)
+		return uid_eq(euid, make_kuid(&init_user_ns, param));
+	return !dev->context_mgr_pinned || uid_eq(euid, dev->context_mgr_owner);
+}
+
+static int claim_context_mgr(struct sipc_proc *proc, u64 cookie,
+			     struct sipc_node **fresh)
+{
+	struct sipc_device *dev = proc->dev;
+	kuid_t euid = current_euid();
+	struct sipc_node *node;
+	bool allowed;
+
+	spin_lock(&dev->lock);
+	allowed = cm_uid_allows(dev, euid);
+	spin_unlock(&dev->lock);
+	/* CAP_SYS_ADMIN may always; asked only when needed (it audits). */
+	if (!allowed)
+		allowed = capable(CAP_SYS_ADMIN);
+
+	spin_lock(&dev->lock);
+	if (dev->context_mgr) {
+		node = ERR_PTR(-EBUSY);
+	} else if (!allowed && !cm_uid_allows(dev, euid)) {
+		node = ERR_PTR(-EPERM);
+	} else if (proc->dead) {
+		node = ERR_PTR(-ESRCH);
+	} else {
+		node = node_new(proc, cookie, fresh);
+		if (!IS_ERR(node)) {
+			dev->context_mgr = node;
+			if (!dev->context_mgr_pinned) {
+				dev->context_mgr_pinned = true;
+				dev->context_mgr_owner = euid;
+			}
+		}
+	}
+	spin_unlock(&dev->lock);
+	return PTR_ERR_OR_ZERO(node);
 }
 
 static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
 		       bool context_mgr)
 {
 	struct sipc_node *fresh, *node;
-	bool allowed;
 	int ret = 0;
 
 	if (info->flags || info->pad)
 		return -EINVAL;
 	if (!READ_ONCE(proc->area.pages))
 		return -EBADFD;
-	/* Policy first: capable() may audit, which must not run atomic. */
-	allowed = !context_mgr || may_claim_context_mgr();
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
 	if (!fresh)
 		return -ENOMEM;
 
-	spin_lock(&proc->dev->lock);
-	if (context_mgr && proc->dev->context_mgr) {
-		ret = -EBUSY;
-	} else if (!allowed) {
-		ret = -EPERM;
-	} else if (proc->dead) {
-		ret = -ESRCH;
+	if (context_mgr) {
+		ret = claim_context_mgr(proc, info->cookie, &fresh);
 	} else {
-		node = node_new(proc, info->cookie, &fresh);
-		if (IS_ERR(node))
-			ret = PTR_ERR(node);
-		else if (context_mgr)
-			proc->dev->context_mgr = node;
+		spin_lock(&proc->dev->lock);
+		if (proc->dead) {
+			ret = -ESRCH;
+		} else {
+			node = node_new(proc, info->cookie, &fresh);
+			ret = PTR_ERR_OR_ZERO(node);
+		}
+		spin_unlock(&proc->dev->lock);
 	}
-	spin_unlock(&proc->dev->lock);
 	kfree(fresh);
 	return ret;
 }

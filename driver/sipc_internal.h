@@ -43,6 +43,7 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/wait.h>
 #include <uapi/linux/sipc.h>
 
@@ -166,6 +167,9 @@ struct sipc_device {
 	bool removing;
 	spinlock_t lock;		/* the graph lock, see above */
 	struct sipc_node *context_mgr;	/* handle 0 for everyone */
+	/* The euid of handle 0's first claimer, for the device's lifetime. */
+	bool context_mgr_pinned;
+	kuid_t context_mgr_owner;
 	struct list_head txns;		/* alive, for /proc/sipc/transactions */
 	u32 nr_txns;
 	struct sipc_stats stats;

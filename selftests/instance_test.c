@@ -262,6 +262,59 @@ TEST(context_managers_are_separate)
 	EXPECT_EQ(del("t2"), 0);
 }
 
+/*
+ * Claim handle 0 of @path as @uid, no capability left, and let it go
+ * again (the process exits): 0 or the errno. A slot the last claimer is
+ * still letting go of is EBUSY for a moment: that is retried.
+ */
+static int claim_as(const char *path, uid_t uid)
+{
+	int status, ret = -1, i;
+	pid_t pid;
+
+	for (i = 0; i < 200; i++) {
+		pid = fork();
+		if (pid < 0)
+			return -1;
+		if (!pid) {
+			int fd;
+
+			if (setgid(uid) || setuid(uid))
+				_exit(100);
+			fd = open_mapped(path);
+			_exit(fd < 0 ? 101 : -claim(fd, 1));
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+			return -1;
+		ret = WEXITSTATUS(status);
+		if (ret != EBUSY)
+			break;
+		usleep(10000);
+	}
+	return ret;
+}
+
+/*
+ * With context_mgr_uid unset, handle 0 of a device belongs to the uid
+ * that claimed it first, for the device's lifetime: once its manager
+ * is gone (restarting, say), another uid cannot take the slot; the same
+ * uid can, and so can root.
+ */
+TEST(context_manager_pinned_to_first_claimer)
+{
+	int fd;
+
+	ASSERT_EQ(add("pin"), 0);
+	EXPECT_EQ(claim_as("/dev/sipc-pin", 65534), 0);
+	EXPECT_EQ(claim_as("/dev/sipc-pin", 1000), EPERM);
+	EXPECT_EQ(claim_as("/dev/sipc-pin", 65534), 0);
+	fd = open_mapped("/dev/sipc-pin");
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(claim(fd, 2), 0);
+	close_mapped(fd);
+	EXPECT_EQ(del("pin"), 0);
+}
+
 /* A handle obtained on one instance names nothing on another. */
 TEST(handles_do_not_cross)
 {
