@@ -238,6 +238,7 @@ struct sipc_thread {
 	struct sipc_proc *proc;
 	struct rb_node rb;
 	pid_t pid;
+	struct pid *tid;		/* its thread's, held: ids are reused */
 	struct list_head todo;		/* replies aside, work for this thread */
 	struct list_head waiting_entry;	/* on proc->waiting when idle */
 	wait_queue_head_t wait;

@@ -6,6 +6,7 @@
  * an idle thread takes the process's queue too.
  */
 #include <linux/err.h>
+#include <linux/pid.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -36,7 +37,13 @@ static struct sipc_thread *thread_find(struct sipc_proc *proc, pid_t pid,
 	return NULL;
 }
 
-/* The calling thread's context, made on its first ioctl. */
+/*
+ * The calling thread's context, made on its first ioctl. One left by a
+ * thread that exited without SIPC_IOC_THREAD_EXIT, whose id this thread
+ * got again, is released first: a new thread inherits no call stack, no
+ * looper state and no spawn slot. The struct pid tells them apart: the
+ * old one's, still referenced, is never handed to another thread.
+ */
 struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 {
 	struct sipc_thread *thread, *fresh;
@@ -46,14 +53,18 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 	spin_lock(&proc->dev->lock);
 	thread = thread_find(proc, pid, NULL, NULL);
 	spin_unlock(&proc->dev->lock);
-	if (thread)
+	if (thread && thread->tid == task_pid(current))
 		return thread;
+	/* Its owner is dead (its id was free again): no ioctl of it runs. */
+	if (thread)
+		sipc_thread_release(thread);
 
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
 	if (!fresh)
 		return ERR_PTR(-ENOMEM);
 	fresh->proc = proc;
 	fresh->pid = pid;
+	fresh->tid = get_pid(task_pid(current));
 	INIT_LIST_HEAD(&fresh->todo);
 	INIT_LIST_HEAD(&fresh->waiting_entry);
 	init_waitqueue_head(&fresh->wait);
@@ -69,7 +80,10 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 		fresh = NULL;
 	}
 	spin_unlock(&proc->dev->lock);
-	kfree(fresh);
+	if (fresh) {
+		put_pid(fresh->tid);
+		kfree(fresh);
+	}
 	return thread;
 }
 
@@ -127,6 +141,7 @@ void sipc_thread_release(struct sipc_thread *thread)
 	spin_unlock(&proc->dev->lock);
 	sipc_txn_reap(&reap);
 	sipc_count(&proc->dev->stats, SIPC_CNT_THREADS_FREED);
+	put_pid(thread->tid);
 	kfree(thread->spare_txn);
 	kfree(thread);
 }

@@ -648,6 +648,59 @@ TEST_F(thr, thread_exit)
 	EXPECT_EQ(0, st_err(ioctl(self->c.fd, SIPC_IOC_THREAD_EXIT)));
 }
 
+struct reuse {
+	int fd;
+	pid_t tid;
+	int ret;
+};
+
+/* Enter as a looper and end without THREAD_EXIT, as a crashed thread. */
+static void *reuse_main(void *arg)
+{
+	struct reuse *r = arg;
+
+	r->tid = gettid();
+	r->ret = st_looper_enter(r->fd, 0);
+	return NULL;
+}
+
+/* Make @tid the next id the kernel hands out, where it lets us. */
+static bool next_tid_is(pid_t tid)
+{
+	FILE *f = fopen("/proc/sys/kernel/ns_last_pid", "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fprintf(f, "%d", tid - 1) > 0;
+	return fclose(f) == 0 && ok;
+}
+
+/*
+ * A thread that exits without THREAD_EXIT leaves its context behind; a
+ * new thread that gets its id again starts afresh: it can enter as a
+ * looper (a stale context said "entered twice", EPROTO).
+ */
+TEST_F(thr, thread_id_reused)
+{
+	struct reuse first = { 0 }, second = { 0 };
+	pthread_t t;
+
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	first.fd = self->c.fd;
+	second.fd = self->c.fd;
+	ASSERT_EQ(0, pthread_create(&t, NULL, reuse_main, &first));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	ASSERT_EQ(0, first.ret);
+	if (!next_tid_is(first.tid))
+		SKIP(return, "no /proc/sys/kernel/ns_last_pid (CHECKPOINT_RESTORE)");
+	ASSERT_EQ(0, pthread_create(&t, NULL, reuse_main, &second));
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	if (second.tid != first.tid)
+		SKIP(return, "thread id %d went to another task", first.tid);
+	EXPECT_EQ(0, second.ret);
+}
+
 static int sd_client(void *arg)
 {
 	struct st_ctx c;
