@@ -8,6 +8,7 @@
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "sipc_internal.h"
 
@@ -41,17 +42,73 @@ int sipc_fd_translate(struct sipc_buffer *buf, size_t offset,
 	return 0;
 }
 
-/* Drop the files not handed over (no lock held). */
+/*
+ * Files of a payload never handed over go back from a worker. A file's
+ * last fput() in a task completes only when that task returns to user
+ * space, and a receiver that refused a payload (its descriptor table
+ * full) goes on waiting in the driver: a pipe's reader would see no EOF
+ * until that receiver next had other work, for an idle one never.
+ */
+struct sipc_fd_drop {
+	struct work_struct work;
+	struct sipc_fd_fixup *fds;
+	u32 nr_fds;
+};
+
+static struct workqueue_struct *sipc_fd_wq;
+
+static void fd_put_all(struct sipc_fd_fixup *fds, u32 nr_fds)
+{
+	u32 i;
+
+	for (i = 0; i < nr_fds; i++)
+		if (fds[i].file)
+			fput(fds[i].file);
+	kfree(fds);
+}
+
+static void fd_drop_work(struct work_struct *work)
+{
+	struct sipc_fd_drop *d = container_of(work, struct sipc_fd_drop, work);
+
+	fd_put_all(d->fds, d->nr_fds);
+	kfree(d);
+}
+
+/* Drop the files not handed over (may sleep; no spinlock held). */
 void sipc_fd_release(struct sipc_buffer *buf)
 {
+	struct sipc_fd_drop *d = NULL;
 	u32 i;
 
 	for (i = 0; i < buf->nr_fds; i++)
 		if (buf->fds[i].file)
-			fput(buf->fds[i].file);
-	kfree(buf->fds);
+			break;
+	if (i < buf->nr_fds)
+		d = kmalloc(sizeof(*d), GFP_KERNEL);
+	if (d) {
+		INIT_WORK(&d->work, fd_drop_work);
+		d->fds = buf->fds;
+		d->nr_fds = buf->nr_fds;
+		queue_work(sipc_fd_wq, &d->work);
+	} else {
+		/* None left to drop, or no memory: here, completed later. */
+		fd_put_all(buf->fds, buf->nr_fds);
+	}
 	buf->fds = NULL;
 	buf->nr_fds = 0;
+}
+
+int sipc_fd_init(void)
+{
+	sipc_fd_wq = alloc_workqueue("sipc_fd", 0, 0);
+	return sipc_fd_wq ? 0 : -ENOMEM;
+}
+
+/* Every file queued to go back has gone once this returns. */
+void sipc_fd_exit(void)
+{
+	destroy_workqueue(sipc_fd_wq);
 }
 
 /*

@@ -294,11 +294,16 @@ static int __init sipc_init(void)
 	ret = sipc_area_lru_init();
 	if (ret)
 		goto err_procfs;
-	ret = sipc_devices_init();
+	ret = sipc_fd_init();
 	if (ret)
 		goto err_lru;
+	ret = sipc_devices_init();
+	if (ret)
+		goto err_fd;
 	return 0;
 
+err_fd:
+	sipc_fd_exit();
 err_lru:
 	sipc_area_lru_exit();
 err_procfs:
@@ -310,6 +315,7 @@ static void __exit sipc_exit(void)
 {
 	/* No file is open: every device goes, checking it leaked nothing. */
 	sipc_devices_exit();
+	sipc_fd_exit();
 	sipc_area_lru_exit();
 	sipc_procfs_exit();
 }

@@ -271,6 +271,8 @@ int sipc_fd_translate(struct sipc_buffer *buf, size_t offset,
 		      struct sipc_object *obj, size_t max);
 void sipc_fd_release(struct sipc_buffer *buf);
 int sipc_fd_install(struct sipc_area *area, struct sipc_buffer *buf);
+int sipc_fd_init(void);
+void sipc_fd_exit(void);
 
 /* ---- /proc/sipc (procfs.c) ---- */
 

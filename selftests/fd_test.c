@@ -839,6 +839,28 @@ TEST_F(fd, receiver_table_full)
 	ASSERT_EQ(0, st_reap(self->server));
 }
 
+/*
+ * A one-way refused by an idle server (its table full) drops its file at
+ * once, though the server goes on waiting in the driver: the pipe's
+ * reader sees EOF without the server doing anything else.
+ */
+TEST_F(fd, refused_oneway_drops_file_at_once)
+{
+	struct fd_fill fill = { .free = 0, .limit = 64 };
+	struct sipc_object o;
+	struct st_pipe p;
+
+	ASSERT_EQ(0, st_pipe_open(&p));
+	ASSERT_LT(0, simple(self->c.fd, FD_FILL, &fill, sizeof(fill)));
+	o = fd_obj(p.w, 0);
+	ASSERT_EQ(0, oneway_objs(self->c.fd, FD_PROBE, &o, 1));
+	close(p.w);
+	EXPECT_EQ(1, eof_within(p.r, 3000));
+	ASSERT_LT(0, simple(self->c.fd, FD_UNFILL, NULL, 0));
+	ASSERT_EQ(0, simple(self->c.fd, FD_QUIT, NULL, 0));
+	ASSERT_EQ(0, st_reap(self->server));
+}
+
 /* A reply with an fd to a caller whose table is full: EMFILE, not a hang. */
 TEST_F(fd, caller_table_full)
 {
