@@ -101,7 +101,8 @@ void sipc_fd_release(struct sipc_buffer *buf)
 
 int sipc_fd_init(void)
 {
-	sipc_fd_wq = alloc_workqueue("sipc_fd", 0, 0);
+	/* Unbound: no CPU to stay on (7.x warns unless a queue says). */
+	sipc_fd_wq = alloc_workqueue("sipc_fd", WQ_UNBOUND, 0);
 	return sipc_fd_wq ? 0 : -ENOMEM;
 }
 
