@@ -451,31 +451,51 @@ static bool cm_uid_allows(struct sipc_device *dev, kuid_t euid)
 	return !dev->context_mgr_pinned || uid_eq(euid, dev->context_mgr_owner);
 }
 
-static int claim_context_mgr(struct sipc_proc *proc, u64 cookie,
-			     struct sipc_node **fresh)
+/*
+ * Whether CAP_SYS_ADMIN lets the caller claim handle 0 where its euid
+ * alone would not: asked only then, and outside the graph lock (capable()
+ * audits, and may sleep).
+ */
+static bool cm_admin_override(struct sipc_device *dev, kuid_t euid)
+{
+	bool by_uid;
+
+	spin_lock(&dev->lock);
+	by_uid = cm_uid_allows(dev, euid);
+	spin_unlock(&dev->lock);
+	return !by_uid && capable(CAP_SYS_ADMIN);
+}
+
+static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
+		       bool context_mgr)
 {
 	struct sipc_device *dev = proc->dev;
 	kuid_t euid = current_euid();
-	struct sipc_node *node;
-	bool allowed;
+	struct sipc_node *fresh, *node;
+	bool admin;
+	int ret = 0;
+
+	if (info->flags || info->pad)
+		return -EINVAL;
+	if (!READ_ONCE(proc->area.pages))
+		return -EBADFD;
+	admin = context_mgr && cm_admin_override(dev, euid);
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+	if (!fresh)
+		return -ENOMEM;
 
 	spin_lock(&dev->lock);
-	allowed = cm_uid_allows(dev, euid);
-	spin_unlock(&dev->lock);
-	/* CAP_SYS_ADMIN may always; asked only when needed (it audits). */
-	if (!allowed)
-		allowed = capable(CAP_SYS_ADMIN);
-
-	spin_lock(&dev->lock);
-	if (dev->context_mgr) {
-		node = ERR_PTR(-EBUSY);
-	} else if (!allowed && !cm_uid_allows(dev, euid)) {
-		node = ERR_PTR(-EPERM);
+	if (context_mgr && dev->context_mgr) {
+		ret = -EBUSY;
+	} else if (context_mgr && !admin && !cm_uid_allows(dev, euid)) {
+		ret = -EPERM;
 	} else if (proc->dead) {
-		node = ERR_PTR(-ESRCH);
+		ret = -ESRCH;
 	} else {
-		node = node_new(proc, cookie, fresh);
-		if (!IS_ERR(node)) {
+		node = node_new(proc, info->cookie, &fresh);
+		if (IS_ERR(node)) {
+			ret = PTR_ERR(node);
+		} else if (context_mgr) {
 			dev->context_mgr = node;
 			if (!dev->context_mgr_pinned) {
 				dev->context_mgr_pinned = true;
@@ -484,35 +504,6 @@ static int claim_context_mgr(struct sipc_proc *proc, u64 cookie,
 		}
 	}
 	spin_unlock(&dev->lock);
-	return PTR_ERR_OR_ZERO(node);
-}
-
-static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
-		       bool context_mgr)
-{
-	struct sipc_node *fresh, *node;
-	int ret = 0;
-
-	if (info->flags || info->pad)
-		return -EINVAL;
-	if (!READ_ONCE(proc->area.pages))
-		return -EBADFD;
-	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
-	if (!fresh)
-		return -ENOMEM;
-
-	if (context_mgr) {
-		ret = claim_context_mgr(proc, info->cookie, &fresh);
-	} else {
-		spin_lock(&proc->dev->lock);
-		if (proc->dead) {
-			ret = -ESRCH;
-		} else {
-			node = node_new(proc, info->cookie, &fresh);
-			ret = PTR_ERR_OR_ZERO(node);
-		}
-		spin_unlock(&proc->dev->lock);
-	}
 	kfree(fresh);
 	return ret;
 }
