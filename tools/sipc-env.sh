@@ -61,15 +61,23 @@ sipc_kernel_meta() {
 # (updated once if they know nothing yet).
 sipc_apt_dep() {
 	local pkg=$1 re=$2 dep
-	dep=$(apt-cache depends "$pkg" 2>/dev/null | awk -v re="$re" '
-		$1 ~ /Depends:$/ && $2 ~ re { print $2; exit }')
-	if [ -z "$dep" ] && [ -z "${SIPC_APT_UPDATED:-}" ]; then
-		SIPC_APT_UPDATED=1
-		apt-get update -q >&2
+	while :; do
 		dep=$(apt-cache depends "$pkg" 2>/dev/null | awk -v re="$re" '
 			$1 ~ /Depends:$/ && $2 ~ re { print $2; exit }')
-	fi
+		[ -z "$dep" ] && [ -z "${SIPC_APT_UPDATED:-}" ] || break
+		SIPC_APT_UPDATED=1
+		apt-get update -q >&2
+	done
 	echo "$dep"
+}
+
+# Copy what Kbuild needs to build sipc.ko (Kbuild, dkms.conf, driver/,
+# include/) to DIR, as rsync: unchanged files keep their times, so make in
+# DIR rebuilds only what changed.
+sipc_module_copy() {
+	rsync -a --delete --include="/Kbuild" --include="/dkms.conf" \
+		--include="/driver/***" --include="/include/***" \
+		--exclude="*" "$SIPC_TOP/" "$1/"
 }
 
 # Select kernel NAME: sets SIPC_KNAME, SIPC_KREL (its release, once known),
