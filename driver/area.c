@@ -75,6 +75,7 @@ static void sipc_vm_open(struct vm_area_struct *vma)
 	vma->vm_private_data = NULL;
 }
 
+/* The area's one mapping goes with its opener: the context dies. */
 static void sipc_vm_close(struct vm_area_struct *vma)
 {
 	struct sipc_area *area = vma->vm_private_data;
@@ -84,6 +85,7 @@ static void sipc_vm_close(struct vm_area_struct *vma)
 	mutex_lock(&area->lock);
 	area->mapped = false;
 	mutex_unlock(&area->lock);
+	sipc_proc_die(area->proc);
 }
 
 /* The area is all or nothing: no partial munmap/mprotect, no mremap. */

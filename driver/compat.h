@@ -11,6 +11,7 @@
 #ifndef SIPC_COMPAT_H
 #define SIPC_COMPAT_H
 
+#include <linux/file.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
@@ -80,6 +81,22 @@ static inline void shrinker_free(struct shrinker *shrinker)
 	unregister_shrinker(shrinker);
 	kfree(container_of(shrinker, struct sipc_compat_shrinker, shrinker));
 }
+#endif
+
+/*
+ * 6.9: receive_fd() took a user pointer to write the new descriptor's
+ * number to before installing it (receive_fd_user() did, before). sipc
+ * writes numbers into the receiver's area itself and always passes NULL,
+ * which the older, pointer-less receive_fd() is.
+ */
+#ifndef SIPC_HAVE_RECEIVE_FD_UFD
+static inline int sipc_compat_receive_fd(struct file *file, int __user *ufd,
+					 unsigned int o_flags)
+{
+	return receive_fd(file, o_flags);
+}
+
+#define receive_fd(file, ufd, o_flags) sipc_compat_receive_fd(file, ufd, o_flags)
 #endif
 
 #endif /* SIPC_COMPAT_H */

@@ -13,6 +13,8 @@ sipc_has = $(if $(shell grep -qsE '$(2)' $(srctree)/include/linux/$(1) && \
 ccflags-y += $(call sipc_has,mm.h,void vm_flags_set.struct vm_area_struct,VM_FLAGS_SET)
 # 6.7
 ccflags-y += $(call sipc_has,shrinker.h,[*]shrinker_alloc.unsigned int flags,SHRINKER_ALLOC)
+# 6.9
+ccflags-y += $(call sipc_has,file.h,int receive_fd.struct file [*]file. int __user [*]ufd,RECEIVE_FD_UFD)
 
 # The kernels sipc supports, as dkms.conf's BUILD_EXCLUSIVE_KERNEL says:
 # an older one lacks what the driver needs, a newer one is untested.

@@ -6,6 +6,7 @@
  * receiver's descriptor table nothing and just drops its file references.
  */
 #include <linux/fcntl.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -113,44 +114,52 @@ void sipc_fd_exit(void)
 }
 
 /*
+ * Undo the first @n installs of a payload that cannot be taken whole. The
+ * numbers are the receiver's own: only its own threads could have reused
+ * one meanwhile, and close_fd() then closes what they put there.
+ */
+static void fd_uninstall(const int *fds, u32 n)
+{
+	while (n--)
+		close_fd(fds[n]);
+}
+
+/*
  * The receiver takes the payload: give it a descriptor for each file, all
  * or none, and write the numbers into its copy. Receiver's context.
+ * receive_fd() does what receiving a file means to the rest of the kernel
+ * (the LSM's file_receive check, a socket's cgroup and netprio data), as
+ * for SCM_RIGHTS; the fixup keeps its own reference until the buffer's
+ * files are released below.
  */
 int sipc_fd_install(struct sipc_area *area, struct sipc_buffer *buf)
 {
 	struct sipc_object obj;
 	int *fds, ret = 0;
-	u32 i, n;
+	u32 i;
 
 	fds = kmalloc_array(buf->nr_fds, sizeof(*fds), GFP_KERNEL);
 	if (!fds)
 		return -ENOMEM;
-	for (n = 0; n < buf->nr_fds; n++) {
-		sipc_buffer_access(area, buf, buf->fds[n].offset, &obj,
+	for (i = 0; i < buf->nr_fds; i++) {
+		sipc_buffer_access(area, buf, buf->fds[i].offset, &obj,
 				   sizeof(obj), false);
-		fds[n] = get_unused_fd_flags(obj.flags & SIPC_OBJ_FD_CLOEXEC ?
-					     O_CLOEXEC : 0);
-		if (fds[n] < 0) {
-			ret = fds[n];
-			break;
+		fds[i] = receive_fd(buf->fds[i].file, NULL,
+				    obj.flags & SIPC_OBJ_FD_CLOEXEC ?
+				    O_CLOEXEC : 0);
+		if (fds[i] < 0) {
+			ret = fds[i];
+			fd_uninstall(fds, i);
+			kfree(fds);
+			return ret;
 		}
 	}
-	if (ret) {
-		for (i = 0; i < n; i++)
-			put_unused_fd(fds[i]);
-		kfree(fds);
-		return ret;
-	}
-	for (i = 0; i < n; i++) {
-		struct sipc_fd_fixup *fix = &buf->fds[i];
+	for (i = 0; i < buf->nr_fds; i++) {
+		size_t off = buf->fds[i].offset;
 
-		sipc_buffer_access(area, buf, fix->offset, &obj, sizeof(obj),
-				   false);
+		sipc_buffer_access(area, buf, off, &obj, sizeof(obj), false);
 		obj.fd = fds[i];
-		sipc_buffer_access(area, buf, fix->offset, &obj, sizeof(obj),
-				   true);
-		fd_install(fds[i], fix->file);
-		fix->file = NULL;
+		sipc_buffer_access(area, buf, off, &obj, sizeof(obj), true);
 	}
 	kfree(fds);
 	sipc_fd_release(buf);

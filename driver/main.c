@@ -113,13 +113,36 @@ void sipc_proc_put(struct sipc_proc *proc)
 	kref_put(&proc->kref, sipc_proc_free);
 }
 
+/*
+ * The context dies with its opener: when the one mapping of its area goes
+ * (the opener exited, or unmapped it; a fork child never inherits it), or
+ * at the last close if that comes first. Nodes die and watchers hear it,
+ * queued work fails back, handles go. A file that outlives it (in a fork
+ * child, or in flight on a socket that one of its own payloads pins) keeps
+ * only the remains that ->release frees, so such a cycle cannot hold a
+ * dead process's objects, work or files, and is broken here.
+ */
+void sipc_proc_die(struct sipc_proc *proc)
+{
+	bool was_dead;
+
+	spin_lock(&proc->dev->lock);
+	was_dead = proc->dead;
+	proc->dead = true;
+	spin_unlock(&proc->dev->lock);
+	if (was_dead)
+		return;
+	sipc_proc_unwind_threads(proc);
+	sipc_proc_kill_objects(proc);
+}
+
 static int sipc_release(struct inode *inode, struct file *file)
 {
 	struct sipc_proc *proc = file->private_data;
 
 	sipc_procfs_remove(proc);
-	sipc_proc_kill_threads(proc);
-	sipc_proc_kill_objects(proc);
+	sipc_proc_die(proc);
+	sipc_proc_free_threads(proc);
 	sipc_device_close(proc->dev);
 	sipc_proc_put(proc);
 	return 0;

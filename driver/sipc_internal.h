@@ -206,7 +206,7 @@ struct sipc_proc {
 	struct pid *tgid;		/* the opener; no one else may use it */
 	struct pid_namespace *pid_ns;
 	const struct cred *cred;
-	bool dead;
+	bool dead;			/* see sipc_proc_die() */
 	struct sipc_area area;
 	struct rb_root threads;		/* by pid */
 	struct list_head todo;		/* work any thread may take */
@@ -254,7 +254,9 @@ void sipc_proc_get(struct sipc_proc *proc);
 void sipc_proc_put(struct sipc_proc *proc);
 struct sipc_thread *sipc_thread_get(struct sipc_proc *proc);
 void sipc_thread_release(struct sipc_thread *thread);
-void sipc_proc_kill_threads(struct sipc_proc *proc);
+void sipc_proc_die(struct sipc_proc *proc);
+void sipc_proc_unwind_threads(struct sipc_proc *proc);
+void sipc_proc_free_threads(struct sipc_proc *proc);
 void sipc_proc_flush(struct sipc_proc *proc);
 void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
 			  bool sync);

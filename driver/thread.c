@@ -146,14 +146,31 @@ void sipc_thread_release(struct sipc_thread *thread)
 	kfree(thread);
 }
 
-/* The process is going away: no ioctl runs any more, free every thread. */
-void sipc_proc_kill_threads(struct sipc_proc *proc)
+/*
+ * The context died (sipc_proc_die()): every thread's calls unwind, and a
+ * thread still in the driver (another thread unmapped the area) wakes to
+ * see it. The structs stay until ->release, as an ioctl may be using them.
+ */
+void sipc_proc_unwind_threads(struct sipc_proc *proc)
 {
 	struct rb_node *n;
+	LIST_HEAD(reap);
 
 	spin_lock(&proc->dev->lock);
-	proc->dead = true;
+	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
+		struct sipc_thread *t = rb_entry(n, struct sipc_thread, rb);
+
+		thread_unwind(t, &reap);
+		wake_up_interruptible(&t->wait);
+	}
 	spin_unlock(&proc->dev->lock);
+	sipc_txn_reap(&reap);
+}
+
+/* The file is going away: no ioctl runs any more, free every thread. */
+void sipc_proc_free_threads(struct sipc_proc *proc)
+{
+	struct rb_node *n;
 
 	while ((n = READ_ONCE(proc->threads.rb_node)))
 		sipc_thread_release(rb_entry(n, struct sipc_thread, rb));
@@ -311,7 +328,8 @@ static bool thread_has_work(struct sipc_thread *thread)
 
 	spin_lock(&thread->proc->dev->lock);
 	call = awaited_call(thread);
-	ret = (call && call->completed) || take_work(thread) ||
+	ret = thread->proc->dead ||
+	      (call && call->completed) || take_work(thread) ||
 	      (thread->need_return && !call) ||
 	      /*
 	       * Taken off the idle list for work that a busy thread took
@@ -378,6 +396,11 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 	spin_lock(&proc->dev->lock);
 	for (;;) {
 		call = awaited_call(thread);
+		/* Its area is gone: nothing can be delivered any more. */
+		if (proc->dead) {
+			ret = -EBADFD;
+			break;
+		}
 		if (call && call->completed) {
 			handed = sipc_txn_take_reply(thread, call, tr);
 			ret = call->error;
@@ -416,14 +439,14 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 			ret = 0;
 		}
 	}
-	if (ret == -ERESTARTSYS) {
+	if (ret == -ERESTARTSYS || ret == -EBADFD) {
 		call = awaited_call(thread);
 		if (call) {
 			thread->stack = call->from_parent;
 			call->from = NULL;
 			sipc_txn_put(call, &reap);
 		}
-		if (call || !restartable)
+		if (ret == -ERESTARTSYS && (call || !restartable))
 			ret = -EINTR;
 	}
 	spin_unlock(&proc->dev->lock);

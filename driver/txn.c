@@ -64,6 +64,9 @@ static struct sipc_buffer *fill_buffer(struct sipc_proc *from,
 static void drop_buffer(struct sipc_proc *proc, struct sipc_buffer *buf)
 {
 	sipc_release_objects(proc, buf, buf->offsets_count);
+	/* Files of a payload never taken go back now, not with the area. */
+	if (buf->fds)
+		sipc_fd_release(buf);
 	sipc_buffer_free(&proc->area, buf);
 }
 
@@ -538,7 +541,9 @@ static int transact(struct sipc_thread *thread, struct sipc_transact *tr)
 
 	if (tr->recv_flags & ~(SIPC_RECV_WAIT | SIPC_RECV_NONBLOCK))
 		return -EINVAL;
-	if (!READ_ONCE(thread->proc->area.pages))
+	/* No area yet, or none any more: the context died with it. */
+	if (!READ_ONCE(thread->proc->area.pages) ||
+	    READ_ONCE(thread->proc->dead))
 		return -EBADFD;
 	if (tr->free_buffer) {
 		ret = sipc_free_buffer(thread->proc, tr->free_buffer);

@@ -14,7 +14,7 @@ static const struct {
 	{ EFAULT, "bad user pointer" },
 	{ EPERM, "not permitted (writable mapping, handle 0 or registry policy)" },
 	{ EBUSY, "already in place (area mapped, handle 0 claimed, node in use)" },
-	{ EBADFD, "no receive area mapped yet" },
+	{ EBADFD, "no receive area: not mapped yet, or unmapped (dead)" },
 	{ EXDEV, "descriptor belongs to another process" },
 	{ ENOENT, "no such handle, node, buffer or death notice" },
 	{ EEXIST, "node already exists" },

@@ -1057,10 +1057,10 @@ TEST_F(own, unmapped_area_is_dead)
 	NEED_CONTEXT_MGR();
 	ASSERT_EQ(0, munmap(self->base, self->size));
 	self->base = NULL;
-	/* Nowhere to put it: the target counts as dead. */
-	EXPECT_EQ(ESRCH, deliver(self->fd, msg, sizeof(msg), &tr));
+	/* The context died with its area: it can neither send nor wait. */
+	EXPECT_EQ(EBADFD, deliver(self->fd, msg, sizeof(msg), &tr));
 	EXPECT_EQ(0, tr.out_flags & SIPC_OUT_SENT);
-	EXPECT_EQ(EAGAIN, poll_work(self->fd, &tr));
+	EXPECT_EQ(EBADFD, poll_work(self->fd, &tr));
 }
 
 /* A refused move must leave the area as alive as it was. */

@@ -6,9 +6,11 @@
  * them, and nothing a dead process held outlives it.
  */
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include "kselftest_harness.h"
 #include "sipc_test.h"
+#include "sipc_hard.h"
 
 #define KEY_A		0xa1
 #define COOKIE_A	0xaaaa0001ULL
@@ -400,6 +402,158 @@ TEST_F(death, context_manager_dies)
 	EXPECT_LE(0, st_simple(self->c.fd, 0, ST_ECHO, NULL, 0));
 	EXPECT_EQ(0, st_quit(self->c.fd, self->ha));
 	EXPECT_EQ(0, st_reap(self->a));
+	d_finish(_metadata, self);
+}
+
+/*
+ * A process that publishes a node, hands its device descriptor to a child
+ * (fork, no exec), then waits for @go and exits. The child keeps the
+ * descriptor open until @hold reads end-of-file.
+ */
+struct d_forker {
+	struct st_pipe go, hold;
+};
+
+static int d_forker_main(void *arg)
+{
+	struct d_forker *f = arg;
+	struct st_ctx c;
+	__u64 v;
+	pid_t kid;
+
+	CK(st_open(&c, ST_AREA) == 0);
+	CK(st_node_create(c.fd, COOKIE_A) == 0);
+	CK(st_reg_put_node(c.fd, KEY_A, COOKIE_A) == 0);
+	kid = fork();
+	CK(kid >= 0);
+	if (kid == 0) {
+		char b;
+
+		close(f->go.r);
+		close(f->hold.w);
+		while (read(f->hold.r, &b, 1) > 0)
+			;
+		_exit(0);
+	}
+	st_get(&f->go, &v);
+	return 0;
+}
+
+/*
+ * The opener exits while a fork child still holds the descriptor: that is
+ * the context's death (its area, never inherited, went with it), not the
+ * child's eventual close. Watchers hear it, calls to it fail.
+ */
+TEST_F(death, opener_exit_after_fork_is_death)
+{
+	struct d_forker f;
+
+	self->cm = st_server_start(ST_AREA, 0, ST_CM_COOKIE);
+	ASSERT_LT(0, self->cm);
+	ASSERT_EQ(0, st_pipe_open(&f.go));
+	ASSERT_EQ(0, st_pipe_open(&f.hold));
+	self->a = st_fork(d_forker_main, &f);
+	ASSERT_LT(0, self->a);
+	close(f.hold.r);
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	while (st_reg_get(self->c.fd, KEY_A, &self->ha, NULL) == -ENOENT)
+		usleep(10000);
+	ASSERT_NE(0, self->ha);
+	ASSERT_EQ(0, st_death_request(self->c.fd, self->ha, DEATH_COOKIE));
+	ASSERT_EQ(0, st_put(&f.go, 1));
+	ASSERT_EQ(0, st_reap(self->a));
+	d_expect_one_death(_metadata, self->c.fd, DEATH_COOKIE);
+	EXPECT_EQ(-ESRCH, st_oneway(self->c.fd, self->ha, ST_ECHO, NULL, 0,
+				    NULL, 0));
+	/* The child closes at last: the context's remains go then. */
+	close(f.hold.w);
+	EXPECT_EQ(0, st_release(self->c.fd, self->ha));
+	d_finish(_metadata, self);
+}
+
+/* Put @fd in flight on the UNIX socket @sock: sent, never received. */
+static int d_send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte = 'x';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
+}
+
+struct d_cycler {
+	int sv[2];
+	struct st_pipe go;
+};
+
+/* Publish a node, put our device descriptor in flight on sv[1], wait. */
+static int d_cycler_main(void *arg)
+{
+	struct d_cycler *y = arg;
+	struct st_ctx c;
+	__u64 v;
+
+	CK(st_open(&c, ST_AREA) == 0);
+	CK(st_node_create(c.fd, COOKIE_A) == 0);
+	CK(st_reg_put_node(c.fd, KEY_A, COOKIE_A) == 0);
+	CK(d_send_fd(y->sv[0], c.fd) == 0);
+	close(y->sv[0]);
+	close(y->sv[1]);
+	st_get(&y->go, &v);
+	return 0;
+}
+
+/*
+ * A's device descriptor is in flight on a socket whose other end reaches
+ * A inside a one-way A never takes: the buffer pins the socket, the socket
+ * pins A's file. A's exit still kills the context, which drops the buffer
+ * and so the socket, and at last the file: nothing is left behind.
+ */
+TEST_F(death, descriptor_cycle_dies_with_opener)
+{
+	struct sipc_object o = { .type = SIPC_OBJ_FD };
+	long long procs;
+	struct d_cycler y;
+	__u64 off = 0;
+	int i;
+
+	self->cm = st_server_start(ST_AREA, 0, ST_CM_COOKIE);
+	ASSERT_LT(0, self->cm);
+	/* Made after the registry forked: it must hold no copy of them. */
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, y.sv));
+	ASSERT_EQ(0, st_pipe_open(&y.go));
+	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
+	procs = sh_stat("procs_in_use");
+	self->a = st_fork(d_cycler_main, &y);
+	ASSERT_LT(0, self->a);
+	while (st_reg_get(self->c.fd, KEY_A, &self->ha, NULL) == -ENOENT)
+		usleep(10000);
+	ASSERT_NE(0, self->ha);
+	ASSERT_EQ(0, st_death_request(self->c.fd, self->ha, DEATH_COOKIE));
+	o.fd = y.sv[1];
+	ASSERT_EQ(0, st_oneway(self->c.fd, self->ha, ST_ECHO, &o, sizeof(o),
+			       &off, 1));
+	close(y.sv[0]);
+	close(y.sv[1]);
+	ASSERT_EQ(0, st_put(&y.go, 1));
+	ASSERT_EQ(0, st_reap(self->a));
+	d_expect_one_death(_metadata, self->c.fd, DEATH_COOKIE);
+	/* A's file is released too: the count of contexts is back. */
+	for (i = 0; i < 300 && sh_stat("procs_in_use") != procs; i++)
+		usleep(10000);
+	EXPECT_EQ(procs, sh_stat("procs_in_use"));
+	EXPECT_EQ(0, st_release(self->c.fd, self->ha));
 	d_finish(_metadata, self);
 }
 

@@ -14,7 +14,9 @@
  *   EFAULT    a user pointer could not be read or written
  *   EPERM     writable mapping requested; not allowed to claim handle 0
  *   EBUSY     second mmap; handle 0 already claimed; node still referenced
- *   EBADFD    no receive area mapped yet (mmap first)
+ *   EBADFD    no receive area mapped yet (mmap first), or none any more:
+ *             unmapping the area is the context's death (as the opener's
+ *             exit is), and a thread waiting in the driver then returns
  *   EXDEV     the descriptor belongs to another process (inherited by fork)
  *   ENOENT    no such handle, node, buffer or death notice
  *   EEXIST    a node with this cookie already exists
