@@ -83,7 +83,7 @@ static void sipc_vm_close(struct vm_area_struct *vma)
 	if (!area)
 		return;
 	mutex_lock(&area->lock);
-	area->mapped = false;
+	WRITE_ONCE(area->mapped, false);	/* read unlocked by replies */
 	mutex_unlock(&area->lock);
 	sipc_proc_die(area->proc);
 }

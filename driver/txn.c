@@ -311,6 +311,22 @@ static void log_completed(struct sipc_txn *t, struct sipc_thread *server,
 	e->reply_size = reply ? reply->data_size : 0;
 }
 
+/*
+ * A reply that names a dead node (ESRCH from its translation) is not
+ * sent, while its caller still waits: the server hears it and may answer
+ * again without it, where dropping it would tell the caller EREMOTEIO and
+ * the server that all went well. ESRCH because the caller's own area is
+ * gone is a caller that died, whose reply is dropped (see below). Graph
+ * lock held.
+ */
+static bool reply_not_sent(struct sipc_proc *proc, struct sipc_txn *t,
+			   struct sipc_proc *caller_proc, int ret)
+{
+	lockdep_assert_held(&proc->dev->lock);
+	return ret == -ESRCH && t->from && !t->completed && !proc->dead &&
+	       READ_ONCE(caller_proc->area.mapped);
+}
+
 static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 {
 	struct sipc_proc *proc = thread->proc, *caller_proc = NULL;
@@ -343,6 +359,13 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 	}
 
 	spin_lock(&proc->dev->lock);
+	if (reply_not_sent(proc, t, caller_proc, ret)) {
+		/* Still this thread's to answer, as before the attempt. */
+		thread->stack = t;
+		spin_unlock(&proc->dev->lock);
+		sipc_proc_put(caller_proc);
+		return ret;
+	}
 	if (ret) {
 		sipc_txn_fail(t, -EREMOTEIO);
 	} else if (buf && t->from && !t->completed) {
@@ -577,8 +600,13 @@ static int transact(struct sipc_thread *thread, struct sipc_transact *tr)
 		return -EINVAL;
 	}
 	if (tr->send_op != SIPC_SEND_NONE) {
-		/* A failed reply is still consumed: it must not be resent. */
-		if (!ret || (tr->send_op == SIPC_SEND_REPLY && ret != -EPROTO))
+		/*
+		 * A failed reply is still consumed: it must not be resent;
+		 * but not one with nothing to reply to (EPROTO) or one that
+		 * named a dead node (ESRCH, see reply_not_sent()).
+		 */
+		if (!ret || (tr->send_op == SIPC_SEND_REPLY &&
+			     ret != -EPROTO && ret != -ESRCH))
 			tr->out_flags |= SIPC_OUT_SENT;
 		if (ret)
 			return ret;

@@ -557,4 +557,60 @@ TEST_F(death, descriptor_cycle_dies_with_opener)
 	d_finish(_metadata, self);
 }
 
+struct d_relay_call {
+	int fd;
+	__u32 handle;
+	int ret;
+};
+
+static void *d_relay_caller(void *arg)
+{
+	struct d_relay_call *r = arg;
+
+	r->ret = st_simple(r->fd, r->handle, ST_ECHO, NULL, 0);
+	return NULL;
+}
+
+/*
+ * A reply carrying a handle whose node died is not sent: the server's
+ * reply fails with ESRCH and the call stays its to answer, so it can
+ * still reply (here with a status), and the caller gets that reply, not
+ * EREMOTEIO while the server was told all went well.
+ */
+TEST_F(death, reply_with_dead_handle)
+{
+	struct d_relay_call r = { .ret = 1 };
+	struct sipc_transact tr = { .send_op = SIPC_SEND_REPLY };
+	struct sipc_object o;
+	struct sipc_event ev;
+	struct st_ctx c2;
+	__u64 off = 0;
+	pthread_t th;
+
+	d_setup(_metadata, self);
+	/* We serve KEY_B on self->c; a second context of ours calls it. */
+	ASSERT_EQ(0, st_node_create(self->c.fd, DEATH_COOKIE));
+	ASSERT_EQ(0, st_reg_put_node(self->c.fd, KEY_A + 1, DEATH_COOKIE));
+	ASSERT_EQ(0, st_open(&c2, ST_AREA));
+	r.fd = c2.fd;
+	ASSERT_EQ(0, st_reg_get(c2.fd, KEY_A + 1, &r.handle, NULL));
+	d_kill_a(_metadata, self);
+	ASSERT_EQ(0, pthread_create(&th, NULL, d_relay_caller, &r));
+	ASSERT_EQ(0, st_wait(self->c.fd, &ev));
+	ASSERT_EQ(SIPC_EV_TRANSACTION, ev.type);
+	ASSERT_EQ(0, st_free(self->c.fd, ev.data));
+	o = st_obj_handle(self->ha);
+	tr.data = (uintptr_t)&o;
+	tr.data_size = sizeof(o);
+	tr.offsets = (uintptr_t)&off;
+	tr.offsets_count = 1;
+	EXPECT_EQ(-ESRCH, st_transact(self->c.fd, &tr));
+	EXPECT_EQ(0, tr.out_flags & SIPC_OUT_SENT);
+	EXPECT_EQ(0, st_reply(self->c.fd, 7, NULL, 0, NULL, 0));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_EQ(7, r.ret);
+	st_close(&c2);
+	d_finish(_metadata, self);
+}
+
 TEST_HARNESS_MAIN

@@ -260,6 +260,9 @@ static int check(const struct sipc_txn *txn, struct sipc_parcel *reply)
 			       (int)txn->sender_pid, name);
 		return -ENOENT;
 	}
+	/* Its death notice is on its way: it is gone already. */
+	if (sipc_handle_is_dead(e->h))
+		return -ENOENT;
 	if (verbose)
 		logmsg("pid %d looked up \"%s\"", (int)txn->sender_pid, name);
 	return sipc_parcel_put_handle(reply, e->h);

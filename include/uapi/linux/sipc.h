@@ -22,6 +22,9 @@
  *   EEXIST    a node with this cookie already exists
  *   ESRCH     target dead: its owner exited, closed the device, destroyed
  *             the node or unmapped its area; handle 0 with no manager
+ *             A reply naming a dead node fails with ESRCH and is not
+ *             sent (no SIPC_OUT_SENT): the call is still the server's to
+ *             answer, without that object
  *   ENOSPC    no space in the target's receive area right now
  *   ENOBUFS   the one-way share (half) of the target's area is full
  *   EMSGSIZE  payload larger than the target's area could ever hold
