@@ -92,6 +92,8 @@ void sipc_alloc_destroy(struct sipc_area *area)
 		/* Files never handed to the dead receiver go back. */
 		if (b->fds)
 			sipc_fd_release(b);
+		/* Its handles went with the process's; the record goes. */
+		kfree(b->handles);
 		/* A one-way buffer held till the end still pins its node. */
 		if (b->async_node)
 			sipc_node_put_tmp(b->async_node);

@@ -400,6 +400,24 @@ void sipc_buffer_access(struct sipc_area *area, struct sipc_buffer *buf,
 	}
 }
 
+/* Zero @len bytes at @off of a buffer: a failed send leaves nothing. */
+void sipc_buffer_clear(struct sipc_area *area, struct sipc_buffer *buf,
+		       size_t off, size_t len)
+{
+	size_t pos = buf->offset + off;
+
+	while (len) {
+		size_t in_page = offset_in_page(pos);
+		size_t n = min_t(size_t, len, PAGE_SIZE - in_page);
+		void *kaddr = kmap_local_page(area_page(area, pos)->page);
+
+		memset(kaddr + in_page, 0, n);
+		kunmap_local(kaddr);
+		pos += n;
+		len -= n;
+	}
+}
+
 unsigned long sipc_buffer_user_addr(struct sipc_area *area,
 				    struct sipc_buffer *buf, size_t off)
 {

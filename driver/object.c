@@ -320,90 +320,64 @@ static int translate_one(struct sipc_proc *from, struct sipc_proc *to,
 	return 0;
 }
 
-static int read_object_offset(struct sipc_area *area, struct sipc_buffer *buf,
-			      size_t i, size_t min_offset, u64 *offset)
+/*
+ * Translate one object of a payload for the receiver @to, in the kernel's
+ * own copy @obj. @buf and @offset say where it will land (a file goes in
+ * there on delivery), @max how many objects the payload has. The handle
+ * it becomes is recorded in @buf, which holds it until the buffer is
+ * freed. No lock held.
+ */
+int sipc_object_translate(struct sipc_proc *from, struct sipc_proc *to,
+			  struct sipc_buffer *buf, size_t offset, size_t max,
+			  struct sipc_object *obj)
 {
-	sipc_buffer_access(area, buf, ALIGN(buf->data_size, 8) + i * 8,
-			   offset, sizeof(*offset), false);
-	/* Sorted, aligned, inside the payload, not overlapping. */
-	if (*offset % 8 || *offset < min_offset ||
-	    *offset > buf->data_size ||
-	    buf->data_size - *offset < sizeof(struct sipc_object))
-		return -EINVAL;
-	return 0;
+	struct sipc_ref *fresh;
+	int ret;
+
+	if (obj->type == SIPC_OBJ_FD)
+		return sipc_fd_translate(buf, offset, obj, max);
+	if (!buf->handles) {
+		buf->handles = kmalloc_array(max, sizeof(*buf->handles),
+					     GFP_KERNEL);
+		if (!buf->handles)
+			return -ENOMEM;
+	}
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+	if (!fresh)
+		return -ENOMEM;
+	spin_lock(&to->dev->lock);
+	ret = translate_one(from, to, obj, &fresh);
+	if (!ret && obj->type == SIPC_OBJ_HANDLE)
+		buf->handles[buf->nr_handles++] = obj->handle;
+	spin_unlock(&to->dev->lock);
+	kfree(fresh);
+	return ret;
 }
 
 /*
- * Rewrite the @count objects of @buf (read back from the kernel's own copy,
- * never from the sender's memory again) for the receiver @to. No lock held.
+ * Drop what the objects of @buf (of @proc's area) hold: its handles and
+ * the files not handed over. What it holds was recorded when it was
+ * filled; nothing is read back from pages the receiver maps. No lock held.
  */
-int sipc_translate_objects(struct sipc_proc *from, struct sipc_proc *to,
-			   struct sipc_buffer *buf, size_t count)
+void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf)
 {
-	struct sipc_area *area = &to->area;
-	struct sipc_ref *fresh = NULL;
-	struct sipc_object obj;
-	size_t i, next = 0;
-	u64 offset;
-	int ret = 0;
-
-	for (i = 0; i < count; i++) {
-		ret = read_object_offset(area, buf, i, next, &offset);
-		if (ret)
-			break;
-		next = offset + sizeof(obj);
-		if (!fresh)
-			fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
-		if (!fresh) {
-			ret = -ENOMEM;
-			break;
-		}
-		sipc_buffer_access(area, buf, offset, &obj, sizeof(obj), false);
-		if (obj.type == SIPC_OBJ_FD) {
-			ret = sipc_fd_translate(buf, offset, &obj, count);
-		} else {
-			spin_lock(&to->dev->lock);
-			ret = translate_one(from, to, &obj, &fresh);
-			spin_unlock(&to->dev->lock);
-		}
-		if (ret)
-			break;
-		sipc_buffer_access(area, buf, offset, &obj, sizeof(obj), true);
-	}
-	kfree(fresh);
-	if (ret) {
-		sipc_release_objects(to, buf, i);
-		return ret;
-	}
-	buf->offsets_count = count;
-	sipc_count_add(&to->dev->stats, SIPC_CNT_OBJECTS, count);
-	return 0;
-}
-
-/* Drop the handles the first @count objects of @buf hold. No lock held. */
-void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf,
-			  size_t count)
-{
-	struct sipc_area *area = &proc->area;
-	struct sipc_object obj;
 	struct sipc_ref *ref;
-	size_t i;
-	u64 offset;
+	u32 i;
 
-	for (i = 0; i < count; i++) {
-		sipc_buffer_access(area, buf, ALIGN(buf->data_size, 8) + i * 8,
-				   &offset, sizeof(offset), false);
-		sipc_buffer_access(area, buf, offset, &obj, sizeof(obj), false);
-		if (obj.type != SIPC_OBJ_HANDLE)
-			continue;
+	if (buf->nr_handles) {
 		spin_lock(&proc->dev->lock);
-		ref = ref_by_handle(proc, obj.handle);
-		if (ref && ref->buf_refs) {
-			ref->buf_refs--;
-			ref_put_if_unused(ref);
+		for (i = 0; i < buf->nr_handles; i++) {
+			ref = ref_by_handle(proc, buf->handles[i]);
+			if (ref && ref->buf_refs) {
+				ref->buf_refs--;
+				ref_put_if_unused(ref);
+			}
 		}
 		spin_unlock(&proc->dev->lock);
 	}
+	kfree(buf->handles);
+	buf->handles = NULL;
+	buf->nr_handles = 0;
 	if (buf->fds)
 		sipc_fd_release(buf);
 }

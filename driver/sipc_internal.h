@@ -83,6 +83,8 @@ struct sipc_buffer {
 	struct sipc_node *async_node;	/* one-way: next one runs on free */
 	struct sipc_fd_fixup *fds;	/* files to install on delivery */
 	u32 nr_fds;
+	u32 nr_handles;
+	u32 *handles;			/* the receiver's, held by it */
 };
 
 struct sipc_area {
@@ -140,8 +142,16 @@ int sipc_buffer_copy_from_user(struct sipc_area *area,
 			       const void __user *from, size_t len);
 void sipc_buffer_access(struct sipc_area *area, struct sipc_buffer *buf,
 			size_t off, void *obj, size_t len, bool write);
+void sipc_buffer_clear(struct sipc_area *area, struct sipc_buffer *buf,
+		       size_t off, size_t len);
 unsigned long sipc_buffer_user_addr(struct sipc_area *area,
 				    struct sipc_buffer *buf, size_t off);
+
+/* ---- payloads into buffers (payload.c) ---- */
+
+int sipc_payload_copy(struct sipc_proc *from, struct sipc_proc *to,
+		      struct sipc_buffer *buf, const void __user *data,
+		      const u64 __user *offsets, size_t count);
 
 void sipc_alloc_init(struct sipc_area *area, struct sipc_buffer *whole);
 void sipc_alloc_destroy(struct sipc_area *area);
@@ -326,10 +336,10 @@ struct sipc_node *sipc_node_lookup(struct sipc_proc *proc, u64 cookie);
 struct sipc_node *sipc_handle_to_node(struct sipc_proc *proc, u32 handle);
 void sipc_node_put_tmp(struct sipc_node *node);
 void sipc_proc_kill_objects(struct sipc_proc *proc);
-int sipc_translate_objects(struct sipc_proc *from, struct sipc_proc *to,
-			   struct sipc_buffer *buf, size_t count);
-void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf,
-			  size_t count);
+int sipc_object_translate(struct sipc_proc *from, struct sipc_proc *to,
+			  struct sipc_buffer *buf, size_t offset, size_t max,
+			  struct sipc_object *obj);
+void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf);
 int sipc_ioctl_object(struct sipc_proc *proc, unsigned int cmd,
 		      void __user *arg);
 

@@ -28,8 +28,8 @@ static int check_payload(struct sipc_transact *tr)
 }
 
 /*
- * Reserve a buffer in @to's area, copy the payload and its object offsets
- * into it, and translate the objects. On error nothing is left behind.
+ * Reserve a buffer in @to's area and copy the payload into it (payload.c).
+ * On error nothing is left behind, not even its bytes.
  */
 static struct sipc_buffer *fill_buffer(struct sipc_proc *from,
 				       struct sipc_proc *to,
@@ -45,15 +45,8 @@ static struct sipc_buffer *fill_buffer(struct sipc_proc *from,
 	if (IS_ERR(buf))
 		return buf;
 	buf->data_size = data_size;
-	ret = sipc_buffer_copy_from_user(area, buf, 0,
-					 u64_to_user_ptr(tr->data), data_size);
-	if (!ret)
-		ret = sipc_buffer_copy_from_user(area, buf,
-						 ALIGN(data_size, 8),
-						 u64_to_user_ptr(tr->offsets),
-						 count * sizeof(u64));
-	if (!ret)
-		ret = sipc_translate_objects(from, to, buf, count);
+	ret = sipc_payload_copy(from, to, buf, u64_to_user_ptr(tr->data),
+				u64_to_user_ptr(tr->offsets), count);
 	if (ret) {
 		sipc_buffer_free(area, buf);
 		return ERR_PTR(ret);
@@ -63,10 +56,7 @@ static struct sipc_buffer *fill_buffer(struct sipc_proc *from,
 
 static void drop_buffer(struct sipc_proc *proc, struct sipc_buffer *buf)
 {
-	sipc_release_objects(proc, buf, buf->offsets_count);
-	/* Files of a payload never taken go back now, not with the area. */
-	if (buf->fds)
-		sipc_fd_release(buf);
+	sipc_release_objects(proc, buf);
 	sipc_buffer_free(&proc->area, buf);
 }
 
