@@ -5,6 +5,7 @@
  * free blocks sit in a tree keyed by (size, offset), used ones in a tree
  * keyed by offset so a free request from user space is found, not trusted.
  */
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/slab.h>
 
@@ -83,6 +84,7 @@ void sipc_alloc_init(struct sipc_area *area, struct sipc_buffer *whole)
 
 void sipc_alloc_destroy(struct sipc_area *area)
 {
+	struct sipc_charge *c, *ctmp;
 	struct sipc_buffer *b, *tmp;
 
 	list_for_each_entry_safe(b, tmp, &area->blocks, entry) {
@@ -100,6 +102,9 @@ void sipc_alloc_destroy(struct sipc_area *area)
 		list_del(&b->entry);
 		kfree(b);
 	}
+	list_for_each_entry_safe(c, ctmp, &area->charges, entry)
+		kfree(c);
+	INIT_LIST_HEAD(&area->charges);
 	kfree(area->spare);
 	area->spare = NULL;
 	area->free_tree = RB_ROOT;
@@ -131,14 +136,71 @@ size_t sipc_buffer_size(size_t data_size, size_t offsets_count)
 }
 
 /*
+ * A sending user's share of an area, in bus1's manner: one who holds
+ * nothing here may take what fits; one who holds some may take more only
+ * while at least as much stays free after it as it would then hold. A
+ * flood stops at about half of what was free, and the next user still
+ * finds room. The same rule holds within the one-way share. The area's
+ * own user is not held to it: it could stop its own service anyway, and
+ * every other user still has its share.
+ */
+static bool share_allows(size_t held, size_t size, size_t free)
+{
+	return !held || (size <= free && held + size <= free - size);
+}
+
+static struct sipc_charge *charge_find(struct sipc_area *area, kuid_t uid)
+{
+	struct sipc_charge *c;
+
+	list_for_each_entry(c, &area->charges, entry)
+		if (uid_eq(c->uid, uid))
+			return c;
+	return NULL;
+}
+
+/* @sender's charge in @area, made if new, if its share allows @size more. */
+static int charge_get(struct sipc_area *area, struct sipc_user *sender,
+		      size_t size, bool oneway, struct sipc_charge **out)
+{
+	struct sipc_charge *c = charge_find(area, sender->uid);
+
+	lockdep_assert_held(&area->lock);
+	if (c) {
+		if (!share_allows(c->bytes, size, area->size - area->in_use) ||
+		    (oneway && !share_allows(c->oneway_bytes, size,
+					     area->free_async)))
+			return -EDQUOT;
+	} else {
+		c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+		if (!c)
+			return -ENOMEM;
+		c->uid = sender->uid;
+		list_add(&c->entry, &area->charges);
+	}
+	*out = c;
+	return 0;
+}
+
+static void charge_put_if_empty(struct sipc_charge *c)
+{
+	if (c->bytes)
+		return;
+	list_del(&c->entry);
+	kfree(c);
+}
+
+/*
  * Reserve @size bytes (already rounded by sipc_buffer_size()). Errors:
- * ESRCH when the area is gone, EMSGSIZE when it can never fit, ENOBUFS when
- * the one-way share is spent, ENOSPC when there is no room now.
+ * ESRCH when the area is gone, EMSGSIZE when it can never fit, EDQUOT when
+ * @sender (NULL for a reply, which its caller asked for) is past its share,
+ * ENOBUFS when the one-way share is spent, ENOSPC when there is no room now.
  */
 struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
-				      bool oneway)
+				      bool oneway, struct sipc_user *sender)
 {
 	struct sipc_buffer *best, *rest = NULL;
+	struct sipc_charge *charge = NULL;
 	int ret;
 
 	mutex_lock(&area->lock);
@@ -148,6 +210,11 @@ struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
 	ret = -EMSGSIZE;
 	if (size > area->size || (oneway && size > area->size / 2))
 		goto out;
+	if (sender && !uid_eq(sender->uid, area->proc->cred->euid)) {
+		ret = charge_get(area, sender, size, oneway, &charge);
+		if (ret)
+			goto out;
+	}
 	ret = -ENOBUFS;
 	if (oneway && size > area->free_async)
 		goto out;
@@ -157,7 +224,7 @@ struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
 		goto out;
 	if (block_size(area, best) > size) {
 		/* The rest of the block stays free as a block of its own. */
-		rest = area->spare ?: kzalloc(sizeof(*rest), GFP_KERNEL);
+		rest = area->spare ?: kzalloc(sizeof(*rest), GFP_KERNEL_ACCOUNT);
 		area->spare = NULL;
 		ret = -ENOMEM;
 		if (!rest)
@@ -181,12 +248,20 @@ struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
 	best->oneway = oneway;
 	if (oneway)
 		area->free_async -= size;
+	best->charge = charge;
+	if (charge) {
+		charge->bytes += size;
+		if (oneway)
+			charge->oneway_bytes += size;
+	}
 	area->in_use += size;
 	mutex_unlock(&area->lock);
 	sipc_count(&area->proc->dev->stats, SIPC_CNT_BUFFERS_CREATED);
 	trace_sipc_buffer_alloc(area->proc->pid, best->offset, size);
 	return best;
 out:
+	if (charge)
+		charge_put_if_empty(charge);
 	if (rest && !area->spare)
 		area->spare = rest;
 	else
@@ -220,6 +295,13 @@ void sipc_buffer_free(struct sipc_area *area, struct sipc_buffer *buf)
 	area->in_use -= size;
 	if (buf->oneway)
 		area->free_async += size;
+	if (buf->charge) {
+		buf->charge->bytes -= size;
+		if (buf->oneway)
+			buf->charge->oneway_bytes -= size;
+		charge_put_if_empty(buf->charge);
+		buf->charge = NULL;
+	}
 	rb_erase(&buf->rb, &area->used_tree);
 	buf->user_owned = false;
 	buf->oneway = false;

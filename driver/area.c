@@ -122,6 +122,7 @@ void sipc_area_init(struct sipc_area *area, struct sipc_proc *proc,
 {
 	mutex_init(&area->lock);
 	area->proc = proc;
+	INIT_LIST_HEAD(&area->charges);
 	address_space_init_once(&area->mapping);
 	area->mapping.host = file_inode(file);
 	area->mapping.a_ops = &sipc_area_aops;
@@ -142,7 +143,7 @@ int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma)
 	if (size < SIPC_AREA_MIN_SIZE || size > sipc_max_area_size)
 		return -EINVAL;
 
-	whole = kzalloc(sizeof(*whole), GFP_KERNEL);
+	whole = kzalloc(sizeof(*whole), GFP_KERNEL_ACCOUNT);
 	if (!whole)
 		return -ENOMEM;
 
@@ -152,7 +153,7 @@ int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma)
 		goto out;
 	}
 	area->pages = kvcalloc(size >> PAGE_SHIFT, sizeof(*area->pages),
-			       GFP_KERNEL);
+			       GFP_KERNEL_ACCOUNT);
 	if (!area->pages) {
 		ret = -ENOMEM;
 		goto out;
@@ -199,7 +200,7 @@ int sipc_area_populate(struct sipc_area *area, size_t start, size_t end)
 			}
 			continue;
 		}
-		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!page)
 			return -ENOMEM;
 		WRITE_ONCE(p->page, page);	/* read by the fault path */

@@ -23,7 +23,7 @@ int sipc_fd_translate(struct sipc_buffer *buf, size_t offset,
 	if (obj->flags & ~SIPC_OBJ_FD_CLOEXEC || obj->raw >> 32)
 		return -EINVAL;
 	if (!buf->fds) {
-		buf->fds = kcalloc(max, sizeof(*buf->fds), GFP_KERNEL);
+		buf->fds = kcalloc(max, sizeof(*buf->fds), GFP_KERNEL_ACCOUNT);
 		if (!buf->fds)
 			return -ENOMEM;
 	}

@@ -58,11 +58,17 @@ static int sipc_open(struct inode *inode, struct file *file)
 	struct sipc_proc *proc;
 	int ret;
 
-	proc = kzalloc(sizeof(*proc), GFP_KERNEL);
+	proc = kzalloc(sizeof(*proc), GFP_KERNEL_ACCOUNT);
 	if (!proc)
 		return -ENOMEM;
+	proc->user = sipc_user_get(file->f_cred->euid);
+	if (!proc->user) {
+		kfree(proc);
+		return -ENOMEM;
+	}
 	ret = sipc_device_open(dev);
 	if (ret) {
+		sipc_user_put(proc->user);
 		kfree(proc);
 		return ret;
 	}
@@ -99,6 +105,7 @@ static void sipc_proc_free(struct kref *kref)
 
 	sipc_area_release(&proc->area);
 	put_cred(proc->cred);
+	sipc_user_put(proc->user);
 	put_pid_ns(proc->pid_ns);
 	put_pid(proc->tgid);
 	sipc_count(&proc->dev->stats, SIPC_CNT_PROCS_FREED);

@@ -47,6 +47,8 @@ static void node_free_if_unused(struct sipc_node *node)
 	if (node->proc || node->nr_refs || node->tmp_refs)
 		return;
 	sipc_count(&node->dev->stats, SIPC_CNT_NODES_FREED);
+	sipc_user_uncharge_node(node->user);
+	sipc_user_put(node->user);
 	kfree(node);
 }
 
@@ -338,11 +340,11 @@ int sipc_object_translate(struct sipc_proc *from, struct sipc_proc *to,
 		return sipc_fd_translate(buf, offset, obj, max);
 	if (!buf->handles) {
 		buf->handles = kmalloc_array(max, sizeof(*buf->handles),
-					     GFP_KERNEL);
+					     GFP_KERNEL_ACCOUNT);
 		if (!buf->handles)
 			return -ENOMEM;
 	}
-	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	if (!fresh)
 		return -ENOMEM;
 	spin_lock(&to->dev->lock);
@@ -392,10 +394,14 @@ static struct sipc_node *node_new(struct sipc_proc *proc, u64 cookie,
 
 	if (node_find(proc, cookie, &link, &parent))
 		return ERR_PTR(-EEXIST);
+	if (sipc_user_charge_node(proc->user))
+		return ERR_PTR(-EDQUOT);
 	node = *fresh;
 	*fresh = NULL;
 	node->proc = proc;
 	node->dev = proc->dev;
+	node->user = proc->user;
+	sipc_user_ref(node->user);
 	node->cookie = cookie;
 	INIT_HLIST_HEAD(&node->refs);
 	INIT_LIST_HEAD(&node->async_todo);
@@ -454,7 +460,7 @@ static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
 	if (!READ_ONCE(proc->area.pages))
 		return -EBADFD;
 	admin = context_mgr && cm_admin_override(dev, euid);
-	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	if (!fresh)
 		return -ENOMEM;
 
@@ -538,7 +544,7 @@ static int death_request(struct sipc_proc *proc, struct sipc_death_request *req)
 
 	if (req->pad || req->handle == SIPC_CONTEXT_MGR_HANDLE)
 		return -EINVAL;
-	death = kzalloc(sizeof(*death), GFP_KERNEL);
+	death = kzalloc(sizeof(*death), GFP_KERNEL_ACCOUNT);
 	if (!death)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&death->work.entry);

@@ -37,8 +37,8 @@ static int payload_init(struct sipc_payload *p, size_t count)
 		p->objs = p->objs_stack;
 		return 0;
 	}
-	p->offsets = kvmalloc_array(count, sizeof(*p->offsets), GFP_KERNEL);
-	p->objs = kvmalloc_array(count, sizeof(*p->objs), GFP_KERNEL);
+	p->offsets = kvmalloc_array(count, sizeof(*p->offsets), GFP_KERNEL_ACCOUNT);
+	p->objs = kvmalloc_array(count, sizeof(*p->objs), GFP_KERNEL_ACCOUNT);
 	return p->offsets && p->objs ? 0 : -ENOMEM;
 }
 

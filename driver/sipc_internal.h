@@ -40,6 +40,7 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -57,6 +58,31 @@ struct sipc_node;
 
 extern unsigned long sipc_max_area_size;
 extern int sipc_context_mgr_uid;
+
+/* ---- per-user accounting (quota.c) ---- */
+
+struct sipc_user {
+	struct rb_node rb;		/* in quota.c's tree, by uid */
+	refcount_t refs;
+	kuid_t uid;
+	atomic_t txns;			/* in flight, sent by it */
+	atomic_t nodes;			/* alive, owned by its processes */
+};
+
+struct sipc_user_usage {
+	kuid_t uid;
+	unsigned int txns;
+	unsigned int nodes;
+};
+
+struct sipc_user *sipc_user_get(kuid_t uid);
+void sipc_user_ref(struct sipc_user *user);
+void sipc_user_put(struct sipc_user *user);
+int sipc_user_charge_txn(struct sipc_user *user);
+void sipc_user_uncharge_txn(struct sipc_user *user);
+int sipc_user_charge_node(struct sipc_user *user);
+void sipc_user_uncharge_node(struct sipc_user *user);
+size_t sipc_users_snapshot(struct sipc_user_usage *out, size_t max);
 
 /* ---- receive area (area.c, alloc.c) ---- */
 
@@ -85,6 +111,7 @@ struct sipc_buffer {
 	u32 nr_fds;
 	u32 nr_handles;
 	u32 *handles;			/* the receiver's, held by it */
+	struct sipc_charge *charge;	/* its sender's share; NULL: reply */
 };
 
 struct sipc_area {
@@ -104,6 +131,15 @@ struct sipc_area {
 	size_t nr_cached;		/* pages present that no buffer uses */
 	struct list_head entry;		/* on the shrinker's list once mapped */
 	struct sipc_buffer *spare;	/* a block struct kept for splits */
+	struct list_head charges;	/* each sending user's share */
+};
+
+/* What one sending user's buffers take of an area (alloc.c). */
+struct sipc_charge {
+	struct list_head entry;
+	kuid_t uid;
+	size_t bytes;			/* in its buffers here */
+	size_t oneway_bytes;		/* of which in one-way buffers */
 };
 
 struct sipc_area_stats {
@@ -157,7 +193,7 @@ void sipc_alloc_init(struct sipc_area *area, struct sipc_buffer *whole);
 void sipc_alloc_destroy(struct sipc_area *area);
 size_t sipc_buffer_size(size_t data_size, size_t offsets_count);
 struct sipc_buffer *sipc_buffer_alloc(struct sipc_area *area, size_t size,
-				      bool oneway);
+				      bool oneway, struct sipc_user *sender);
 void sipc_buffer_free(struct sipc_area *area, struct sipc_buffer *buf);
 struct sipc_buffer *sipc_buffer_claim(struct sipc_area *area,
 				      unsigned long user_addr);
@@ -216,6 +252,7 @@ struct sipc_proc {
 	struct pid *tgid;		/* the opener; no one else may use it */
 	struct pid_namespace *pid_ns;
 	const struct cred *cred;
+	struct sipc_user *user;		/* the opener's euid's accounting */
 	bool dead;			/* see sipc_proc_die() */
 	struct sipc_area area;
 	struct rb_root threads;		/* by pid */
@@ -300,6 +337,7 @@ void sipc_procfs_remove(struct sipc_proc *proc);
 struct sipc_node {
 	struct sipc_proc *proc;		/* owner; NULL once dead */
 	struct sipc_device *dev;
+	struct sipc_user *user;		/* its owner's, charged for it */
 	struct rb_node rb;		/* in owner's nodes while alive */
 	u64 cookie;
 	struct hlist_head refs;		/* handles naming this node */
@@ -366,6 +404,7 @@ struct sipc_txn {
 	u32 flags;
 	u32 sender_pid;
 	u32 sender_euid;
+	struct sipc_user *user;		/* charged for it while it lives */
 	/* the outcome, for a synchronous call */
 	bool completed;
 	int error;

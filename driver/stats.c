@@ -76,6 +76,7 @@ static enum sipc_counter error_counter(int error)
 	case -ENOSPC:
 	case -ENOBUFS:
 	case -EMFILE:
+	case -EDQUOT:
 		return SIPC_CNT_ERR_NO_SPACE;
 	case -ENOENT:
 		return SIPC_CNT_ERR_BAD_HANDLE;
@@ -110,6 +111,7 @@ const char *sipc_error_reason(int error)
 	case -ENOSPC: return "no_space";
 	case -ENOBUFS: return "oneway_space_full";
 	case -EMFILE: return "too_many_handles";
+	case -EDQUOT: return "over_quota";
 	case -ENOENT: return "bad_handle";
 	case -EINVAL: return "bad_input";
 	case -EFAULT: return "bad_pointer";

@@ -6,6 +6,7 @@
  * an idle thread takes the process's queue too.
  */
 #include <linux/err.h>
+#include <linux/log2.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
@@ -35,56 +36,6 @@ static struct sipc_thread *thread_find(struct sipc_proc *proc, pid_t pid,
 		*parentp = parent;
 	}
 	return NULL;
-}
-
-/*
- * The calling thread's context, made on its first ioctl. One left by a
- * thread that exited without SIPC_IOC_THREAD_EXIT, whose id this thread
- * got again, is released first: a new thread inherits no call stack, no
- * looper state and no spawn slot. The struct pid tells them apart: the
- * old one's, still referenced, is never handed to another thread.
- */
-struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
-{
-	struct sipc_thread *thread, *fresh;
-	struct rb_node **link, *parent;
-	pid_t pid = current->pid;
-
-	spin_lock(&proc->dev->lock);
-	thread = thread_find(proc, pid, NULL, NULL);
-	spin_unlock(&proc->dev->lock);
-	if (thread && thread->tid == task_pid(current))
-		return thread;
-	/* Its owner is dead (its id was free again): no ioctl of it runs. */
-	if (thread)
-		sipc_thread_release(thread);
-
-	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
-	if (!fresh)
-		return ERR_PTR(-ENOMEM);
-	fresh->proc = proc;
-	fresh->pid = pid;
-	fresh->tid = get_pid(task_pid(current));
-	INIT_LIST_HEAD(&fresh->todo);
-	INIT_LIST_HEAD(&fresh->waiting_entry);
-	init_waitqueue_head(&fresh->wait);
-
-	spin_lock(&proc->dev->lock);
-	thread = thread_find(proc, pid, &link, &parent);
-	if (!thread) {
-		rb_link_node(&fresh->rb, parent, link);
-		rb_insert_color(&fresh->rb, &proc->threads);
-		proc->nr_threads++;
-		sipc_count(&proc->dev->stats, SIPC_CNT_THREADS_CREATED);
-		thread = fresh;
-		fresh = NULL;
-	}
-	spin_unlock(&proc->dev->lock);
-	if (fresh) {
-		put_pid(fresh->tid);
-		kfree(fresh);
-	}
-	return thread;
 }
 
 /*
@@ -126,24 +77,135 @@ static void thread_unwind(struct sipc_thread *thread, struct list_head *reap)
 	list_del_init(&thread->waiting_entry);
 }
 
+/* Out of the process's tree, its work unwound; graph lock held. */
+static void thread_detach(struct sipc_thread *thread, struct list_head *reap)
+{
+	struct sipc_proc *proc = thread->proc;
+
+	lockdep_assert_held(&proc->dev->lock);
+	thread_unwind(thread, reap);
+	rb_erase(&thread->rb, &proc->threads);
+	proc->nr_threads--;
+	/* Its place may be taken by a new spawn. */
+	if (thread->looper & SIPC_THREAD_SPAWNED)
+		proc->started_threads--;
+}
+
+static void thread_free(struct sipc_thread *thread)
+{
+	sipc_count(&thread->proc->dev->stats, SIPC_CNT_THREADS_FREED);
+	put_pid(thread->tid);
+	kfree(thread->spare_txn);
+	kfree(thread);
+}
+
 void sipc_thread_release(struct sipc_thread *thread)
 {
 	struct sipc_proc *proc = thread->proc;
 	LIST_HEAD(reap);
 
 	spin_lock(&proc->dev->lock);
-	thread_unwind(thread, &reap);
-	rb_erase(&thread->rb, &proc->threads);
-	proc->nr_threads--;
-	/* Its place may be taken by a new spawn. */
-	if (thread->looper & SIPC_THREAD_SPAWNED)
-		proc->started_threads--;
+	thread_detach(thread, &reap);
 	spin_unlock(&proc->dev->lock);
 	sipc_txn_reap(&reap);
-	sipc_count(&proc->dev->stats, SIPC_CNT_THREADS_FREED);
-	put_pid(thread->tid);
-	kfree(thread->spare_txn);
-	kfree(thread);
+	thread_free(thread);
+}
+
+/*
+ * Threads that exited without SIPC_IOC_THREAD_EXIT leave their structs
+ * behind; every time the count doubles past a few dozen, those of threads
+ * that are gone are swept, so a process cannot pile them up one per
+ * thread id it ever had. A thread whose task is gone runs no ioctl.
+ */
+#define SIPC_THREADS_SWEEP_FROM	64
+
+static void threads_sweep(struct sipc_proc *proc, struct list_head *gone,
+			  struct list_head *reap)
+{
+	struct rb_node *n = rb_first(&proc->threads);
+
+	lockdep_assert_held(&proc->dev->lock);
+	while (n) {
+		struct sipc_thread *t = rb_entry(n, struct sipc_thread, rb);
+
+		n = rb_next(n);
+		if (!pid_has_task(t->tid, PIDTYPE_PID)) {
+			thread_detach(t, reap);
+			list_add(&t->waiting_entry, gone);
+		}
+	}
+}
+
+static void threads_free(struct list_head *gone, struct list_head *reap)
+{
+	struct sipc_thread *t, *tmp;
+
+	sipc_txn_reap(reap);
+	list_for_each_entry_safe(t, tmp, gone, waiting_entry) {
+		list_del(&t->waiting_entry);
+		thread_free(t);
+	}
+}
+
+/*
+ * The calling thread's context, made on its first ioctl. One left by a
+ * thread that exited without SIPC_IOC_THREAD_EXIT, whose id this thread
+ * got again, is released first: a new thread inherits no call stack, no
+ * looper state and no spawn slot. The struct pid tells them apart: the
+ * old one's, still referenced, is never handed to another thread.
+ */
+struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
+{
+	struct sipc_thread *thread, *fresh;
+	struct rb_node **link, *parent;
+	pid_t pid = current->pid;
+	LIST_HEAD(gone);
+	LIST_HEAD(reap);
+
+	spin_lock(&proc->dev->lock);
+	thread = thread_find(proc, pid, NULL, NULL);
+	if (thread && thread->tid == task_pid(current)) {
+		spin_unlock(&proc->dev->lock);
+		return thread;
+	}
+	/* Its owner is dead (its id was free again): no ioctl of it runs. */
+	if (thread) {
+		thread_detach(thread, &reap);
+		list_add(&thread->waiting_entry, &gone);
+	}
+	spin_unlock(&proc->dev->lock);
+	threads_free(&gone, &reap);
+
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+	if (!fresh)
+		return ERR_PTR(-ENOMEM);
+	fresh->proc = proc;
+	fresh->pid = pid;
+	fresh->tid = get_pid(task_pid(current));
+	INIT_LIST_HEAD(&fresh->todo);
+	INIT_LIST_HEAD(&fresh->waiting_entry);
+	init_waitqueue_head(&fresh->wait);
+
+	spin_lock(&proc->dev->lock);
+	thread = thread_find(proc, pid, &link, &parent);
+	if (!thread) {
+		rb_link_node(&fresh->rb, parent, link);
+		rb_insert_color(&fresh->rb, &proc->threads);
+		proc->nr_threads++;
+		sipc_count(&proc->dev->stats, SIPC_CNT_THREADS_CREATED);
+		thread = fresh;
+		fresh = NULL;
+		if (proc->nr_threads >= SIPC_THREADS_SWEEP_FROM &&
+		    is_power_of_2(proc->nr_threads))
+			threads_sweep(proc, &gone, &reap);
+	}
+	spin_unlock(&proc->dev->lock);
+	threads_free(&gone, &reap);
+	if (fresh) {
+		put_pid(fresh->tid);
+		kfree(fresh);
+	}
+	return thread;
 }
 
 /*

@@ -33,7 +33,8 @@ static int check_payload(struct sipc_transact *tr)
  */
 static struct sipc_buffer *fill_buffer(struct sipc_proc *from,
 				       struct sipc_proc *to,
-				       struct sipc_transact *tr, bool oneway)
+				       struct sipc_transact *tr, bool oneway,
+				       struct sipc_user *sender)
 {
 	size_t data_size = tr->data_size, count = tr->offsets_count;
 	struct sipc_area *area = &to->area;
@@ -41,7 +42,7 @@ static struct sipc_buffer *fill_buffer(struct sipc_proc *from,
 	int ret;
 
 	buf = sipc_buffer_alloc(area, sipc_buffer_size(data_size, count),
-				oneway);
+				oneway, sender);
 	if (IS_ERR(buf))
 		return buf;
 	buf->data_size = data_size;
@@ -90,6 +91,10 @@ void sipc_txn_reap_keep(struct list_head *reap, struct sipc_txn **spare)
 			drop_buffer(t->reply_proc, t->reply);
 		if (t->node)
 			sipc_node_put_tmp(t->node);
+		if (t->user) {
+			sipc_user_uncharge_txn(t->user);
+			sipc_user_put(t->user);
+		}
 		if (t->reply_proc)
 			sipc_proc_put(t->reply_proc);
 		/* Counted while to_proc, and so its device, is still ours. */
@@ -113,7 +118,7 @@ static struct sipc_txn *txn_alloc(struct sipc_thread *thread)
 	struct sipc_txn *t = thread->spare_txn;
 
 	if (!t)
-		return kzalloc(sizeof(*t), GFP_KERNEL);
+		return kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 	thread->spare_txn = NULL;
 	memset(t, 0, sizeof(*t));
 	return t;
@@ -197,10 +202,23 @@ static void enqueue_txn(struct sipc_thread *thread, struct sipc_txn *t,
 	}
 }
 
+/* The user a send is charged to (referenced): the caller's euid now. */
+static struct sipc_user *sender_user(struct sipc_proc *proc)
+{
+	kuid_t euid = current_euid();
+
+	if (uid_eq(euid, proc->user->uid)) {
+		sipc_user_ref(proc->user);
+		return proc->user;
+	}
+	return sipc_user_get(euid);
+}
+
 static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 		    bool oneway)
 {
 	struct sipc_proc *proc = thread->proc;
+	struct sipc_user *user;
 	pid_t from_pid, to_pid;
 	struct sipc_node *node;
 	struct sipc_txn *t;
@@ -208,9 +226,21 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	int ret;
 	u64 id;
 
-	t = txn_alloc(thread);
-	if (!t)
+	user = sender_user(proc);
+	if (!user)
 		return -ENOMEM;
+	ret = sipc_user_charge_txn(user);
+	if (ret) {
+		sipc_user_put(user);
+		return ret;
+	}
+	t = txn_alloc(thread);
+	if (!t) {
+		sipc_user_uncharge_txn(user);
+		sipc_user_put(user);
+		return -ENOMEM;
+	}
+	t->user = user;
 	INIT_LIST_HEAD(&t->work.entry);
 	INIT_LIST_HEAD(&t->all_entry);
 	t->work.type = SIPC_WORK_TXN;
@@ -229,6 +259,8 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	if (IS_ERR(node)) {
 		spin_unlock(&proc->dev->lock);
 		sipc_count(&proc->dev->stats, SIPC_CNT_TXNS_FREED);
+		sipc_user_uncharge_txn(user);
+		sipc_user_put(user);
 		kfree(t);
 		return PTR_ERR(node);
 	}
@@ -243,7 +275,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->sender_euid = from_kuid_munged(t->to_proc->cred->user_ns,
 					  current_euid());
 
-	t->buffer = fill_buffer(proc, t->to_proc, tr, oneway);
+	t->buffer = fill_buffer(proc, t->to_proc, tr, oneway, user);
 	if (IS_ERR(t->buffer)) {
 		ret = PTR_ERR(t->buffer);
 		t->buffer = NULL;
@@ -341,7 +373,7 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 
 	/* An abandoned call: the reply has nobody to go to. */
 	if (caller_proc) {
-		buf = fill_buffer(proc, caller_proc, tr, false);
+		buf = fill_buffer(proc, caller_proc, tr, false, NULL);
 		if (IS_ERR(buf)) {
 			ret = PTR_ERR(buf);
 			buf = NULL;
