@@ -644,4 +644,76 @@ TEST(detail_checks_the_owner_of_each_context)
 	EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+/* One-ways of @code in the transactions table, -1 unless ids increase. */
+static int oneways_queued(__u32 code)
+{
+	char *text = slurp("/proc/sipc/transactions"), *line, *save;
+	unsigned long long id, last = 0;
+	int n = 0;
+	__u32 c;
+
+	if (!text)
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strstr(line, " oneway ") ||
+		    sscanf(line, "%llu %*d %*d %*d %*d %u", &id, &c) != 2 ||
+		    c != code)
+			continue;
+		if (id <= last)
+			n = -1000;
+		last = id;
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+/* Many more than one batch, read by three at once: each sees them all. */
+TEST(transactions_shown_across_batches)
+{
+	__u32 ms = 3000, zero = 0;
+	pid_t client, readers[2];
+	struct st_ctx c;
+	int i, status;
+	pid_t srv;
+
+	srv = st_server_start(AREA, 0, 1);
+	ASSERT_GT(srv, 0);
+	client = fork();
+	ASSERT_GE(client, 0);
+	if (!client) {
+		CK(st_open(&c, AREA) == 0);
+		CK(st_simple(c.fd, 0, ST_SLEEP, &ms, sizeof(ms)) == (int)ms);
+		_exit(0);
+	}
+	usleep(300 * 1000);
+	ASSERT_EQ(st_open(&c, AREA), 0);
+	/* The server sleeps: they queue behind its call. */
+	for (i = 0; i < 100; i++)
+		ASSERT_EQ(st_oneway(c.fd, 0, ST_SLEEP, &zero, sizeof(zero),
+				    NULL, 0), 0);
+	for (i = 0; i < 2; i++) {
+		readers[i] = fork();
+		ASSERT_GE(readers[i], 0);
+		if (!readers[i]) {
+			int j;
+
+			for (j = 0; j < 5; j++)
+				CK(oneways_queued(ST_SLEEP) == 100);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < 5; i++)
+		EXPECT_EQ(oneways_queued(ST_SLEEP), 100);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(waitpid(readers[i], &status, 0), readers[i]);
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	ASSERT_EQ(st_reap(client), 0);
+	ASSERT_EQ(st_quit(c.fd, 0), 0);
+	ASSERT_EQ(st_reap(srv), 0);
+	st_close(&c);
+}
+
 TEST_HARNESS_MAIN
