@@ -6,25 +6,115 @@
  *
  *   stats                   "key: value" per line; counters since load
  *   state                   one line per open context, headed table
- *   proc/<pid>              one process in detail (owner and root only)
+ *   proc/<pid>              one process in detail
  *   transactions            transactions alive now, headed table
  *   transaction_log         the last log_size completed ones
  *   failed_transaction_log  the last log_size failed ones, with a reason
  * The formats are documented in README.md and are stable.
+ *
+ * A reader sees only the processes it could see in /proc mounted with
+ * hidepid=invisible, whatever the mount says: those in its own pid
+ * namespace whose uids and gids are its fsuid and fsgid, or all of that
+ * namespace with CAP_SYS_PTRACE over it. A row naming a process it may not
+ * see is left out, and every pid is a number in its namespace.
  */
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
+#include <linux/string_helpers.h>
 #include <linux/uidgid.h>
 
 #include "sipc_internal.h"
 
 static struct proc_dir_entry *sipc_proc_root, *sipc_proc_instances;
-/* Every device's procs and pid entries, and its directories. */
+/* Every device's list of contexts. */
 static DEFINE_MUTEX(sipc_procs_lock);
+/*
+ * Every device's pid entries. Held across proc_remove(), which waits for
+ * the file's readers: no reader may take it.
+ */
+static DEFINE_MUTEX(sipc_pids_lock);
+
+/* Comms are the process's to choose: never a row or column of their own. */
+#define SIPC_COMM_ESCAPE " \t\n\r\v\f\\"
+
+/*
+ * Who reads, taken at each read: the reader's own pid namespace, not that
+ * of the proc mount the file was reached through. These files are global
+ * entries under every proc mount, so a process that made itself a new
+ * namespace but reads its parent's /proc must not get the parent's view;
+ * and only numbers in its own namespace mean anything to the reader.
+ * Credentials are the reader's too, as procfs checks them: a descriptor
+ * handed on shows its new holder only what that holder may see.
+ */
+struct sipc_reader {
+	struct pid_namespace *ns;
+	bool all;		/* CAP_SYS_PTRACE over ns: every process in it */
+};
+
+static void reader_init(struct sipc_reader *r)
+{
+	r->ns = task_active_pid_ns(current);
+	r->all = ns_capable_noaudit(r->ns->user_ns, CAP_SYS_PTRACE);
+}
+
+static pid_t reader_nr(const struct sipc_reader *r, struct pid *pid)
+{
+	return pid ? pid_nr_ns(pid, r->ns) : 0;
+}
+
+/*
+ * Could @r ptrace-read @pid's process, uid-wise, as hidepid=invisible asks?
+ * Atomic: called under the graph lock. A process gone is for the
+ * privileged only: there are no credentials left to compare.
+ */
+static bool reader_sees(const struct sipc_reader *r, struct pid *pid)
+{
+	const struct cred *me = current_cred(), *tc;
+	struct task_struct *task;
+	bool ok = false;
+
+	if (!reader_nr(r, pid))
+		return false;
+	if (r->all)
+		return true;
+	rcu_read_lock();
+	task = pid_task(pid, PIDTYPE_PID);
+	if (task) {
+		tc = __task_cred(task);
+		ok = uid_eq(me->fsuid, tc->euid) && uid_eq(me->fsuid, tc->suid) &&
+		     uid_eq(me->fsuid, tc->uid) && gid_eq(me->fsgid, tc->egid) &&
+		     gid_eq(me->fsgid, tc->sgid) && gid_eq(me->fsgid, tc->gid);
+	}
+	rcu_read_unlock();
+	return ok;
+}
+
+/* A row naming the processes @a and @b (either may be NULL, not both). */
+static bool reader_sees_row(const struct sipc_reader *r, struct pid *a,
+			    struct pid *b)
+{
+	return (a || b) && (!a || reader_sees(r, a)) &&
+	       (!b || reader_sees(r, b));
+}
+
+/*
+ * A context is its opener's: besides its process, the reader must be the
+ * euid that opened it, as the old proc/<pid> file owner was, but for
+ * every context of the process rather than its first.
+ */
+static bool reader_owns(const struct sipc_reader *r, struct sipc_proc *proc)
+{
+	return reader_sees(r, proc->tgid) &&
+	       (r->all || uid_eq(proc->cred->euid, current_fsuid()));
+}
 
 /* One proc/<pid> file, shared by a pid's contexts on one device. */
 struct sipc_pid_entry {
@@ -98,29 +188,87 @@ static void state_header(struct seq_file *m)
 	seq_puts(m, "pid comm threads waiting busy nodes handles area_size in_use free_blocks largest_free oneway_used pending sent received\n");
 }
 
-static void state_line(struct seq_file *m, struct sipc_proc *proc,
-		       struct proc_snapshot *s)
+static void state_line(struct seq_file *m, const struct sipc_reader *r,
+		       struct sipc_proc *proc, struct proc_snapshot *s)
 {
-	seq_printf(m, "%d %s %u %u %u %u %u %zu %zu %zu %zu %zu %u %llu %llu\n",
-		   proc->pid, proc->comm, s->threads, s->waiting, s->busy,
+	seq_printf(m, "%d ", reader_nr(r, proc->tgid));
+	seq_escape(m, proc->comm, SIPC_COMM_ESCAPE);
+	seq_printf(m, " %u %u %u %u %u %zu %zu %zu %zu %zu %u %llu %llu\n",
+		   s->threads, s->waiting, s->busy,
 		   s->nodes, s->handles, s->area.size, s->area.in_use,
 		   s->area.free_blocks, s->area.largest_free,
 		   s->area.oneway_used, s->pending, s->sent, s->received);
 }
 
-static int state_show(struct seq_file *m, void *v)
+static size_t count_procs(struct sipc_device *dev)
 {
-	struct sipc_device *dev = m->private;
-	struct proc_snapshot s;
 	struct sipc_proc *proc;
+	size_t n = 0;
 
-	state_header(m);
+	lockdep_assert_held(&sipc_procs_lock);
+	list_for_each_entry(proc, &dev->procs, procfs_entry)
+		n++;
+	return n;
+}
+
+/*
+ * A reference to each context of @dev that @r owns (of process @pid only,
+ * if not 0), so that each can be printed under its own locks: the list
+ * lock is held only to walk the list, never around an area lock.
+ */
+static struct sipc_proc **grab_procs(struct sipc_device *dev,
+				     const struct sipc_reader *r, pid_t pid,
+				     size_t *nr)
+{
+	struct sipc_proc *proc, **procs;
+	size_t n = 0, max;
+
+	mutex_lock(&sipc_procs_lock);
+	max = count_procs(dev);
+	mutex_unlock(&sipc_procs_lock);
+	/* Contexts opened since are left for the next read. */
+	procs = kvcalloc(max + 1, sizeof(*procs), GFP_KERNEL);
+	if (!procs)
+		return NULL;
 	mutex_lock(&sipc_procs_lock);
 	list_for_each_entry(proc, &dev->procs, procfs_entry) {
-		snapshot_proc(proc, &s);
-		state_line(m, proc, &s);
+		if (n == max)
+			break;
+		if ((pid && proc->pid != pid) || !reader_owns(r, proc))
+			continue;
+		sipc_proc_get(proc);
+		procs[n++] = proc;
 	}
 	mutex_unlock(&sipc_procs_lock);
+	*nr = n;
+	return procs;
+}
+
+/* No lock held: the last reference frees its context. */
+static void put_procs(struct sipc_proc **procs, size_t n)
+{
+	while (n--)
+		sipc_proc_put(procs[n]);
+	kvfree(procs);
+}
+
+static int state_show(struct seq_file *m, void *v)
+{
+	struct sipc_proc **procs;
+	struct proc_snapshot s;
+	struct sipc_reader r;
+	size_t n, i;
+
+	reader_init(&r);
+	procs = grab_procs(m->private, &r, 0, &n);
+	if (!procs)
+		return -ENOMEM;
+	state_header(m);
+	for (i = 0; i < n; i++) {
+		snapshot_proc(procs[i], &s);
+		state_line(m, &r, procs[i], &s);
+	}
+	put_procs(procs, n);
 	return 0;
 }
 
@@ -129,14 +277,16 @@ struct object_line {
 	bool is_node;
 	u64 cookie;		/* node: its cookie */
 	u32 handle;		/* handle: its number */
-	pid_t owner;		/* handle: the node's owner, 0 if dead */
+	/* handle: the node's owner, 0 if dead or not the reader's to see */
+	pid_t owner;
 	/* node: handles, one-ways queued; handle: user refs, buffer refs */
 	u32 count_a, count_b;
 	bool death;		/* handle: a death notice is set */
 	bool dead;
 };
 
-static size_t snapshot_objects(struct sipc_proc *proc,
+static size_t snapshot_objects(const struct sipc_reader *r,
+			       struct sipc_proc *proc,
 			       struct object_line *out, size_t max)
 {
 	size_t count = 0;
@@ -157,10 +307,12 @@ static size_t snapshot_objects(struct sipc_proc *proc,
 	for (n = rb_first(&proc->refs_by_handle); n && count < max;
 	     n = rb_next(n)) {
 		struct sipc_ref *ref = rb_entry(n, struct sipc_ref, rb_handle);
+		struct sipc_proc *owner = ref->node->proc;
 		struct object_line *o = &out[count++];
 
 		o->handle = ref->handle;
-		o->owner = ref->node->proc ? ref->node->proc->pid : 0;
+		if (owner && reader_sees(r, owner->tgid))
+			o->owner = reader_nr(r, owner->tgid);
 		o->dead = ref->node->dead;
 		o->count_a = ref->user_refs;
 		o->count_b = ref->buf_refs;
@@ -170,15 +322,15 @@ static size_t snapshot_objects(struct sipc_proc *proc,
 	return count;
 }
 
-static void detail_objects(struct seq_file *m, struct sipc_proc *proc,
-			   struct proc_snapshot *s)
+static void detail_objects(struct seq_file *m, const struct sipc_reader *r,
+			   struct sipc_proc *proc, struct proc_snapshot *s)
 {
 	size_t max = s->nodes + s->handles + 16, n, i;
 	struct object_line *lines = kvcalloc(max, sizeof(*lines), GFP_KERNEL);
 
 	if (!lines)
 		return;
-	n = snapshot_objects(proc, lines, max);
+	n = snapshot_objects(r, proc, lines, max);
 	for (i = 0; i < n; i++) {
 		struct object_line *o = &lines[i];
 
@@ -213,7 +365,8 @@ static void detail_buffers(struct seq_file *m, struct sipc_proc *proc)
 	kvfree(bufs);
 }
 
-static void detail_threads(struct seq_file *m, struct sipc_proc *proc)
+static void detail_threads(struct seq_file *m, const struct sipc_reader *r,
+			   struct sipc_proc *proc)
 {
 	struct rb_node *n;
 	char line[96];
@@ -230,42 +383,54 @@ static void detail_threads(struct seq_file *m, struct sipc_proc *proc)
 			x = x->to_thread == t ? x->to_parent : x->from_parent;
 		len = scnprintf(line, sizeof(line),
 				"thread: %d looper=%d spawned=%d stack=%d\n",
-				t->pid, !!(t->looper & SIPC_THREAD_LOOPER),
+				reader_nr(r, t->tid), !!(t->looper & SIPC_THREAD_LOOPER),
 				!!(t->looper & SIPC_THREAD_SPAWNED), depth);
 		seq_write(m, line, len);
 	}
 	spin_unlock(&proc->dev->lock);
 }
 
+static void detail_one(struct seq_file *m, const struct sipc_reader *r,
+		       struct sipc_proc *proc, int context)
+{
+	struct proc_snapshot s;
+
+	snapshot_proc(proc, &s);
+	seq_printf(m, "context: %d\npid: %d\ncomm: ", context,
+		   reader_nr(r, proc->tgid));
+	seq_escape(m, proc->comm, SIPC_COMM_ESCAPE);
+	seq_printf(m, "\nthreads: %u\nwaiting: %u\nbusy: %u\nmax_threads: %u\n",
+		   s.threads, s.waiting, s.busy, proc->max_threads);
+	seq_printf(m, "nodes: %u\nhandles: %u\npending: %u\nsent: %llu\nreceived: %llu\n",
+		   s.nodes, s.handles, s.pending, s.sent, s.received);
+	seq_printf(m, "area_size: %zu\nin_use: %zu\nfree_blocks: %zu\nlargest_free: %zu\noneway_used: %zu\nmapped: %d\n",
+		   s.area.size, s.area.in_use, s.area.free_blocks,
+		   s.area.largest_free, s.area.oneway_used, s.area.mapped);
+	seq_printf(m, "spawn_requested: %u\nspawned: %u\n",
+		   s.spawn_requested, s.spawned);
+	detail_threads(m, r, proc);
+	detail_objects(m, r, proc, &s);
+	detail_buffers(m, proc);
+}
+
+/*
+ * The entry lives until proc_remove() has waited for this read. Only the
+ * contexts the reader owns are shown, numbered among those.
+ */
 static int detail_show(struct seq_file *m, void *v)
 {
 	struct sipc_pid_entry *pe = m->private;
-	struct proc_snapshot s;
-	struct sipc_proc *proc;
-	int context = 0;
+	struct sipc_proc **procs;
+	struct sipc_reader r;
+	size_t n, i;
 
-	mutex_lock(&sipc_procs_lock);
-	list_for_each_entry(proc, &pe->dev->procs, procfs_entry) {
-		if (proc->pid != pe->pid)
-			continue;
-		snapshot_proc(proc, &s);
-		seq_printf(m, "context: %d\npid: %d\ncomm: %s\n", context++,
-			   proc->pid, proc->comm);
-		seq_printf(m, "threads: %u\nwaiting: %u\nbusy: %u\nmax_threads: %u\n",
-			   s.threads, s.waiting, s.busy, proc->max_threads);
-		seq_printf(m, "nodes: %u\nhandles: %u\npending: %u\nsent: %llu\nreceived: %llu\n",
-			   s.nodes, s.handles, s.pending, s.sent, s.received);
-		seq_printf(m, "area_size: %zu\nin_use: %zu\nfree_blocks: %zu\nlargest_free: %zu\noneway_used: %zu\nmapped: %d\n",
-			   s.area.size, s.area.in_use, s.area.free_blocks,
-			   s.area.largest_free, s.area.oneway_used,
-			   s.area.mapped);
-		seq_printf(m, "spawn_requested: %u\nspawned: %u\n",
-			   s.spawn_requested, s.spawned);
-		detail_threads(m, proc);
-		detail_objects(m, proc, &s);
-		detail_buffers(m, proc);
-	}
-	mutex_unlock(&sipc_procs_lock);
+	reader_init(&r);
+	procs = grab_procs(pe->dev, &r, pe->pid, &n);
+	if (!procs)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		detail_one(m, &r, procs[i], i);
+	put_procs(procs, n);
 	return 0;
 }
 
@@ -280,76 +445,147 @@ struct txn_line {
 	bool oneway, taken, completed;
 };
 
+/* Transactions copied per hold of the graph lock. */
+#define SIPC_TXN_BATCH 32
+
+/* Graph lock held: @t as @r sees it, if @r may see both its ends. */
+static bool txn_line_fill(const struct sipc_reader *r, struct sipc_txn *t,
+			  u64 now, struct txn_line *l)
+{
+	struct sipc_proc *to = t->to_proc;
+
+	lockdep_assert_held(&to->dev->lock);
+	if (!reader_sees_row(r, t->from_pid, to->tgid))
+		return false;
+	l->id = t->id;
+	l->from_pid = reader_nr(r, t->from_pid);
+	l->from_tid = reader_nr(r, t->from_tid);
+	l->to_pid = reader_nr(r, to->tgid);
+	l->to_tid = t->to_thread ? reader_nr(r, t->to_thread->tid) : 0;
+	l->code = t->code;
+	l->size = t->request_size;
+	l->age_us = div_u64(now - t->start, NSEC_PER_USEC);
+	l->oneway = t->flags & SIPC_EVF_ONEWAY;
+	l->taken = t->to_thread;
+	l->completed = t->completed;
+	return true;
+}
+
+/*
+ * Copy what follows @cursor, at most SIPC_TXN_BATCH entries, and move the
+ * cursor past them: the graph lock is held for one batch at a time, and
+ * the cursor keeps the place while it is dropped. A cursor is a zeroed
+ * transaction on the list; real ones have an id, from 1. Returns the lines
+ * filled; *@steps counts the entries passed, cursors included.
+ */
+static size_t txn_batch(struct sipc_device *dev, const struct sipc_reader *r,
+			struct sipc_txn *cursor, struct txn_line *lines,
+			size_t *steps)
+{
+	struct list_head *pos;
+	u64 now = local_clock();
+	size_t n = 0, i;
+
+	spin_lock(&dev->lock);
+	pos = cursor->all_entry.next;
+	for (i = 0; i < SIPC_TXN_BATCH && pos != &dev->txns; i++) {
+		struct sipc_txn *t = list_entry(pos, struct sipc_txn,
+						all_entry);
+
+		if (t->id && txn_line_fill(r, t, now, &lines[n]))
+			n++;
+		pos = pos->next;
+	}
+	list_move_tail(&cursor->all_entry, pos);
+	if (pos == &dev->txns)
+		*steps = SIZE_MAX;
+	else
+		*steps += i;
+	spin_unlock(&dev->lock);
+	return n;
+}
+
+static void txn_line_show(struct seq_file *m, struct txn_line *l)
+{
+	seq_printf(m, "%llu %d %d %d %d %u %llu %llu %s %s\n",
+		   l->id, l->from_pid, l->from_tid, l->to_pid, l->to_tid,
+		   l->code, l->size, l->age_us,
+		   l->oneway ? "oneway" : "call",
+		   l->completed ? "replied" : l->taken ? "serving" : "queued");
+}
+
 static int transactions_show(struct seq_file *m, void *v)
 {
 	struct sipc_device *dev = m->private;
 	struct txn_line *lines;
-	struct sipc_txn *t;
-	size_t max, n = 0, i;
-	u64 now;
+	struct sipc_txn *cursor;
+	struct sipc_reader r;
+	size_t steps = 0, max, n, i;
+	int ret = -ENOMEM;
 
+	reader_init(&r);
+	lines = kcalloc(SIPC_TXN_BATCH, sizeof(*lines), GFP_KERNEL);
+	cursor = kzalloc(sizeof(*cursor), GFP_KERNEL);
+	if (!lines || !cursor)
+		goto out;
 	seq_puts(m, "id from_pid from_tid to_pid to_tid code size age_us kind state\n");
-	max = READ_ONCE(dev->nr_txns) + 64;
-	lines = kvcalloc(max, sizeof(*lines), GFP_KERNEL);
-	if (!lines)
-		return -ENOMEM;
-	now = local_clock();
+	/* Those sent while we print may be shown; they cannot keep us here. */
+	max = READ_ONCE(dev->nr_txns) + SIPC_TXN_BATCH;
 	spin_lock(&dev->lock);
-	list_for_each_entry(t, &dev->txns, all_entry) {
-		struct txn_line *l = &lines[n];
-
-		if (n == max)
-			break;
-		l->id = t->id;
-		l->from_pid = t->from_pid;
-		l->from_tid = t->from_tid;
-		l->to_pid = t->to_proc->pid;
-		l->to_tid = t->to_thread ? t->to_thread->pid : 0;
-		l->code = t->code;
-		l->size = t->request_size;
-		l->age_us = div_u64(now - t->start, NSEC_PER_USEC);
-		l->oneway = t->flags & SIPC_EVF_ONEWAY;
-		l->taken = t->to_thread;
-		l->completed = t->completed;
-		n++;
-	}
+	list_add(&cursor->all_entry, &dev->txns);
 	spin_unlock(&dev->lock);
-	for (i = 0; i < n; i++)
-		seq_printf(m, "%llu %d %d %d %d %u %llu %llu %s %s\n",
-			   lines[i].id, lines[i].from_pid, lines[i].from_tid,
-			   lines[i].to_pid, lines[i].to_tid, lines[i].code,
-			   lines[i].size, lines[i].age_us,
-			   lines[i].oneway ? "oneway" : "call",
-			   lines[i].completed ? "replied" :
-			   lines[i].taken ? "serving" : "queued");
-	kvfree(lines);
-	return 0;
+	while (steps < max) {
+		n = txn_batch(dev, &r, cursor, lines, &steps);
+		for (i = 0; i < n; i++)
+			txn_line_show(m, &lines[i]);
+	}
+	spin_lock(&dev->lock);
+	list_del(&cursor->all_entry);
+	spin_unlock(&dev->lock);
+	ret = 0;
+out:
+	kfree(cursor);
+	kfree(lines);
+	return ret;
 }
 
 /* ---- the logs ---- */
+
+static void log_line(struct seq_file *m, const struct sipc_reader *r,
+		     struct sipc_log_entry *e)
+{
+	seq_printf(m, "%llu %llu %llu %s %d %d %d %d %u %u %llu %llu %u %s\n",
+		   e->id, e->when, e->duration_ns,
+		   e->kind == SIPC_SEND_CALL ? "call" :
+		   e->kind == SIPC_SEND_ONEWAY ? "oneway" : "reply",
+		   reader_nr(r, e->from_pid), reader_nr(r, e->from_tid),
+		   reader_nr(r, e->to_pid), reader_nr(r, e->to_tid),
+		   e->handle, e->code, e->size, e->reply_size, e->objects,
+		   e->error ? sipc_error_reason(e->error) : "ok");
+}
 
 static int log_show(struct seq_file *m, enum sipc_log_kind kind)
 {
 	struct sipc_stats *st = &((struct sipc_device *)m->private)->stats;
 	struct sipc_log_entry *e;
-	unsigned int n, i;
+	struct sipc_reader r;
+	unsigned int n, i, shown = 0;
 	u64 total;
 
+	reader_init(&r);
 	e = kvcalloc(sipc_log_size, sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
 	n = sipc_log_snapshot(st, kind, e, sipc_log_size, &total);
-	seq_printf(m, "# %llu logged since load, last %u shown\n", total, n);
+	for (i = 0; i < n; i++)
+		shown += reader_sees_row(&r, e[i].from_pid, e[i].to_pid);
+	seq_printf(m, "# %llu logged since load, last %u shown\n", total,
+		   shown);
 	seq_puts(m, "id time_ns duration_ns kind from_pid from_tid to_pid to_tid handle code size reply_size objects reason\n");
 	for (i = 0; i < n; i++)
-		seq_printf(m, "%llu %llu %llu %s %d %d %d %d %u %u %llu %llu %u %s\n",
-			   e[i].id, e[i].when, e[i].duration_ns,
-			   e[i].kind == SIPC_SEND_CALL ? "call" :
-			   e[i].kind == SIPC_SEND_ONEWAY ? "oneway" : "reply",
-			   e[i].from_pid, e[i].from_tid, e[i].to_pid,
-			   e[i].to_tid, e[i].handle, e[i].code, e[i].size,
-			   e[i].reply_size, e[i].objects,
-			   e[i].error ? sipc_error_reason(e[i].error) : "ok");
+		if (reader_sees_row(&r, e[i].from_pid, e[i].to_pid))
+			log_line(m, &r, &e[i]);
+	sipc_log_put(e, n);
 	kvfree(e);
 	return 0;
 }
@@ -366,14 +602,14 @@ static int failed_log_show(struct seq_file *m, void *v)
 
 /* ---- registration ---- */
 
-void sipc_procfs_add(struct sipc_proc *proc)
+/* proc/<pid> for @proc's pid: the first of its contexts makes it. */
+static void pid_entry_get(struct sipc_proc *proc)
 {
 	struct sipc_device *dev = proc->dev;
 	struct sipc_pid_entry *pe;
 	char name[16];
 
-	mutex_lock(&sipc_procs_lock);
-	list_add_tail(&proc->procfs_entry, &dev->procs);
+	mutex_lock(&sipc_pids_lock);
 	list_for_each_entry(pe, &dev->pid_entries, entry) {
 		if (pe->pid == proc->pid) {
 			pe->users++;
@@ -388,34 +624,49 @@ void sipc_procfs_add(struct sipc_proc *proc)
 	pe->pid = proc->pid;
 	pe->users = 1;
 	snprintf(name, sizeof(name), "%d", proc->pid);
-	pe->pde = proc_create_single_data(name, 0400, dev->proc_pids,
+	/* Anyone may open it: it shows each reader its own contexts. */
+	pe->pde = proc_create_single_data(name, 0444, dev->proc_pids,
 					  detail_show, pe);
 	if (!pe->pde) {
 		kfree(pe);
 		goto out;
 	}
-	/* Only the owner (and root, who may read anything) sees the detail. */
-	proc_set_user(pe->pde, proc->cred->euid, proc->cred->egid);
 	list_add(&pe->entry, &dev->pid_entries);
 out:
-	mutex_unlock(&sipc_procs_lock);
+	mutex_unlock(&sipc_pids_lock);
 }
 
-void sipc_procfs_remove(struct sipc_proc *proc)
+static void pid_entry_put(struct sipc_proc *proc)
 {
 	struct sipc_pid_entry *pe;
 
-	mutex_lock(&sipc_procs_lock);
-	list_del(&proc->procfs_entry);
+	mutex_lock(&sipc_pids_lock);
 	list_for_each_entry(pe, &proc->dev->pid_entries, entry) {
 		if (pe->pid != proc->pid || --pe->users)
 			continue;
+		/* Waits for its readers, who take only sipc_procs_lock. */
 		proc_remove(pe->pde);
 		list_del(&pe->entry);
 		kfree(pe);
 		break;
 	}
+	mutex_unlock(&sipc_pids_lock);
+}
+
+void sipc_procfs_add(struct sipc_proc *proc)
+{
+	pid_entry_get(proc);
+	mutex_lock(&sipc_procs_lock);
+	list_add_tail(&proc->procfs_entry, &proc->dev->procs);
 	mutex_unlock(&sipc_procs_lock);
+}
+
+void sipc_procfs_remove(struct sipc_proc *proc)
+{
+	mutex_lock(&sipc_procs_lock);
+	list_del(&proc->procfs_entry);
+	mutex_unlock(&sipc_procs_lock);
+	pid_entry_put(proc);
 }
 
 static const struct {

@@ -6,9 +6,12 @@
  *   0. sipc_devices_lock (mutex, device.c): the list of instances and
  *      their open counts. open() takes it under the misc core's misc_mtx,
  *      so it is never held across misc_register() or misc_deregister().
- *   0a. sipc_procs_lock (mutex, procfs.c): every device's list of
- *      contexts and pid entries for /proc/sipc. Taken with no other sipc
- *      lock held; printing takes an area lock and the graph lock under it.
+ *   0a. sipc_pids_lock (mutex, procfs.c): every device's proc/<pid>
+ *      files. Held across proc_remove(), which waits for their readers,
+ *      so no reader of /proc/sipc takes it.
+ *   0b. sipc_procs_lock (mutex, procfs.c): every device's list of
+ *      contexts for /proc/sipc. Held only to walk the list and take
+ *      references; nothing is printed, and no other lock taken, under it.
  *   1. mmap lock of a process's mm: the page-fault handler takes an area
  *      lock under it.
  *   2. sipc_area.lock (mutex): one receive area's allocator, page array
@@ -388,7 +391,8 @@ struct sipc_txn {
 	struct list_head all_entry;	/* on sipc_device.txns while alive */
 	u64 id;				/* for logs, /proc and tracepoints */
 	u64 start;			/* local_clock(): cheap, no device read */
-	pid_t from_pid, from_tid;	/* initial namespace, for /proc */
+	/* The sender, held: /proc/sipc translates them for each reader. */
+	struct pid *from_pid, *from_tid;
 	u32 handle;
 	u64 request_size;
 	u32 request_objects;

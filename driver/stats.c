@@ -6,6 +6,7 @@
 #include <linux/atomic.h>
 #include <linux/errno.h>
 #include <linux/module.h>
+#include <linux/pid.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -160,6 +161,8 @@ void sipc_stats_destroy(struct sipc_stats *st)
 	int i;
 
 	for (i = 0; i < SIPC_LOG_NR; i++) {
+		if (st->logs[i].ring)
+			sipc_log_put(st->logs[i].ring, sipc_log_size);
 		kfree(st->logs[i].ring);
 		st->logs[i].ring = NULL;
 	}
@@ -167,17 +170,43 @@ void sipc_stats_destroy(struct sipc_stats *st)
 	st->cpu = NULL;
 }
 
+static void log_entry_get(struct sipc_log_entry *e)
+{
+	get_pid(e->from_pid);
+	get_pid(e->from_tid);
+	get_pid(e->to_pid);
+	get_pid(e->to_tid);
+}
+
+/* put_pid() only frees memory: it is safe under a spinlock. */
+void sipc_log_put(struct sipc_log_entry *e, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		put_pid(e[i].from_pid);
+		put_pid(e[i].from_tid);
+		put_pid(e[i].to_pid);
+		put_pid(e[i].to_tid);
+	}
+}
+
 /* Innermost lock: may be called with the graph lock held. */
 void sipc_log_add(struct sipc_stats *st, enum sipc_log_kind kind,
 		  const struct sipc_log_entry *e)
 {
 	struct sipc_log *log = &st->logs[kind];
+	struct sipc_log_entry *slot, old;
 	unsigned long flags;
 
 	spin_lock_irqsave(&log->lock, flags);
-	log->ring[log->total % sipc_log_size] = *e;
+	slot = &log->ring[log->total % sipc_log_size];
+	old = *slot;
+	*slot = *e;
+	log_entry_get(slot);
 	log->total++;
 	spin_unlock_irqrestore(&log->lock, flags);
+	sipc_log_put(&old, 1);
 }
 
 unsigned int sipc_log_snapshot(struct sipc_stats *st, enum sipc_log_kind kind,
@@ -193,8 +222,10 @@ unsigned int sipc_log_snapshot(struct sipc_stats *st, enum sipc_log_kind kind,
 	*total = log->total;
 	n = min_t(u64, log->total, min(max, sipc_log_size));
 	first = log->total - n;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		out[i] = log->ring[(first + i) % sipc_log_size];
+		log_entry_get(&out[i]);
+	}
 	spin_unlock_irqrestore(&log->lock, flags);
 	return n;
 }

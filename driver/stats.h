@@ -49,13 +49,20 @@ struct sipc_cpu_counters {
 	u64 v[SIPC_CNT_NR];
 };
 
-/* One transaction in a log. */
+struct pid;
+
+/*
+ * One transaction in a log. Its ends are struct pids, not numbers: a
+ * reader sees them in its own pid namespace, and a number reused since by
+ * another process must not be taken for this one. The ring holds a
+ * reference to each; an entry being built only borrows them.
+ */
 struct sipc_log_entry {
 	u64 id;
 	u64 when;			/* local_clock() ns when it ended */
 	u64 duration_ns;		/* send to reply (calls) or delivery */
 	u32 kind;			/* SIPC_SEND_CALL or SIPC_SEND_ONEWAY */
-	pid_t from_pid, from_tid, to_pid, to_tid;
+	struct pid *from_pid, *from_tid, *to_pid, *to_tid;	/* or NULL */
 	u32 handle;
 	u32 code;
 	u64 size;
@@ -104,10 +111,14 @@ int sipc_stats_init(struct sipc_stats *st);
 void sipc_stats_destroy(struct sipc_stats *st);
 void sipc_log_add(struct sipc_stats *st, enum sipc_log_kind kind,
 		  const struct sipc_log_entry *e);
-/* Copy out up to @max entries, oldest first; returns how many. */
+/*
+ * Copy out up to @max entries, oldest first; returns how many. The copies
+ * hold references to their pids: give them back with sipc_log_put().
+ */
 unsigned int sipc_log_snapshot(struct sipc_stats *st, enum sipc_log_kind kind,
 			       struct sipc_log_entry *out, unsigned int max,
 			       u64 *total);
+void sipc_log_put(struct sipc_log_entry *e, unsigned int n);
 u64 sipc_next_txn_id(void);
 bool sipc_leak_check(struct sipc_stats *st, const char *device);
 

@@ -97,6 +97,8 @@ void sipc_txn_reap_keep(struct list_head *reap, struct sipc_txn **spare)
 		}
 		if (t->reply_proc)
 			sipc_proc_put(t->reply_proc);
+		put_pid(t->from_pid);
+		put_pid(t->from_tid);
 		/* Counted while to_proc, and so its device, is still ours. */
 		sipc_count(&t->to_proc->dev->stats, SIPC_CNT_TXNS_FREED);
 		sipc_proc_put(t->to_proc);
@@ -247,8 +249,6 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->refs = 1;
 	t->id = sipc_next_txn_id();
 	t->start = local_clock();
-	t->from_pid = task_tgid_nr(current);
-	t->from_tid = task_pid_nr(current);
 	t->handle = tr->handle;
 	t->request_size = tr->data_size;
 	t->request_objects = tr->offsets_count;
@@ -268,6 +268,8 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->to_proc = node->proc;
 	sipc_proc_get(t->to_proc);
 	spin_unlock(&proc->dev->lock);
+	t->from_pid = get_pid(proc->tgid);
+	t->from_tid = get_pid(thread->tid);
 
 	t->code = tr->code;
 	t->flags = oneway ? SIPC_EVF_ONEWAY : 0;
@@ -295,7 +297,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->to_proc->received++;
 	/* Once unlocked, a one-way may be taken and freed by its receiver. */
 	id = t->id;
-	from_pid = t->from_pid;
+	from_pid = proc->pid;
 	to_pid = t->to_proc->pid;
 	spin_unlock(&proc->dev->lock);
 	sipc_count(&proc->dev->stats, oneway ? SIPC_CNT_ONEWAYS : SIPC_CNT_CALLS);
@@ -312,7 +314,8 @@ fail:
 
 /*
  * What the completed log says of a call (graph lock held) or, with no
- * @reply, of a one-way delivered to @server.
+ * @reply, of a one-way delivered to @server. @e holds its pids, as the
+ * caller may free @t once the lock is dropped: sipc_log_put() it.
  */
 static void log_completed(struct sipc_txn *t, struct sipc_thread *server,
 			  struct sipc_transact *reply,
@@ -324,8 +327,12 @@ static void log_completed(struct sipc_txn *t, struct sipc_thread *server,
 	e->kind = reply ? SIPC_SEND_CALL : SIPC_SEND_ONEWAY;
 	e->from_pid = t->from_pid;
 	e->from_tid = t->from_tid;
-	e->to_pid = server->proc->pid;
-	e->to_tid = server->pid;
+	e->to_pid = server->proc->tgid;
+	e->to_tid = server->tid;
+	get_pid(e->from_pid);
+	get_pid(e->from_tid);
+	get_pid(e->to_pid);
+	get_pid(e->to_tid);
 	e->handle = t->handle;
 	e->code = t->code;
 	e->size = t->request_size;
@@ -417,8 +424,10 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 		sipc_count_add(&proc->dev->stats, SIPC_CNT_BYTES,
 			       tr->data_size + tr->offsets_count * 8);
 		sipc_log_add(&proc->dev->stats, SIPC_LOG_COMPLETED, &done);
-		trace_sipc_reply(done.id, done.to_pid, done.from_pid, tr->code,
+		trace_sipc_reply(done.id, pid_nr(done.to_pid),
+				 pid_nr(done.from_pid), tr->code,
 				 tr->data_size);
+		sipc_log_put(&done, 1);
 	}
 
 	if (buf)
@@ -466,6 +475,7 @@ struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
 
 		log_completed(t, thread, NULL, &done);
 		sipc_log_add(&thread->proc->dev->stats, SIPC_LOG_COMPLETED, &done);
+		sipc_log_put(&done, 1);
 		/* The buffer keeps the node until it is freed. */
 		t->node = NULL;
 		sipc_txn_put(t, reap);
@@ -524,8 +534,8 @@ static void log_refused(struct sipc_thread *thread, struct sipc_transact *tr,
 		.kind = tr->ev.type == SIPC_EV_REPLY ? SIPC_SEND_REPLY :
 			tr->ev.flags & SIPC_EVF_ONEWAY ? SIPC_SEND_ONEWAY :
 			SIPC_SEND_CALL,
-		.to_pid = thread->proc->pid,
-		.to_tid = thread->pid,
+		.to_pid = thread->proc->tgid,
+		.to_tid = thread->tid,
 		.code = tr->ev.code,
 		.size = tr->ev.data_size,
 		.objects = tr->ev.offsets_count,
@@ -652,8 +662,8 @@ static void record_failure(struct sipc_thread *thread,
 	struct sipc_log_entry e = {
 		.when = local_clock(),
 		.kind = tr->send_op,
-		.from_pid = thread->proc->pid,
-		.from_tid = thread->pid,
+		.from_pid = thread->proc->tgid,
+		.from_tid = thread->tid,
 		.handle = tr->handle,
 		.code = tr->code,
 		.size = tr->data_size,
@@ -663,7 +673,7 @@ static void record_failure(struct sipc_thread *thread,
 
 	sipc_count_error(&thread->proc->dev->stats, error);
 	sipc_log_add(&thread->proc->dev->stats, SIPC_LOG_FAILED, &e);
-	trace_sipc_failed(e.from_pid, e.from_tid, tr->handle, tr->code,
+	trace_sipc_failed(thread->proc->pid, thread->pid, tr->handle, tr->code,
 			  error);
 }
 

@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -253,7 +255,11 @@ TEST(detail_lists_nodes_handles_buffers)
 	EXPECT_EQ(access(path, F_OK), -1);
 }
 
-TEST(detail_only_for_owner_and_root)
+/*
+ * The detail file may be opened by anyone; it prints only the contexts its
+ * reader may see (README.md, "/proc/sipc"), so someone else's is empty.
+ */
+TEST(detail_shows_others_nothing)
 {
 	char path[64];
 	struct stat st;
@@ -264,15 +270,16 @@ TEST(detail_only_for_owner_and_root)
 	ASSERT_EQ(st_open(&c, AREA), 0);
 	snprintf(path, sizeof(path), "/proc/sipc/proc/%d", getpid());
 	ASSERT_EQ(stat(path, &st), 0);
-	EXPECT_EQ(st.st_mode & 0777, 0400);
-	EXPECT_EQ(st.st_uid, geteuid());
+	EXPECT_EQ(st.st_mode & 0777, 0444);
 	child = fork();
 	ASSERT_GE(child, 0);
 	if (!child) {
+		char *text;
+
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
-		/* Someone else's detail: refused; global files: readable. */
-		if (open(path, O_RDONLY) >= 0 || errno != EACCES)
+		text = slurp(path);
+		if (!text || strstr(text, "context:"))
 			_exit(3);
 		if (access("/proc/sipc/stats", R_OK) ||
 		    access("/proc/sipc/state", R_OK))
@@ -425,6 +432,288 @@ TEST(tracepoints_fire)
 	EXPECT_NE(strstr(trace, "handle=999 code=7 error=-2"), NULL);
 	EXPECT_NE(strstr(trace, "code=1 size=2"), NULL);
 	free(trace);
+}
+
+/*
+ * The pids of the state table's rows (up to @max), or -2 if a row does not
+ * have its 15 columns: what a forged row or column looks like.
+ */
+static int state_pids(pid_t *pids, int max)
+{
+	char *text = slurp("/proc/sipc/state"), *line, *save;
+	int n = 0;
+
+	if (!text)
+		return -1;
+	strtok_r(text, "\n", &save);
+	for (line = strtok_r(NULL, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		pid_t pid = atoi(line);
+		char *f, *fsave;
+		int cols = 0;
+
+		for (f = strtok_r(line, " ", &fsave); f;
+		     f = strtok_r(NULL, " ", &fsave))
+			cols++;
+		if (cols != 15) {
+			free(text);
+			return -2;
+		}
+		if (n < max)
+			pids[n] = pid;
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+/* Rows of a log whose from_pid or to_pid is @pid. */
+static int log_rows_of(const char *file, pid_t pid)
+{
+	char path[64], *text, *line, *save;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/sipc/%s", file);
+	text = slurp(path);
+	if (!text)
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		int from, to;
+
+		if (sscanf(line, "%*u %*u %*u %*s %d %*d %d", &from, &to) == 2 &&
+		    (from == pid || to == pid))
+			n++;
+	}
+	free(text);
+	return n;
+}
+
+TEST(comm_cannot_forge_rows)
+{
+	char path[64], *text;
+	pid_t pids[64];
+	struct st_ctx c;
+	int n, i;
+
+	/* A newline and spaces: unescaped, a second row and extra columns. */
+	ASSERT_EQ(prctl(PR_SET_NAME, "a b\n4242 x"), 0);
+	ASSERT_EQ(st_open(&c, AREA), 0);
+	n = state_pids(pids, 64);
+	ASSERT_GE(n, 1);
+	for (i = 0; i < n && i < 64; i++)
+		EXPECT_NE(pids[i], 4242);
+	snprintf(path, sizeof(path), "/proc/sipc/proc/%d", getpid());
+	text = slurp(path);
+	ASSERT_NE(text, NULL);
+	EXPECT_NE(strstr(text, "\ncomm: a\\040b\\0124242\\040x\n"), NULL)
+		TH_LOG("%s", text);
+	free(text);
+	st_close(&c);
+}
+
+/* Inside a pid namespace: its own pids, and nothing from outside. */
+static int pidns_reader(pid_t outside)
+{
+	struct st_ctx c;
+	char f[16][32];
+	pid_t pids[64];
+
+	CK(getpid() == 1);
+	CK(st_open(&c, AREA) == 0);
+	CK(state_pids(pids, 64) == 1);
+	CK(pids[0] == 1);
+	CK(st_simple(c.fd, 4243, 5, NULL, 0) == -ENOENT);
+	CK(last_log_line("failed_transaction_log", f, 16) == 14);
+	CK(atoi(f[4]) == 1 && atoi(f[8]) == 4243);
+	CK(log_rows_of("failed_transaction_log", outside) == 0);
+	st_close(&c);
+	return 0;
+}
+
+TEST(pid_namespace_sees_only_its_own)
+{
+	pid_t child, outside = getpid();
+	struct st_ctx c;
+	int status;
+
+	/* A context and a logged failure outside the namespace. */
+	ASSERT_EQ(st_open(&c, AREA), 0);
+	EXPECT_EQ(st_simple(c.fd, 4244, 5, NULL, 0), -ENOENT);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		pid_t inner;
+
+		CK(unshare(CLONE_NEWPID) == 0);
+		inner = fork();
+		CK(inner >= 0);
+		if (!inner)
+			_exit(pidns_reader(outside));
+		CK(waitpid(inner, &status, 0) == inner);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	}
+	ASSERT_EQ(waitpid(child, &status, 0), child);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+	st_close(&c);
+}
+
+TEST(unprivileged_reader_sees_only_its_own)
+{
+	struct st_ctx c;
+	pid_t child, pids[64];
+	int status, n, i, mine = 0;
+
+	ASSERT_EQ(st_open(&c, AREA), 0);
+	EXPECT_EQ(st_simple(c.fd, 4245, 5, NULL, 0), -ENOENT);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child) {
+		struct st_ctx own;
+		pid_t p[64];
+
+		CK(setgid(65534) == 0 && setuid(65534) == 0);
+		CK(st_open(&own, AREA) == 0);
+		CK(state_pids(p, 64) == 1);
+		CK(p[0] == getpid());
+		CK(st_simple(own.fd, 4246, 5, NULL, 0) == -ENOENT);
+		CK(log_rows_of("failed_transaction_log", getpid()) >= 1);
+		CK(log_rows_of("failed_transaction_log", getppid()) == 0);
+		_exit(0);
+	}
+	ASSERT_EQ(waitpid(child, &status, 0), child);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+	/* Root still sees everyone's. */
+	n = state_pids(pids, 64);
+	for (i = 0; i < n && i < 64; i++)
+		mine += pids[i] == getpid();
+	EXPECT_EQ(mine, 1);
+	EXPECT_GE(log_rows_of("failed_transaction_log", child), 1);
+	st_close(&c);
+}
+
+/* Two contexts of one process, opened by root and then by nobody. */
+static int two_owners(int ready, int go)
+{
+	struct st_ctx a, b;
+	char path[64], *text, x;
+
+	CK(st_open(&a, AREA) == 0);
+	CK(st_node_create(a.fd, 0xa0a) == 0);
+	CK(setresgid(65534, 65534, 65534) == 0);
+	CK(setresuid(65534, 65534, 65534) == 0);
+	CK(st_open(&b, AREA) == 0);
+	CK(st_node_create(b.fd, 0xb0b) == 0);
+	snprintf(path, sizeof(path), "/proc/sipc/proc/%d", getpid());
+	text = slurp(path);
+	CK(text);
+	CK(strstr(text, "cookie=0xb0b"));
+	CK(!strstr(text, "cookie=0xa0a"));
+	free(text);
+	CK(write(ready, "r", 1) == 1);
+	CK(read(go, &x, 1) == 1);
+	return 0;
+}
+
+TEST(detail_checks_the_owner_of_each_context)
+{
+	int ready[2], go[2], status;
+	char path[64], *text, x;
+	pid_t child;
+
+	ASSERT_EQ(pipe(ready), 0);
+	ASSERT_EQ(pipe(go), 0);
+	child = fork();
+	ASSERT_GE(child, 0);
+	if (!child)
+		_exit(two_owners(ready[1], go[0]));
+	close(ready[1]);
+	if (read(ready[0], &x, 1) == 1) {
+		snprintf(path, sizeof(path), "/proc/sipc/proc/%d", child);
+		text = slurp(path);
+		ASSERT_NE(text, NULL);
+		EXPECT_NE(strstr(text, "cookie=0xa0a"), NULL);
+		EXPECT_NE(strstr(text, "cookie=0xb0b"), NULL);
+		free(text);
+	}
+	EXPECT_EQ(write(go[1], "g", 1), 1);
+	ASSERT_EQ(waitpid(child, &status, 0), child);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+/* One-ways of @code in the transactions table, -1 unless ids increase. */
+static int oneways_queued(__u32 code)
+{
+	char *text = slurp("/proc/sipc/transactions"), *line, *save;
+	unsigned long long id, last = 0;
+	int n = 0;
+	__u32 c;
+
+	if (!text)
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strstr(line, " oneway ") ||
+		    sscanf(line, "%llu %*d %*d %*d %*d %u", &id, &c) != 2 ||
+		    c != code)
+			continue;
+		if (id <= last)
+			n = -1000;
+		last = id;
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+/* Many more than one batch, read by three at once: each sees them all. */
+TEST(transactions_shown_across_batches)
+{
+	__u32 ms = 3000, zero = 0;
+	pid_t client, readers[2];
+	struct st_ctx c;
+	int i, status;
+	pid_t srv;
+
+	srv = st_server_start(AREA, 0, 1);
+	ASSERT_GT(srv, 0);
+	client = fork();
+	ASSERT_GE(client, 0);
+	if (!client) {
+		CK(st_open(&c, AREA) == 0);
+		CK(st_simple(c.fd, 0, ST_SLEEP, &ms, sizeof(ms)) == (int)ms);
+		_exit(0);
+	}
+	usleep(300 * 1000);
+	ASSERT_EQ(st_open(&c, AREA), 0);
+	/* The server sleeps: they queue behind its call. */
+	for (i = 0; i < 100; i++)
+		ASSERT_EQ(st_oneway(c.fd, 0, ST_SLEEP, &zero, sizeof(zero),
+				    NULL, 0), 0);
+	for (i = 0; i < 2; i++) {
+		readers[i] = fork();
+		ASSERT_GE(readers[i], 0);
+		if (!readers[i]) {
+			int j;
+
+			for (j = 0; j < 5; j++)
+				CK(oneways_queued(ST_SLEEP) == 100);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < 5; i++)
+		EXPECT_EQ(oneways_queued(ST_SLEEP), 100);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(waitpid(readers[i], &status, 0), readers[i]);
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	ASSERT_EQ(st_reap(client), 0);
+	ASSERT_EQ(st_quit(c.fd, 0), 0);
+	ASSERT_EQ(st_reap(srv), 0);
+	st_close(&c);
 }
 
 TEST_HARNESS_MAIN
