@@ -205,6 +205,8 @@ static const char *aa_unavailable(void)
 	ssize_t n;
 	int fd;
 
+	if (access("/sys/module/apparmor", F_OK))
+		return "this kernel has no AppArmor (CONFIG_SECURITY_APPARMOR)";
 	fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return "no securityfs (/sys/kernel/security/lsm)";
