@@ -8,9 +8,12 @@ SIPC_CACHE=${SIPC_CACHE:-$SIPC_TOP/.cache}
 
 # Debian packages the build, the lint and the dev VM need (dwarves: 6.12's
 # headers run pahole on every module; rsync: each kernel's copy of the
-# module's sources).
+# module's sources; apparmor: apparmor_parser, which the VM's lsm_test
+# loads its profiles with; its service is not started, the host's kernel
+# is not the guest's).
 SIPC_PACKAGES=(build-essential pkg-config check sparse cpio busybox-static
-	       qemu-system-x86 linux-source-6.1 xz-utils dwarves rsync)
+	       qemu-system-x86 linux-source-6.1 xz-utils dwarves rsync
+	       apparmor)
 
 say() { printf 'sipc: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
