@@ -10,6 +10,7 @@
  *   transactions            transactions alive now, headed table
  *   transaction_log         the last log_size completed ones
  *   failed_transaction_log  the last log_size failed ones, with a reason
+ *   users                   (module-wide) what each user has charged now
  * The formats are documented in README.md and are stable.
  *
  * A reader sees only the processes it could see in /proc mounted with
@@ -669,6 +670,36 @@ void sipc_procfs_remove(struct sipc_proc *proc)
 	pid_entry_put(proc);
 }
 
+/* ---- users: what each user has charged now (quota.c), module-wide ---- */
+
+#define SIPC_USERS_SHOWN	4096
+
+/* A reader sees its own uid's line; CAP_SYS_PTRACE, every mapped one. */
+static int users_show(struct seq_file *m, void *v)
+{
+	struct user_namespace *ns = current_user_ns();
+	struct sipc_user_usage *u;
+	struct sipc_reader r;
+	size_t i, n;
+
+	reader_init(&r);
+	u = kvcalloc(SIPC_USERS_SHOWN, sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	n = sipc_users_snapshot(u, SIPC_USERS_SHOWN);
+	seq_puts(m, "uid txns_in_flight nodes\n");
+	for (i = 0; i < n; i++) {
+		if (!r.all && !uid_eq(u[i].uid, current_fsuid()))
+			continue;
+		if (from_kuid(ns, u[i].uid) == (uid_t)-1)
+			continue;
+		seq_printf(m, "%u %u %u\n", from_kuid(ns, u[i].uid),
+			   u[i].txns, u[i].nodes);
+	}
+	kvfree(u);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*show)(struct seq_file *m, void *v);
@@ -727,7 +758,8 @@ int sipc_procfs_init(void)
 	if (!sipc_proc_root)
 		return -ENOMEM;
 	sipc_proc_instances = proc_mkdir("instances", sipc_proc_root);
-	if (!sipc_proc_instances) {
+	if (!sipc_proc_instances ||
+	    !proc_create_single("users", 0444, sipc_proc_root, users_show)) {
 		proc_remove(sipc_proc_root);
 		return -ENOMEM;
 	}

@@ -113,6 +113,7 @@ const char *sipc_error_reason(int error)
 	case -ENOBUFS: return "oneway_space_full";
 	case -EMFILE: return "too_many_handles";
 	case -EDQUOT: return "over_quota";
+	case -EACCES: return "permission_denied";
 	case -ENOENT: return "bad_handle";
 	case -EINVAL: return "bad_input";
 	case -EFAULT: return "bad_pointer";

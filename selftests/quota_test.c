@@ -124,14 +124,14 @@ TEST_F(quota, flood_leaves_room_for_others)
 	int err;
 
 	flooded = flood_run(FLOOD_UID, 64 << 10, share, &err);
+	TH_LOG("flood: %ld of %ld one-ways of 64 KiB, then errno %d",
+	       flooded, share, err);
 	EXPECT_EQ(EDQUOT, err);
 	EXPECT_LT(0, flooded);
 	EXPECT_GE(share / 2 + 1, flooded);
 	other = flood_run(OTHER_UID, 64 << 10, 8, &err);
 	EXPECT_EQ(8, other) TH_LOG("the second user got %ld, error %d",
 				   other, err);
-	TH_LOG("flood: %ld of %ld one-ways of 64 KiB, then %d", flooded,
-	       share, err);
 }
 
 static long slab_kib(void)
@@ -149,6 +149,24 @@ static long slab_kib(void)
 	return v;
 }
 
+/* The txns_in_flight of @uid in /proc/sipc/users, or -1. */
+static long user_txns(uid_t uid)
+{
+	unsigned int u, txns, nodes;
+	char line[128];
+	long v = -1;
+	FILE *f = fopen("/proc/sipc/users", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%u %u %u", &u, &txns, &nodes) == 3 &&
+		    u == uid)
+			v = txns;
+	fclose(f);
+	return v;
+}
+
 /*
  * Small one-ways stop at the user's budget of transactions in flight
  * (max_user_txns), with EDQUOT; what the flood made the kernel hold is
@@ -162,10 +180,12 @@ TEST_F(quota, txns_in_flight_budget)
 	ASSERT_LT(0, limit) TH_LOG("no %s", PARAM_TXNS);
 	slab0 = slab_kib();
 	n = flood_run(FLOOD_UID, 8, 1 << 22, &err);
-	ksft_print_msg("one user's flood of 8-byte one-ways: %ld accepted, then errno %d; slab +%ld KiB\n",
-		       n, err, slab_kib() - slab0);
+	TH_LOG("one user's flood of 8-byte one-ways: %ld accepted, then errno %d; slab +%ld KiB",
+	       n, err, slab_kib() - slab0);
 	EXPECT_EQ(EDQUOT, err);
 	EXPECT_EQ(limit, n);
+	/* Still queued here: /proc/sipc/users shows the user at its limit. */
+	EXPECT_EQ(limit, user_txns(FLOOD_UID));
 }
 
 /* The budget follows the parameter, and covers nodes too. */
@@ -299,8 +319,8 @@ TEST_F(quota, pages_charged_to_sender_memcg)
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, st_get(&c.out, &grew));
 	ASSERT_EQ(0, st_reap(pid));
-	ksft_print_msg("3 MiB of payloads: the sender's memory cgroup grew %llu KiB\n",
-		       (unsigned long long)grew);
+	TH_LOG("3 MiB of payloads: the sender's memory cgroup grew %llu KiB",
+	       (unsigned long long)grew);
 	EXPECT_LE(3 * 1024, (long)grew);
 	rmdir(c.cg);
 }
