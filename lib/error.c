@@ -21,6 +21,8 @@ static const struct {
 	{ ESRCH, "target is dead" },
 	{ ENOSPC, "no space in the target's receive area" },
 	{ ENOBUFS, "target's one-way share is full" },
+	{ EDQUOT, "over this user's quota (area share, transactions or nodes)" },
+	{ EACCES, "the receiver may not have the file (LSM)" },
 	{ EMSGSIZE, "payload larger than the target's area" },
 	{ E2BIG, "too many objects in the payload" },
 	{ EMFILE, "receiver holds too many handles" },

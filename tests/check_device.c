@@ -35,9 +35,10 @@ END_TEST
 
 START_TEST(test_strerror_distinct)
 {
-	static const int errs[] = { ENOENT, ESRCH, ENOSPC, ENOBUFS, EMSGSIZE,
-				    E2BIG, EMFILE, EINTR, EREMOTEIO, EPROTO,
-				    EBADFD, EXDEV, EBUSY, EPERM, EINVAL };
+	static const int errs[] = { ENOENT, ESRCH, ENOSPC, ENOBUFS, EDQUOT,
+				    EMSGSIZE, E2BIG, EMFILE, EINTR, EREMOTEIO,
+				    EPROTO, EBADFD, EXDEV, EBUSY, EPERM, EINVAL,
+				    EACCES };
 	size_t i, j;
 
 	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {

@@ -27,6 +27,14 @@
  *             answer, without that object
  *   ENOSPC    no space in the target's receive area right now
  *   ENOBUFS   the one-way share (half) of the target's area is full
+ *   EDQUOT    the sender's user is over its quota: its fair share of the
+ *             target's area (a user other than the area's own may hold
+ *             only as much as stays free), or its transactions in flight
+ *             (module parameter max_user_txns); a node: its nodes
+ *             (max_user_nodes)
+ *   EACCES    the receiver may not receive a descriptor of the payload
+ *             (the LSM's file_receive check); a call fails with it, a
+ *             one-way is dropped
  *   EMSGSIZE  payload larger than the target's area could ever hold
  *   E2BIG     more objects than SIPC_MAX_OBJECTS
  *   EMFILE    the receiver holds SIPC_MAX_HANDLES handles already, or its
