@@ -55,7 +55,9 @@
 #define CORPUS_MAX	512
 #define HISTORY		16		/* programs kept per executor */
 #define MAP_BITS	16
-#define MAP_SIZE	(1U << MAP_BITS)
+#define BIT(n)		(1UL << (n))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAP_SIZE	BIT(MAP_BITS)
 #define COVER_SIZE	(64 << 10)
 #define SESSION		400		/* programs before an executor exits */
 #define POOL		64
@@ -102,7 +104,7 @@ static const char *const sc_names[SC_NR] = {
 struct call {
 	uint32_t op;
 	uint32_t a, b, c, d;
-	uint64_t x;
+	unsigned long long x;	/* as the text form prints it */
 };
 
 struct prog {
@@ -168,7 +170,7 @@ static uint64_t rnd_special(void)
 	if (rnd_n(3))
 		return rnd_n(64);
 	if (rnd_n(2))
-		return special[rnd_n(sizeof(special) / sizeof(special[0]))];
+		return special[rnd_n(ARRAY_SIZE(special))];
 	return rnd();
 }
 
@@ -232,7 +234,7 @@ static void prog_print(FILE *f, const struct prog *p)
 	for (i = 0; i < p->n && i < MAX_CALLS; i++) {
 		const struct call *c = &p->calls[i];
 
-		fprintf(f, "  %s %x %x %x %x %" PRIx64 "\n",
+		fprintf(f, "  %s %x %x %x %x %llx\n",
 			c->op < OP_NR ? op_names[c->op] : "?", c->a, c->b,
 			c->c, c->d, c->x);
 	}
@@ -402,7 +404,8 @@ static uint64_t mod_start, mod_end;
 
 static void module_range(void)
 {
-	uint64_t addr, text = 0, lo = ~0ULL, hi = 0;
+	unsigned long long addr;
+	uint64_t text = 0, lo = ~0ULL, hi = 0;
 	char line[512], type, name[256], mod[64];
 	FILE *f = fopen("/proc/kallsyms", "r");
 	int n;
@@ -410,7 +413,7 @@ static void module_range(void)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		n = sscanf(line, "%" SCNx64 " %c %255s %63s", &addr, &type,
+		n = sscanf(line, "%llx %c %255s %63s", &addr, &type,
 			   name, mod);
 		if (n >= 3 && !text && !strcmp(name, "_text"))
 			text = addr;
@@ -644,6 +647,7 @@ static void learn(const struct sipc_event *ev)
  */
 static void build_payload(const struct call *c, struct sipc_transact *tr)
 {
+	static const int fds[] = { 0, 1, -1, 9999 };
 	uint64_t size = c->c % 4 ? c->c % 4096 : c->c % PAYLOAD_MAX;
 	uint32_t nobj = c->b % 3 ? 0 : (c->b >> 8) % 9, i;
 	uint64_t at = 0;
@@ -667,7 +671,7 @@ static void build_payload(const struct call *c, struct sipc_transact *tr)
 		case 6:
 			/* stdin, ours, none, or /dev/sipc (refused) */
 			o.type = SIPC_OBJ_FD;
-			o.fd = (int[]){ 0, 1, -1, 9999, ex.fd }[c->d % 5];
+			o.fd = c->d % 5 == 4 ? ex.fd : fds[c->d % 5];
 			o.flags = c->d % 3 ? 0 : SIPC_OBJ_FD_CLOEXEC;
 			break;
 		case 7:
@@ -1831,7 +1835,7 @@ static bool kmsg_check(FILE *rep)
 		buf[n] = 0;
 		msg = strchr(buf, ';');
 		msg = msg ? msg + 1 : buf;
-		for (i = 0; i < sizeof(splat) / sizeof(splat[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(splat); i++)
 			if (strstr(msg, splat[i]))
 				bad = true;
 		if (bad && rep)
@@ -1881,7 +1885,7 @@ static void report(const char *dir, const char *why)
 }
 
 /* Replay: each "exec N" section's programs, in N processes at once. */
-static int replay(const char *path, int procs)
+static int rerun(const char *path, int procs)
 {
 	char line[256], name[32];
 	struct prog *progs[MAX_PROCS] = { NULL };
@@ -1906,7 +1910,7 @@ static int replay(const char *path, int procs)
 				return 2;
 			progs[cur][nprogs[cur]++].n = 0;
 		} else if (cur >= 0 && nprogs[cur] &&
-			   sscanf(line, " %31s %x %x %x %x %" SCNx64, name,
+			   sscanf(line, " %31s %x %x %x %x %llx", name,
 				  &c.a, &c.b, &c.c, &c.d, &c.x) == 6 &&
 			   op_by_name(name) >= 0) {
 			struct prog *p = &progs[cur][nprogs[cur] - 1];
@@ -1981,6 +1985,13 @@ static pid_t spawn(int idx, uint64_t seed)
 	return pid;
 }
 
+static int bad_args(const char *name)
+{
+	fprintf(stderr, "usage: %s [--time SECS] [--procs N] [--seed N]", name);
+	fprintf(stderr, " [--out DIR] [--replay FILE] [--no-kcov] [--quiet]\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	int secs = 60, procs = 3, i, ws, status = 0, pow = -1, poo = -1;
@@ -2007,11 +2018,8 @@ int main(int argc, char **argv)
 			setenv("SIPC_FUZZ_NO_KCOV", "1", 1);
 		else if (!strcmp(argv[i], "--quiet"))
 			quiet = true;
-		else {
-			fprintf(stderr, "usage: %s [--time SECS] [--procs N] [--seed N] [--out DIR] [--replay FILE] [--no-kcov] [--quiet]\n",
-				argv[0]);
-			return 2;
-		}
+		else
+			return bad_args(argv[0]);
 	}
 	if (procs < 2 || procs > MAX_PROCS)
 		procs = procs < 2 ? 2 : MAX_PROCS;
@@ -2035,7 +2043,7 @@ int main(int argc, char **argv)
 	sh->procs = procs;
 	alive0 = contexts_alive();
 	if (replay_file)
-		return replay(replay_file, procs);
+		return rerun(replay_file, procs);
 
 	/* Keep the machine up through a splat, to say what led to it. */
 	pow = read_int("/proc/sys/kernel/panic_on_warn");
@@ -2044,8 +2052,8 @@ int main(int argc, char **argv)
 	write_file("/proc/sys/kernel/panic_on_oops", "0");
 
 	rnd_state = seed | 1;
-	printf("sipc-fuzz: %d executors for %d s, seed %" PRIu64 ", coverage: %s\n",
-	       procs, secs, seed,
+	printf("sipc-fuzz: %d executors for %d s, seed %llu, coverage: %s\n",
+	       procs, secs, (unsigned long long)seed,
 	       !getenv("SIPC_FUZZ_NO_KCOV") && mod_start &&
 	       !access("/sys/kernel/debug/kcov", R_OK) ? "kcov" :
 	       "errno pairs only");
@@ -2113,9 +2121,10 @@ int main(int argc, char **argv)
 			break;
 		if (!quiet && now() - last_print >= 10) {
 			last_print = now();
-			printf("sipc-fuzz: %.0f s: %lu calls, %lu programs, corpus %u, edges %u, %lu kills\n",
+			printf("sipc-fuzz: %.0f s: %lu calls, %lu programs, ",
 			       now() - t0, (unsigned long)sh->execs,
-			       (unsigned long)sh->progs,
+			       (unsigned long)sh->progs);
+			printf("corpus %u, edges %u, %lu kills\n",
 			       (unsigned int)sh->corpus_n,
 			       (unsigned int)sh->edges,
 			       (unsigned long)sh->kills);
@@ -2149,9 +2158,10 @@ int main(int argc, char **argv)
 		snprintf(v, sizeof(v), "%d", poo);
 		write_file("/proc/sys/kernel/panic_on_oops", v);
 	}
-	printf("sipc-fuzz: %s after %.0f s: %lu calls in %lu programs, corpus %u, edges %u, %lu executors killed, %lu restarted\n",
+	printf("sipc-fuzz: %s after %.0f s: %lu calls in %lu programs, ",
 	       status ? "FAILED" : "done", now() - t0,
-	       (unsigned long)sh->execs, (unsigned long)sh->progs,
+	       (unsigned long)sh->execs, (unsigned long)sh->progs);
+	printf("corpus %u, edges %u, %lu executors killed, %lu restarted\n",
 	       (unsigned int)sh->corpus_n, (unsigned int)sh->edges,
 	       (unsigned long)sh->kills, (unsigned long)sh->restarts);
 	printf("sipc-fuzz: went through, of each call:");
