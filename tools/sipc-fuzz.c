@@ -124,6 +124,7 @@ struct shared {
 	atomic_ulong op_runs[OP_NR], op_ok[OP_NR];
 	atomic_ulong op_err[OP_NR][160];
 	atomic_ulong sc[SC_NR];
+	atomic_ulong op_us[OP_NR];	/* time spent in each call */
 	int procs;
 	/* An invariant a program broke: the first one's words. */
 	atomic_int broken;
@@ -1650,6 +1651,7 @@ static int run_call(struct call *c)
 static void exec_prog(struct prog *p)
 {
 	bool fresh = false;
+	double t;
 	uint32_t i;
 
 	for (i = 0; i < p->n; i++) {
@@ -1658,9 +1660,11 @@ static void exec_prog(struct prog *p)
 
 		if (c->op >= OP_NR)
 			c->op %= OP_NR;
+		t = now();
 		cover_start();
 		ret = run_call(c);
 		fresh |= cover_end(c->op, ret);
+		sh->op_us[c->op] += (unsigned long)((now() - t) * 1e6);
 		sh->op_runs[c->op]++;
 		if (ret < 0 && -ret < 160)
 			sh->op_err[c->op][-ret]++;
@@ -2164,6 +2168,12 @@ int main(int argc, char **argv)
 	printf("corpus %u, edges %u, %lu executors killed, %lu restarted\n",
 	       (unsigned int)sh->corpus_n, (unsigned int)sh->edges,
 	       (unsigned long)sh->kills, (unsigned long)sh->restarts);
+	/* Where the time went: the scenarios must not crowd the rest out. */
+	printf("sipc-fuzz: average milliseconds of each call:");
+	for (i = 0; i < OP_NR; i++)
+		printf(" %s %.2f", op_names[i], sh->op_runs[i] ?
+		       sh->op_us[i] / 1e3 / sh->op_runs[i] : 0.0);
+	printf("\n");
 	printf("sipc-fuzz: went through, of each call:");
 	for (i = 0; i < OP_NR; i++)
 		printf(" %s %lu/%lu", op_names[i], (unsigned long)sh->op_ok[i],
