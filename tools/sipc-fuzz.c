@@ -1893,9 +1893,40 @@ static void report(const char *dir, const char *why)
 	}
 }
 
-/* Replay: each "exec N" section's programs, in N processes at once. */
-static int rerun(const char *path, int procs)
+/*
+ * Contexts alive now beyond the @before the run found, once the last
+ * children (grandchildren of killed executors among them) are gone and
+ * the deferred releases ran: a few seconds' grace.
+ */
+static long contexts_left(long before)
 {
+	long n = -1;
+	int i, sp[2];
+
+	if (before < 0)
+		return 0;
+	for (i = 0; i < 50; i++) {
+		n = contexts_alive() - before;
+		if (n <= 0)
+			return 0;
+		/*
+		 * Closing a UNIX socket runs the kernel's collector of
+		 * sockets in flight only on them: what it can free is not
+		 * a leak of ours.
+		 */
+		if (!socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp)) {
+			close(sp[0]);
+			close(sp[1]);
+		}
+		usleep(100 * 1000);
+	}
+	return n;
+}
+
+/* Replay: each "exec N" section's programs, in N processes at once. */
+static int rerun(const char *path, int procs, long alive0)
+{
+	long left;
 	char line[256], name[32];
 	struct prog *progs[MAX_PROCS] = { NULL };
 	int nprogs[MAX_PROCS] = { 0 }, cur = -1, i, bad = 0;
@@ -1949,6 +1980,12 @@ static int rerun(const char *path, int procs)
 		       sh->broken_why);
 		bad = 1;
 	}
+	left = contexts_left(alive0);
+	if (left > 0) {
+		printf("sipc-fuzz: %ld contexts outlived the programs' processes\n",
+		       left);
+		bad = 1;
+	}
 	if (kmsg_check(NULL)) {
 		printf("sipc-fuzz: the replay splats\n");
 		bad = 1;
@@ -1956,27 +1993,6 @@ static int rerun(const char *path, int procs)
 		printf("sipc-fuzz: the replay ran clean\n");
 	}
 	return bad;
-}
-
-/*
- * Contexts alive now beyond the @before the run found, once the last
- * children (grandchildren of killed executors among them) are gone and
- * the deferred releases ran: a few seconds' grace.
- */
-static long contexts_left(long before)
-{
-	long n = -1;
-	int i;
-
-	if (before < 0)
-		return 0;
-	for (i = 0; i < 50; i++) {
-		n = contexts_alive() - before;
-		if (n <= 0)
-			return 0;
-		usleep(100 * 1000);
-	}
-	return n;
 }
 
 static pid_t spawn(int idx, uint64_t seed)
@@ -2052,7 +2068,7 @@ int main(int argc, char **argv)
 	sh->procs = procs;
 	alive0 = contexts_alive();
 	if (replay_file)
-		return rerun(replay_file, procs);
+		return rerun(replay_file, procs, alive0);
 
 	/* Keep the machine up through a splat, to say what led to it. */
 	pow = read_int("/proc/sys/kernel/panic_on_warn");
