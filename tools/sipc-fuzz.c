@@ -7,13 +7,19 @@
  * arguments, payloads with objects at random offsets (nodes, handles
  * learnt from earlier events, forged ones), buffers freed right, twice or
  * never, blocking waits cut short by a timer, poll and epoll, second
- * mmaps, munmaps, forks, closes and reopens. Executors die and are replaced (some by
+ * mmaps, munmaps, forks, closes and reopens; and scenarios of several
+ * processes or threads: descriptor cycles through UNIX sockets (fd_cycle),
+ * waiters stopped, continued, signalled and traced (stop_cont), a child
+ * using its parent's descriptor (fork_use), and floods of one-ways, nodes
+ * and loopers (flood). Executors die and are replaced (some by
  * SIGKILL at a random moment). Where the kernel has KCOV, each call's
  * coverage of the sipc module is recorded and a program that reaches new
  * edges joins the corpus, to be mutated; elsewhere programs are kept for
  * the new (call, errno) pairs they bring.
  *
- * The monitor reads /dev/kmsg: on any splat it prints the kernel's lines
+ * The monitor reads /dev/kmsg: on any splat, or an invariant a program
+ * broke (a forked child's use of its parent's descriptor going through;
+ * contexts alive once every process is gone), it prints the kernel's lines
  * and the last programs of every executor, saves them to --out DIR, and
  * exits 1. While it runs it turns panic_on_warn and panic_on_oops off (and
  * back on) so the machine stays up long enough to tell. A saved file runs
@@ -22,7 +28,13 @@
  *   sipc-fuzz [--time SECS] [--procs N] [--seed N] [--out DIR]
  *             [--replay FILE] [--no-kcov] [--quiet]
  *
- * Prints "# sipc-count: fuzz_execs=N" and "fuzz_seconds=N" lines.
+ * Prints "# sipc-count: fuzz_execs=N", "fuzz_seconds=N", and what each
+ * scenario did ("fuzz_cycles=N", "fuzz_stops=N", "fuzz_fork_children=N",
+ * "fuzz_flood_oneways=N", ...) lines. Every errno is an expected outcome:
+ * ENOSPC, ENOBUFS or EDQUOT ends a flood's burst.
+ *
+ * A long run: SIPC_FUZZ_LONG=1 selftests/fuzz_test.sh (an hour), or
+ * --time 3600, in a VM given the time: sipc-vm --timeout 4000.
  */
 #include <errno.h>
 #include <fcntl.h>
