@@ -1992,6 +1992,10 @@ static int rerun(const char *path, int procs, long alive0)
 		       sh->broken_why);
 		bad = 1;
 	}
+	printf("sipc-fuzz: the scenarios did:");
+	for (i = 0; i < SC_NR; i++)
+		printf(" %s=%lu", sc_names[i], (unsigned long)sh->sc[i]);
+	printf("\n");
 	left = contexts_left(alive0);
 	if (left > 0) {
 		printf("sipc-fuzz: %ld contexts outlived the programs' processes\n",
