@@ -287,7 +287,8 @@ static uint32_t rnd_op(void)
 		[OP_THREAD_EXIT] = 1, [OP_BAD_IOCTL] = 1, [OP_MMAP] = 1,
 		[OP_MUNMAP] = 1, [OP_REOPEN] = 1, [OP_FORK] = 1,
 		[OP_THREAD] = 2, [OP_POLL] = 2, [OP_FD_CYCLE] = 2,
-		[OP_STOP_CONT] = 2, [OP_FORK_USE] = 2, [OP_FLOOD] = 2,
+		/* It stops the manager, whom the others wait for: less often. */
+		[OP_STOP_CONT] = 1, [OP_FORK_USE] = 2, [OP_FLOOD] = 2,
 	};
 	uint32_t total = 0, r, i;
 
@@ -961,6 +962,9 @@ static int send_objs(int fd, uint32_t op, uint32_t handle, uint32_t code,
 	if (got && tr.ev.type == SIPC_EV_REPLY && tr.ev.offsets_count)
 		memcpy(got, (const char *)(uintptr_t)tr.ev.data +
 		       *(const uint64_t *)(uintptr_t)tr.ev.offsets, OBJ_SIZE);
+	/* A handle outlives its buffer only with a reference of its own. */
+	if (got && got->type == SIPC_OBJ_HANDLE)
+		ioctl(fd, SIPC_IOC_ACQUIRE, &got->handle);
 	ioctl(fd, SIPC_IOC_FREE_BUFFER, &tr.ev.data);
 	return 0;
 }
