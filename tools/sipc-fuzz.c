@@ -75,6 +75,8 @@
 #define POOL		64
 #define PAYLOAD_MAX	(96 << 10)
 #define STALL_SECS	90
+/* A flood's burst stops here too: on the debug kernel a call costs 1 ms. */
+#define BURST_SECS	0.05
 
 #define KCOV_INIT_TRACE	_IOR('c', 1, unsigned long)
 #define KCOV_ENABLE	_IO('c', 100)
@@ -287,8 +289,12 @@ static uint32_t rnd_op(void)
 		[OP_THREAD_EXIT] = 1, [OP_BAD_IOCTL] = 1, [OP_MMAP] = 1,
 		[OP_MUNMAP] = 1, [OP_REOPEN] = 1, [OP_FORK] = 1,
 		[OP_THREAD] = 2, [OP_POLL] = 2, [OP_FD_CYCLE] = 2,
-		/* It stops the manager, whom the others wait for: less often. */
-		[OP_STOP_CONT] = 1, [OP_FORK_USE] = 2, [OP_FLOOD] = 2,
+		/*
+		 * stop_cont stops the manager, whom the others wait for;
+		 * fork_use forks twice, a third of a second on the debug
+		 * kernel: less often.
+		 */
+		[OP_STOP_CONT] = 1, [OP_FORK_USE] = 1, [OP_FLOOD] = 2,
 	};
 	uint32_t total = 0, r, i;
 
@@ -1397,6 +1403,7 @@ static int flood_oneway(const struct call *c)
 	pid_t cm = c->c & 0x20 ? manager_pid() : 0;
 	uint64_t size = c->d % 64;
 	int ret = 0;
+	double t;
 
 	/* Against a stopped manager's big area, big ones now and then. */
 	if (c->d % 4 == 0 || (cm && c->d % 2))
@@ -1408,7 +1415,8 @@ static int flood_oneway(const struct call *c)
 		memcpy(flood_buf, &o, OBJ_SIZE);
 	if (cm)
 		kill(cm, SIGSTOP);
-	for (i = 0; i < n && !ret; i++) {
+	t = now();
+	for (i = 0; i < n && !ret && now() - t < BURST_SECS; i++) {
 		struct sipc_transact tr = {
 			.send_op = SIPC_SEND_ONEWAY, .handle = handle,
 			.code = i, .data = (uintptr_t)flood_buf,
@@ -1442,13 +1450,15 @@ static int flood_nodes(const struct call *c)
 		.handle = pick_handle(c->a >> 2), .code = c->b,
 	};
 	struct sipc_node_info ni = { .flags = 0 };
+	double t = now();
 	int ret;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && now() - t < BURST_SECS; i++) {
 		ni.cookie = base + i;
 		if (!ioctl(ex.fd, SIPC_IOC_NODE_CREATE, &ni))
 			sh->sc[SC_FLOOD_NODES]++;
 	}
+	n = i ? i : 1;
 	k = n * (c->d % 4 ? 1 : 16);
 	if (k > SIPC_MAX_OBJECTS)
 		k = SIPC_MAX_OBJECTS;
