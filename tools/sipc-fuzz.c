@@ -76,7 +76,7 @@
 #define PAYLOAD_MAX	(96 << 10)
 #define STALL_SECS	90
 /* A flood's burst stops here too: on the debug kernel a call costs 1 ms. */
-#define BURST_SECS	0.05
+#define BURST_SECS	0.2
 
 #define KCOV_INIT_TRACE	_IOR('c', 1, unsigned long)
 #define KCOV_ENABLE	_IO('c', 100)
