@@ -7,13 +7,19 @@
  * arguments, payloads with objects at random offsets (nodes, handles
  * learnt from earlier events, forged ones), buffers freed right, twice or
  * never, blocking waits cut short by a timer, poll and epoll, second
- * mmaps, munmaps, forks, closes and reopens. Executors die and are replaced (some by
+ * mmaps, munmaps, forks, closes and reopens; and scenarios of several
+ * processes or threads: descriptor cycles through UNIX sockets (fd_cycle),
+ * waiters stopped, continued, signalled and traced (stop_cont), a child
+ * using its parent's descriptor (fork_use), and floods of one-ways, nodes
+ * and loopers (flood). Executors die and are replaced (some by
  * SIGKILL at a random moment). Where the kernel has KCOV, each call's
  * coverage of the sipc module is recorded and a program that reaches new
  * edges joins the corpus, to be mutated; elsewhere programs are kept for
  * the new (call, errno) pairs they bring.
  *
- * The monitor reads /dev/kmsg: on any splat it prints the kernel's lines
+ * The monitor reads /dev/kmsg: on any splat, or an invariant a program
+ * broke (a forked child's use of its parent's descriptor going through;
+ * contexts alive once every process is gone), it prints the kernel's lines
  * and the last programs of every executor, saves them to --out DIR, and
  * exits 1. While it runs it turns panic_on_warn and panic_on_oops off (and
  * back on) so the machine stays up long enough to tell. A saved file runs
@@ -22,7 +28,13 @@
  *   sipc-fuzz [--time SECS] [--procs N] [--seed N] [--out DIR]
  *             [--replay FILE] [--no-kcov] [--quiet]
  *
- * Prints "# sipc-count: fuzz_execs=N" and "fuzz_seconds=N" lines.
+ * Prints "# sipc-count: fuzz_execs=N", "fuzz_seconds=N", and what each
+ * scenario did ("fuzz_cycles=N", "fuzz_stops=N", "fuzz_fork_children=N",
+ * "fuzz_flood_oneways=N", ...) lines. Every errno is an expected outcome:
+ * ENOSPC, ENOBUFS or EDQUOT ends a flood's burst.
+ *
+ * A long run: SIPC_FUZZ_LONG=1 selftests/fuzz_test.sh (an hour), or
+ * --time 3600, in a VM given the time: sipc-vm --timeout 4000.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +54,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -53,12 +67,16 @@
 #define CORPUS_MAX	512
 #define HISTORY		16		/* programs kept per executor */
 #define MAP_BITS	16
-#define MAP_SIZE	(1U << MAP_BITS)
+#define BIT(n)		(1UL << (n))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAP_SIZE	BIT(MAP_BITS)
 #define COVER_SIZE	(64 << 10)
 #define SESSION		400		/* programs before an executor exits */
 #define POOL		64
 #define PAYLOAD_MAX	(96 << 10)
 #define STALL_SECS	90
+/* A flood's burst stops here too: on the debug kernel a call costs 1 ms. */
+#define BURST_SECS	0.2
 
 #define KCOV_INIT_TRACE	_IOR('c', 1, unsigned long)
 #define KCOV_ENABLE	_IO('c', 100)
@@ -69,21 +87,38 @@ enum op {
 	OP_NODE_CREATE, OP_NODE_DESTROY, OP_SET_CM, OP_ACQUIRE, OP_RELEASE,
 	OP_DEATH_REQ, OP_DEATH_CLEAR, OP_MAX_THREADS, OP_LOOPER,
 	OP_THREAD_EXIT, OP_BAD_IOCTL, OP_MMAP, OP_MUNMAP, OP_REOPEN,
-	OP_FORK, OP_THREAD, OP_POLL, OP_NR
+	OP_FORK, OP_THREAD, OP_POLL,
+	/* The scenarios: several processes or threads each. */
+	OP_FD_CYCLE, OP_STOP_CONT, OP_FORK_USE, OP_FLOOD, OP_NR
 };
 
 static const char *const op_names[OP_NR] = {
 	"call", "oneway", "reply", "recv", "raw", "free", "node_create",
 	"node_destroy", "set_cm", "acquire", "release", "death_req",
 	"death_clear", "max_threads", "looper", "thread_exit", "bad_ioctl",
-	"mmap", "munmap", "reopen", "fork", "thread", "poll",
+	"mmap", "munmap", "reopen", "fork", "thread", "poll", "fd_cycle",
+	"stop_cont", "fork_use", "flood",
+};
+
+/* What the scenarios did, for the count lines at the end. */
+enum scenario_count {
+	SC_CYCLES, SC_CYCLE_SENT, SC_STOPS, SC_INTR_SIGNALS, SC_PTRACES,
+	SC_FORKS, SC_PARENT_FIRST, SC_FLOOD_ONEWAYS, SC_FLOOD_REFUSED,
+	SC_FLOOD_NODES, SC_FLOOD_LOOPERS, SC_NR
+};
+
+static const char *const sc_names[SC_NR] = {
+	"fuzz_cycles", "fuzz_cycle_sent", "fuzz_stops", "fuzz_intr_signals",
+	"fuzz_ptraces", "fuzz_fork_children", "fuzz_fork_parent_first",
+	"fuzz_flood_oneways", "fuzz_flood_refused", "fuzz_flood_nodes",
+	"fuzz_flood_loopers",
 };
 
 /* One call: what to do and selectors the executor turns into arguments. */
 struct call {
 	uint32_t op;
 	uint32_t a, b, c, d;
-	uint64_t x;
+	unsigned long long x;	/* as the text form prints it */
 };
 
 struct prog {
@@ -102,8 +137,15 @@ struct shared {
 	uint8_t errmap[OP_NR][160];
 	atomic_ulong op_runs[OP_NR], op_ok[OP_NR];
 	atomic_ulong op_err[OP_NR][160];
+	atomic_ulong sc[SC_NR];
+	atomic_ulong op_us[OP_NR];	/* time spent in each call */
+	int procs;
+	/* An invariant a program broke: the first one's words. */
+	atomic_int broken;
+	char broken_why[160];
 	struct {
 		atomic_ulong beat;
+		atomic_int ready;		/* its signal handlers are set */
 		pid_t pid;
 		uint32_t next;			/* next history slot */
 		struct prog hist[HISTORY];
@@ -143,7 +185,7 @@ static uint64_t rnd_special(void)
 	if (rnd_n(3))
 		return rnd_n(64);
 	if (rnd_n(2))
-		return special[rnd_n(sizeof(special) / sizeof(special[0]))];
+		return special[rnd_n(ARRAY_SIZE(special))];
 	return rnd();
 }
 
@@ -181,6 +223,22 @@ static int read_int(const char *path)
 	return atoi(buf);
 }
 
+/* The driver's live contexts (procs_in_use in /proc/sipc/stats), or -1. */
+static long contexts_alive(void)
+{
+	char line[128];
+	long n = -1;
+	FILE *f = fopen("/proc/sipc/stats", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "procs_in_use: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
 /* ---- programs: text form, generation, mutation ---- */
 
 static void prog_print(FILE *f, const struct prog *p)
@@ -191,7 +249,7 @@ static void prog_print(FILE *f, const struct prog *p)
 	for (i = 0; i < p->n && i < MAX_CALLS; i++) {
 		const struct call *c = &p->calls[i];
 
-		fprintf(f, "  %s %x %x %x %x %" PRIx64 "\n",
+		fprintf(f, "  %s %x %x %x %x %llx\n",
 			c->op < OP_NR ? op_names[c->op] : "?", c->a, c->b,
 			c->c, c->d, c->x);
 	}
@@ -230,7 +288,13 @@ static uint32_t rnd_op(void)
 		[OP_DEATH_CLEAR] = 3, [OP_MAX_THREADS] = 1, [OP_LOOPER] = 2,
 		[OP_THREAD_EXIT] = 1, [OP_BAD_IOCTL] = 1, [OP_MMAP] = 1,
 		[OP_MUNMAP] = 1, [OP_REOPEN] = 1, [OP_FORK] = 1,
-		[OP_THREAD] = 2, [OP_POLL] = 2,
+		[OP_THREAD] = 2, [OP_POLL] = 2, [OP_FD_CYCLE] = 2,
+		/*
+		 * stop_cont stops the manager, whom the others wait for;
+		 * fork_use forks twice, a third of a second on the debug
+		 * kernel: less often.
+		 */
+		[OP_STOP_CONT] = 1, [OP_FORK_USE] = 1, [OP_FLOOD] = 2,
 	};
 	uint32_t total = 0, r, i;
 
@@ -360,7 +424,8 @@ static uint64_t mod_start, mod_end;
 
 static void module_range(void)
 {
-	uint64_t addr, text = 0, lo = ~0ULL, hi = 0;
+	unsigned long long addr;
+	uint64_t text = 0, lo = ~0ULL, hi = 0;
 	char line[512], type, name[256], mod[64];
 	FILE *f = fopen("/proc/kallsyms", "r");
 	int n;
@@ -368,7 +433,7 @@ static void module_range(void)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		n = sscanf(line, "%" SCNx64 " %c %255s %63s", &addr, &type,
+		n = sscanf(line, "%llx %c %255s %63s", &addr, &type,
 			   name, mod);
 		if (n >= 3 && !text && !strcmp(name, "_text"))
 			text = addr;
@@ -602,6 +667,7 @@ static void learn(const struct sipc_event *ev)
  */
 static void build_payload(const struct call *c, struct sipc_transact *tr)
 {
+	static const int fds[] = { 0, 1, -1, 9999 };
 	uint64_t size = c->c % 4 ? c->c % 4096 : c->c % PAYLOAD_MAX;
 	uint32_t nobj = c->b % 3 ? 0 : (c->b >> 8) % 9, i;
 	uint64_t at = 0;
@@ -625,7 +691,7 @@ static void build_payload(const struct call *c, struct sipc_transact *tr)
 		case 6:
 			/* stdin, ours, none, or /dev/sipc (refused) */
 			o.type = SIPC_OBJ_FD;
-			o.fd = (int[]){ 0, 1, -1, 9999, ex.fd }[c->d % 5];
+			o.fd = c->d % 5 == 4 ? ex.fd : fds[c->d % 5];
 			o.flags = c->d % 3 ? 0 : SIPC_OBJ_FD_CLOEXEC;
 			break;
 		case 7:
@@ -801,6 +867,686 @@ static int bad_ioctl(const struct call *c)
 	}
 }
 
+/* ---- the scenarios ---- */
+
+/*
+ * The context manager's mailbox: a node sent with FUZZ_PUT becomes the
+ * handle a FUZZ_GET's reply carries, so that two fresh contexts of one
+ * child can find each other (the fuzzer's codes, unlikely at random).
+ */
+#define FUZZ_PUT	0x5f2a7001U
+#define FUZZ_GET	0x5f2a7002U
+#define OBJ_SIZE	sizeof(struct sipc_object)
+
+static uint32_t mbox;
+static atomic_int flood_stop;
+static unsigned char flood_buf[SIPC_MAX_OBJECTS * OBJ_SIZE];
+static uint64_t flood_offs[SIPC_MAX_OBJECTS];
+
+/* An invariant broken: the first one's words go to the monitor. */
+static void broke(const char *why)
+{
+	int none = 0;
+
+	if (!atomic_compare_exchange_strong(&sh->broken, &none, 1))
+		return;
+	snprintf(sh->broken_why, sizeof(sh->broken_why), "%s", why);
+	atomic_store(&sh->broken, 2);
+}
+
+/* The driver refusing more work for now, as a flood expects. */
+static bool refused(int err)
+{
+	return err == -ENOSPC || err == -ENOBUFS || err == -EDQUOT;
+}
+
+/*
+ * A child of a scenario: dies with its executor, and draws its numbers
+ * from the call alone, so a replay does the same.
+ */
+static void child_init(const struct call *c)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	rnd_state = ((uint64_t)c->a << 32 ^ c->b ^ (uint64_t)c->d << 17 ^
+		     c->x) | 1;
+}
+
+/* Another executor's pid, once its handlers are set (else 0). */
+static pid_t sibling_pid(uint32_t sel)
+{
+	int k;
+
+	if (sh->procs < 2)
+		return 0;
+	k = (ex.idx + 1 + sel % (sh->procs - 1)) % sh->procs;
+	return atomic_load(&sh->ex[k].ready) ? sh->ex[k].pid : 0;
+}
+
+/* The manager's pid, unless it is us or not ready. */
+static pid_t manager_pid(void)
+{
+	if (!ex.idx || !atomic_load(&sh->ex[0].ready))
+		return 0;
+	return sh->ex[0].pid;
+}
+
+/* A fresh context of this process: opened, mapped if @map, one node. */
+static int ctx_open(bool map, uint64_t cookie)
+{
+	struct sipc_node_info ni = { .cookie = cookie };
+	int fd = open("/dev/sipc", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (map)
+		mmap(NULL, SIPC_AREA_MIN_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	ioctl(fd, SIPC_IOC_NODE_CREATE, &ni);
+	return fd;
+}
+
+/*
+ * Send @n objects laid end to end from @fd; a call waits @ms at most.
+ * The reply's first object goes to @got, and its buffer back at once.
+ * 1: sent, but the wait for the reply failed.
+ */
+static int send_objs(int fd, uint32_t op, uint32_t handle, uint32_t code,
+		     const struct sipc_object *o, int n, int ms,
+		     struct sipc_object *got)
+{
+	uint64_t offs[4] = { 0, OBJ_SIZE, 2 * OBJ_SIZE, 3 * OBJ_SIZE };
+	struct sipc_transact tr = {
+		.send_op = op, .handle = handle, .code = code,
+		.data = (uintptr_t)o, .data_size = n * OBJ_SIZE,
+		.offsets = (uintptr_t)offs, .offsets_count = n,
+	};
+	int ret;
+
+	alarm_ms(ms);
+	ret = ioctl(fd, SIPC_IOC_TRANSACT, &tr) ? -errno : 0;
+	alarm_ms(0);
+	if (ret && tr.out_flags & SIPC_OUT_SENT)
+		return 1;
+	if (ret || !tr.ev.data)
+		return ret;
+	if (got && tr.ev.type == SIPC_EV_REPLY && tr.ev.offsets_count)
+		memcpy(got, (const char *)(uintptr_t)tr.ev.data +
+		       *(const uint64_t *)(uintptr_t)tr.ev.offsets, OBJ_SIZE);
+	/* A handle outlives its buffer only with a reference of its own. */
+	if (got && got->type == SIPC_OBJ_HANDLE)
+		ioctl(fd, SIPC_IOC_ACQUIRE, &got->handle);
+	ioctl(fd, SIPC_IOC_FREE_BUFFER, &tr.ev.data);
+	return 0;
+}
+
+/* The manager's side of the mailbox; true when @o is the reply. */
+static bool mailbox(const struct sipc_event *ev, struct sipc_object *o)
+{
+	struct sipc_object in;
+
+	if (ev->code == FUZZ_PUT && ev->offsets_count) {
+		memcpy(&in, (const char *)(uintptr_t)ev->data +
+		       *(const uint64_t *)(uintptr_t)ev->offsets, OBJ_SIZE);
+		if (in.type == SIPC_OBJ_HANDLE)
+			mbox = in.handle;	/* learn() took a reference */
+		return false;
+	}
+	if (ev->code != FUZZ_GET || !mbox)
+		return false;
+	o->type = SIPC_OBJ_HANDLE;
+	o->handle = mbox;
+	return true;
+}
+
+/* Put @fds in flight on @sock, for nobody ever to receive. */
+static int send_rights(int sock, const int *fds, int n)
+{
+	union {
+		char buf[CMSG_SPACE(8 * sizeof(int))];
+		struct cmsghdr align;
+	} u = { 0 };
+	char byte = 'c';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+		.msg_controllen = CMSG_SPACE(n * sizeof(int)),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	return sendmsg(sock, &mh, MSG_DONTWAIT) < 0 ? -errno : 0;
+}
+
+/*
+ * Two fresh contexts X and Y of one child: Y (mapped or not) tells the
+ * manager's mailbox its node and never reads again; X, Y, the socket
+ * pair's ends and the executor's inherited descriptor go in flight on a
+ * socket, and X sends the pair's other end to Y (or to the manager when
+ * the mailbox gave nothing). Then the child goes, closing or not: Y's
+ * unread transaction holds the socket that holds Y.
+ */
+static void cycle_child(const struct call *c)
+{
+	uint64_t base = ((uint64_t)ex.idx << 32) | 0xc0000000U;
+	struct sipc_object o[2] = {
+		{ .type = SIPC_OBJ_FD },
+		{ .type = SIPC_OBJ_NODE, .cookie = base },
+	};
+	struct sipc_object yn = { .type = SIPC_OBJ_NODE, .cookie = base + 1 };
+	struct sipc_object got = { 0 };
+	int x, y = -1, sp[2], fds[5], n = 0, at = c->c >> 3 & 1;
+	uint32_t target = 0;
+
+	x = ctx_open(true, base);
+	if (c->a & 2)
+		y = ctx_open(c->a & 8, base + 1);
+	if (x < 0 || socketpair(AF_UNIX, (c->b & 1 ? SOCK_DGRAM : SOCK_STREAM) |
+				SOCK_CLOEXEC, 0, sp))
+		_exit(0);
+	fds[n++] = x;
+	if (y >= 0)
+		fds[n++] = y;
+	if (c->c & 1)
+		fds[n++] = sp[0];
+	if (c->c & 2)
+		fds[n++] = sp[1];
+	if (c->c & 4 && ex.fd >= 0)
+		fds[n++] = ex.fd;
+	send_rights(sp[at], fds, n);
+	if (y >= 0) {
+		send_objs(y, SIPC_SEND_CALL, 0, FUZZ_PUT, &yn, 1, 50, NULL);
+		if (!send_objs(x, SIPC_SEND_CALL, 0, FUZZ_GET, NULL, 0, 50,
+			       &got) && got.type == SIPC_OBJ_HANDLE)
+			target = got.handle;
+	}
+	o[0].fd = sp[c->c >> 4 & 1];
+	o[0].flags = c->c & 0x20 ? SIPC_OBJ_FD_CLOEXEC : 0;
+	if (send_objs(x, c->b & 2 ? SIPC_SEND_CALL : SIPC_SEND_ONEWAY, target,
+		      c->b & 0xff, o, 1 + (c->b >> 2 & 1), 20, NULL) >= 0)
+		sh->sc[SC_CYCLE_SENT]++;
+	if (c->b & 8) {
+		close(sp[at]);
+		close(y);
+		close(x);
+		close(sp[!at]);
+	}
+	_exit(0);
+}
+
+/*
+ * The executor's own context in flight on a socket whose other end goes
+ * to a peer; the socket closed, and sometimes the descriptor too.
+ */
+static int cycle_here(const struct call *c)
+{
+	struct sipc_object o = { .type = SIPC_OBJ_FD };
+	int sp[2], fds[2] = { ex.fd }, ret;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp))
+		return -errno;
+	fds[1] = sp[1];
+	send_rights(sp[0], fds, 1 + (c->c & 1));
+	o.fd = sp[c->c >> 1 & 1];
+	ret = send_objs(ex.fd, c->b & 2 ? SIPC_SEND_CALL : SIPC_SEND_ONEWAY,
+			pick_handle(c->d), c->b & 0xff, &o, 1, 20, NULL);
+	if (ret >= 0)
+		sh->sc[SC_CYCLE_SENT]++;
+	ret = ret > 0 ? -EINTR : ret;
+	close(sp[0]);
+	close(sp[1]);
+	if (c->b & 16) {
+		dev_close();
+		dev_open();
+	}
+	return ret;
+}
+
+static int do_fd_cycle(const struct call *c)
+{
+	pid_t pid;
+
+	sh->sc[SC_CYCLES]++;
+	if (c->a & 4)
+		return cycle_here(c);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		child_init(c);
+		cycle_child(c);
+	}
+	waitpid(pid, NULL, 0);
+	return 0;
+}
+
+/* Serve one event of a waiter or looper: answer calls, return buffers. */
+static void serve_one(int fd, struct sipc_event *ev)
+{
+	struct sipc_transact rep = {
+		.send_op = SIPC_SEND_REPLY, .free_buffer = ev->data,
+	};
+
+	if (ev->type != SIPC_EV_TRANSACTION && ev->type != SIPC_EV_REPLY)
+		return;
+	if (ev->type == SIPC_EV_TRANSACTION && !(ev->flags & SIPC_EVF_ONEWAY))
+		ioctl(fd, SIPC_IOC_TRANSACT, &rep);
+	else if (ev->data)
+		ioctl(fd, SIPC_IOC_FREE_BUFFER, &ev->data);
+}
+
+static int waiter_fd = -1;
+
+/*
+ * A waiter thread of a stop_cont child, until killed: 0 waits for work,
+ * 1 calls the manager (and waits for the reply), 2 waits as a looper.
+ */
+static void *waiter_main(void *arg)
+{
+	uintptr_t how = (uintptr_t)arg;
+	struct sipc_object o = { .type = SIPC_OBJ_NODE, .cookie = 0 };
+	uint32_t v = SIPC_LOOPER_SPAWNED;
+
+	if (how == 2)
+		ioctl(waiter_fd, SIPC_IOC_LOOPER_ENTER, &v);
+	for (;;) {
+		struct sipc_transact tr = { .recv_flags = SIPC_RECV_WAIT };
+		uint64_t offs = 0;
+
+		if (how == 1) {
+			o.cookie = rnd_n(2) ? ex.cookies[7] : rnd();
+			tr.send_op = SIPC_SEND_CALL;
+			tr.data = (uintptr_t)&o;
+			tr.data_size = OBJ_SIZE;
+			tr.offsets = (uintptr_t)&offs;
+			tr.offsets_count = 1;
+			tr.recv_flags = 0;
+		}
+		if (ioctl(waiter_fd, SIPC_IOC_TRANSACT, &tr) && errno != EINTR)
+			usleep(1000);
+		serve_one(waiter_fd, &tr.ev);
+	}
+	return NULL;
+}
+
+static void waiter_child(const struct call *c)
+{
+	uintptr_t i, n = 1 + c->d % 3;
+	pthread_t th;
+
+	waiter_fd = ctx_open(true, ex.cookies[7]);
+	if (waiter_fd < 0)
+		_exit(0);
+	for (i = 1; i <= n; i++)
+		pthread_create(&th, NULL, waiter_main, (void *)(i % 3));
+	/* The main thread waits for work: the one ptrace attaches to. */
+	waiter_main((void *)0);
+}
+
+/* Stop and continue @pid, or interrupt its waits, or (@ours) trace it. */
+static void poke(pid_t pid, uint32_t how, bool ours)
+{
+	switch (how % 4) {
+	case 0:
+	case 1:
+		kill(pid, SIGSTOP);
+		usleep(how % 4 * 1000);
+		kill(pid, SIGCONT);
+		sh->sc[SC_STOPS]++;
+		return;
+	case 2:
+		kill(pid, how & 4 ? SIGUSR1 : SIGALRM);
+		sh->sc[SC_INTR_SIGNALS]++;
+		return;
+	}
+	if (ours && !ptrace(PTRACE_ATTACH, pid, 0, 0)) {
+		waitpid(pid, NULL, __WALL);
+		ptrace(PTRACE_DETACH, pid, 0, 0);
+		sh->sc[SC_PTRACES]++;
+		return;
+	}
+	kill(pid, SIGUSR1);
+	sh->sc[SC_INTR_SIGNALS]++;
+}
+
+/*
+ * Threads blocked in the driver (a child's waiters, a sibling executor's
+ * server) stopped and continued, signalled or traced at the moments the
+ * call's bits say; the manager stopped meanwhile now and then, so calls
+ * to it wait for their replies.
+ */
+static int do_stop_cont(const struct call *c)
+{
+	pid_t w = 0, sib = c->a & 1 ? sibling_pid(c->a >> 1) : 0;
+	pid_t cm = c->a & 16 ? manager_pid() : 0;
+	int rounds = 1 + c->c % 6, i;
+
+	if (c->b % 4) {
+		w = fork();
+		if (w < 0)
+			return -errno;
+		if (!w) {
+			child_init(c);
+			waiter_child(c);
+		}
+	}
+	if (cm)
+		kill(cm, SIGSTOP);
+	for (i = 0; i < rounds; i++) {
+		/* x is mostly small: d's random bits pick the moments. */
+		uint32_t r = (c->d ^ (uint32_t)c->x) >> (i * 5);
+		pid_t t = w && (r & 1 || !sib) ? w : sib;
+
+		usleep((r >> 1 & 3) * 500);
+		if (t)
+			poke(t, r >> 3, t == w);
+	}
+	if (cm)
+		kill(cm, SIGCONT);
+	if (sib)
+		kill(sib, SIGCONT);
+	if (w) {
+		kill(w, SIGKILL);
+		waitpid(w, NULL, 0);
+	}
+	return 0;
+}
+
+/* One use of an inherited descriptor in a child of its opener. */
+static int inherited_call(const struct call *c, int fd, uint32_t r,
+			  const char **what)
+{
+	struct sipc_transact tr = {
+		.recv_flags = SIPC_RECV_WAIT | SIPC_RECV_NONBLOCK,
+		.handle = ex.nr_handles ? ex.handles[r % ex.nr_handles] : 0,
+	};
+	struct sipc_node_info ni = { .cookie = ex.cookies[r % 8] };
+	uint32_t v = r >> 8 & 3;
+	uint64_t b = ex.nr_bufs ? ex.bufs[r % ex.nr_bufs] : 0;
+	void *p;
+
+	*what = "an ioctl";
+	switch (r % 8) {
+	case 0:
+		tr.send_op = SIPC_SEND_CALL;
+		tr.recv_flags = 0;
+		*what = "a call";
+		break;
+	case 1:
+		tr.send_op = SIPC_SEND_ONEWAY;
+		tr.recv_flags = 0;
+		*what = "a one-way";
+		break;
+	case 2:
+		*what = "a wait";
+		break;
+	case 3:
+		*what = "a free";
+		return ioctl(fd, SIPC_IOC_FREE_BUFFER, &b) ? -errno : 0;
+	case 4:
+		*what = "a node";
+		return ioctl(fd, SIPC_IOC_NODE_CREATE, &ni) ? -errno : 0;
+	case 5:
+		*what = "an acquire";
+		return ioctl(fd, SIPC_IOC_ACQUIRE, &tr.handle) ? -errno : 0;
+	case 6:
+		*what = "a looper";
+		return ioctl(fd, SIPC_IOC_LOOPER_ENTER, &v) ? -errno : 0;
+	default:
+		*what = "an mmap";
+		p = mmap(NULL, SIPC_AREA_MIN_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+		return p == MAP_FAILED ? -errno : 0;
+	}
+	alarm_ms(20);
+	r = ioctl(fd, SIPC_IOC_TRANSACT, &tr) ? -errno : 0;
+	alarm_ms(0);
+	return r;
+}
+
+/*
+ * A forked child keeps using its parent's descriptor: the context is
+ * the parent's, so all of it must be refused; it may unmap its copy of
+ * the area or close the descriptor halfway.
+ */
+static void inherited_use(const struct call *c, int fd, void *area,
+			  size_t size)
+{
+	int i, n = 1 + c->c % 8;
+	const char *what;
+	char why[128];
+
+	if (c->a & 8 && area)
+		munmap(area, size);
+	for (i = 0; i < n; i++) {
+		if (c->a & 16 && i == n / 2)
+			close(fd);
+		if (inherited_call(c, fd, (uint32_t)(c->x >> (i * 3)) ^ c->d,
+				   &what))
+			continue;
+		snprintf(why, sizeof(why),
+			 "a forked child's %s on its parent's descriptor went through",
+			 what);
+		broke(why);
+	}
+}
+
+/*
+ * A child of the executor with a context of its own (mapped, a node the
+ * manager holds, maybe a thread waiting) forks; parent or child goes
+ * first, and the child uses the descriptor either way.
+ */
+static void fork_pair(const struct call *c)
+{
+	uint64_t cookie = ((uint64_t)ex.idx << 32) | 0xe0000000U;
+	struct sipc_object o = { .type = SIPC_OBJ_NODE, .cookie = cookie };
+	pthread_t th;
+	pid_t pid;
+
+	waiter_fd = ctx_open(true, cookie);
+	if (waiter_fd < 0)
+		_exit(0);
+	send_objs(waiter_fd, SIPC_SEND_CALL, 0, c->b & 0xff, &o, 1, 30, NULL);
+	if (c->a & 32)
+		pthread_create(&th, NULL, waiter_main, (void *)0);
+	pid = fork();
+	if (!pid) {
+		/* No death signal: this child may outlive its parent. */
+		if (c->b & 2)
+			usleep(2000);
+		inherited_use(c, waiter_fd, NULL, 0);
+		_exit(0);
+	}
+	if (pid > 0 && !(c->b & 2))
+		waitpid(pid, NULL, 0);
+	else if (pid > 0)
+		sh->sc[SC_PARENT_FIRST]++;
+	_exit(0);
+}
+
+static int do_fork_use(const struct call *c)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		child_init(c);
+		if (c->a % 4 == 0)
+			fork_pair(c);
+		inherited_use(c, ex.fd, ex.area, ex.area_size);
+		_exit(0);
+	}
+	sh->sc[SC_FORKS]++;
+	/* The parent carries on meanwhile, now and then. */
+	if (c->b & 1) {
+		struct call r = *c;
+
+		r.x = 0;
+		do_transact(&r, SIPC_SEND_NONE, true);
+	}
+	waitpid(pid, NULL, 0);
+	/* fork_pair's grandchild, ours as the subreaper, when it outlived. */
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	return 0;
+}
+
+/*
+ * Small one-ways to one target until the driver refuses (the manager
+ * stopped meanwhile now and then, so that its area fills up).
+ */
+static int flood_oneway(const struct call *c)
+{
+	struct sipc_object o = { .type = SIPC_OBJ_FD, .fd = 0 };
+	uint32_t handle = pick_handle(c->b), n = 64U << (c->c % 5), i;
+	pid_t cm = c->c & 0x20 ? manager_pid() : 0;
+	uint64_t size = c->d % 64;
+	int ret = 0;
+	double t;
+
+	/* Against a stopped manager's big area, big ones now and then. */
+	if (c->d % 4 == 0 || (cm && c->d % 2))
+		size = 512 + c->d % 3584;
+
+	memset(flood_buf, c->d, size);
+	flood_offs[0] = 0;
+	if (c->d & 0x100 && size >= OBJ_SIZE)
+		memcpy(flood_buf, &o, OBJ_SIZE);
+	if (cm)
+		kill(cm, SIGSTOP);
+	t = now();
+	for (i = 0; i < n && !ret && now() - t < BURST_SECS; i++) {
+		struct sipc_transact tr = {
+			.send_op = SIPC_SEND_ONEWAY, .handle = handle,
+			.code = i, .data = (uintptr_t)flood_buf,
+			.data_size = size, .offsets = (uintptr_t)flood_offs,
+			.offsets_count = c->d & 0x100 && size >= OBJ_SIZE,
+		};
+
+		ret = ioctl(ex.fd, SIPC_IOC_TRANSACT, &tr) ? -errno : 0;
+		if (!ret)
+			sh->sc[SC_FLOOD_ONEWAYS]++;
+	}
+	if (refused(ret))
+		sh->sc[SC_FLOOD_REFUSED]++;
+	if (cm)
+		kill(cm, SIGCONT);
+	return ret;
+}
+
+/*
+ * Nodes by the hundred, sent in one payload (each up to 16 times) so the
+ * target makes as many handles; destroyed again, or kept.
+ */
+static int flood_nodes(const struct call *c)
+{
+	uint64_t base = ((uint64_t)ex.idx << 32) | 0x80000000U |
+			(uint64_t)(c->b & 0xff) << 16;
+	uint32_t n = 16U << (c->c % 5), k, i;
+	struct sipc_object o = { .type = SIPC_OBJ_NODE };
+	struct sipc_transact tr = {
+		.send_op = c->d & 4 ? SIPC_SEND_ONEWAY : SIPC_SEND_CALL,
+		.handle = pick_handle(c->a >> 2), .code = c->b,
+	};
+	struct sipc_node_info ni = { .flags = 0 };
+	double t = now();
+	int ret;
+
+	for (i = 0; i < n && now() - t < BURST_SECS; i++) {
+		ni.cookie = base + i;
+		if (!ioctl(ex.fd, SIPC_IOC_NODE_CREATE, &ni))
+			sh->sc[SC_FLOOD_NODES]++;
+	}
+	n = i ? i : 1;
+	k = n * (c->d % 4 ? 1 : 16);
+	if (k > SIPC_MAX_OBJECTS)
+		k = SIPC_MAX_OBJECTS;
+	for (i = 0; i < k; i++) {
+		o.cookie = base + i % n;
+		memcpy(flood_buf + i * OBJ_SIZE, &o, OBJ_SIZE);
+		flood_offs[i] = i * OBJ_SIZE;
+	}
+	tr.data = (uintptr_t)flood_buf;
+	tr.data_size = k * OBJ_SIZE;
+	tr.offsets = (uintptr_t)flood_offs;
+	tr.offsets_count = k;
+	alarm_ms(100);
+	ret = ioctl(ex.fd, SIPC_IOC_TRANSACT, &tr) ? -errno : 0;
+	alarm_ms(0);
+	if (!ret && tr.ev.type)
+		learn(&tr.ev);
+	for (i = 0; c->d & 8 && i < n; i++) {
+		ni.cookie = base + i;
+		ni.flags = c->d & 16 ? SIPC_NODE_DESTROY_IF_UNUSED : 0;
+		ioctl(ex.fd, SIPC_IOC_NODE_DESTROY, &ni);
+	}
+	return ret;
+}
+
+static void *looper_main(void *arg)
+{
+	uint32_t v = (uintptr_t)arg & 3;
+	sigset_t set;
+
+	/* The timer's signal is the main thread's; ours is SIGUSR2. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	ioctl(ex.fd, SIPC_IOC_LOOPER_ENTER, &v);
+	while (!atomic_load(&flood_stop)) {
+		struct sipc_transact tr = { .recv_flags = SIPC_RECV_WAIT };
+
+		if (ioctl(ex.fd, SIPC_IOC_TRANSACT, &tr)) {
+			if (errno != EINTR)
+				break;
+			continue;
+		}
+		learn(&tr.ev);
+		serve_one(ex.fd, &tr.ev);
+	}
+	if ((uintptr_t)arg & 4)
+		ioctl(ex.fd, SIPC_IOC_THREAD_EXIT);
+	return NULL;
+}
+
+/* Up to 32 threads enter the looper at once, wait, and are woken. */
+static int flood_loopers(const struct call *c)
+{
+	uint32_t n = 4 + c->c % 29, i, started = 0;
+	pthread_t th[32];
+
+	if (c->d & 1)
+		ioctl(ex.fd, SIPC_IOC_SET_MAX_THREADS, &n);
+	atomic_store(&flood_stop, 0);
+	for (i = 0; i < n; i++)
+		if (!pthread_create(&th[started], NULL, looper_main,
+				    (void *)(uintptr_t)((c->d >> i % 16 * 2 &
+							 3) | (c->b & 4))))
+			started++;
+	sh->sc[SC_FLOOD_LOOPERS] += started;
+	usleep(1000 + c->x % 4000);
+	atomic_store(&flood_stop, 1);
+	for (i = 0; i < started; i++)
+		while (pthread_tryjoin_np(th[i], NULL)) {
+			pthread_kill(th[i], SIGUSR2);
+			usleep(200);
+		}
+	return started ? 0 : -EAGAIN;
+}
+
+static int do_flood(const struct call *c)
+{
+	switch (c->a % 4) {
+	case 0:
+	case 1:
+		return flood_oneway(c);
+	case 2:
+		return flood_nodes(c);
+	}
+	return flood_loopers(c);
+}
+
 /* Run one call; its result as 0 or -errno. */
 static int run_call(struct call *c)
 {
@@ -925,6 +1671,14 @@ static int run_call(struct call *c)
 			return -EAGAIN;
 		pthread_join(th, NULL);
 		return 0;
+	case OP_FD_CYCLE:
+		return do_fd_cycle(c);
+	case OP_STOP_CONT:
+		return do_stop_cont(c);
+	case OP_FORK_USE:
+		return do_fork_use(c);
+	case OP_FLOOD:
+		return do_flood(c);
 	}
 	return -EINVAL;
 }
@@ -932,6 +1686,7 @@ static int run_call(struct call *c)
 static void exec_prog(struct prog *p)
 {
 	bool fresh = false;
+	double t;
 	uint32_t i;
 
 	for (i = 0; i < p->n; i++) {
@@ -940,9 +1695,11 @@ static void exec_prog(struct prog *p)
 
 		if (c->op >= OP_NR)
 			c->op %= OP_NR;
+		t = now();
 		cover_start();
 		ret = run_call(c);
 		fresh |= cover_end(c->op, ret);
+		sh->op_us[c->op] += (unsigned long)((now() - t) * 1e6);
 		sh->op_runs[c->op]++;
 		if (ret < 0 && -ret < 160)
 			sh->op_err[c->op][-ret]++;
@@ -967,6 +1724,7 @@ static void *serve_main(void *arg)
 	unsigned char rep[48];
 	sigset_t set;
 	unsigned int n;
+	bool mb;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGALRM);
@@ -987,6 +1745,7 @@ static void *serve_main(void *arg)
 		learn(&tr.ev);
 		if (tr.ev.type != SIPC_EV_TRANSACTION)
 			continue;
+		mb = mailbox(&tr.ev, &o[0]);
 		if (held[n % 8])
 			ioctl(fd, SIPC_IOC_FREE_BUFFER, &held[n % 8]);
 		held[n % 8] = rnd_n(16) ? 0 : tr.ev.data;
@@ -1008,7 +1767,7 @@ static void *serve_main(void *arg)
 		tr.data = (uintptr_t)rep;
 		tr.data_size = sizeof(rep);
 		tr.offsets = (uintptr_t)offs;
-		tr.offsets_count = rnd_n(3);
+		tr.offsets_count = mb ? 1 : rnd_n(3);
 		ioctl(fd, SIPC_IOC_TRANSACT, &tr);
 	}
 	return NULL;
@@ -1021,7 +1780,13 @@ static void exec_setup(int idx, uint64_t seed)
 	int i;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* fork_use's grandchildren, when their parent goes first, are ours. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* None restarts: each cuts a wait in the driver short. */
 	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	atomic_store(&sh->ex[idx].ready, 1);
 	ex.idx = idx;
 	rnd_state = seed | 1;
 	for (i = 0; i < 8; i++)
@@ -1109,7 +1874,7 @@ static bool kmsg_check(FILE *rep)
 		buf[n] = 0;
 		msg = strchr(buf, ';');
 		msg = msg ? msg + 1 : buf;
-		for (i = 0; i < sizeof(splat) / sizeof(splat[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(splat); i++)
 			if (strstr(msg, splat[i]))
 				bad = true;
 		if (bad && rep)
@@ -1158,9 +1923,40 @@ static void report(const char *dir, const char *why)
 	}
 }
 
-/* Replay: each "exec N" section's programs, in N processes at once. */
-static int replay(const char *path, int procs)
+/*
+ * Contexts alive now beyond the @before the run found, once the last
+ * children (grandchildren of killed executors among them) are gone and
+ * the deferred releases ran: a few seconds' grace.
+ */
+static long contexts_left(long before)
 {
+	long n = -1;
+	int i, sp[2];
+
+	if (before < 0)
+		return 0;
+	for (i = 0; i < 50; i++) {
+		n = contexts_alive() - before;
+		if (n <= 0)
+			return 0;
+		/*
+		 * Closing a UNIX socket runs the kernel's collector of
+		 * sockets in flight only on them: what it can free is not
+		 * a leak of ours.
+		 */
+		if (!socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp)) {
+			close(sp[0]);
+			close(sp[1]);
+		}
+		usleep(100 * 1000);
+	}
+	return n;
+}
+
+/* Replay: each "exec N" section's programs, in N processes at once. */
+static int rerun(const char *path, int procs, long alive0)
+{
+	long left;
 	char line[256], name[32];
 	struct prog *progs[MAX_PROCS] = { NULL };
 	int nprogs[MAX_PROCS] = { 0 }, cur = -1, i, bad = 0;
@@ -1184,7 +1980,7 @@ static int replay(const char *path, int procs)
 				return 2;
 			progs[cur][nprogs[cur]++].n = 0;
 		} else if (cur >= 0 && nprogs[cur] &&
-			   sscanf(line, " %31s %x %x %x %x %" SCNx64, name,
+			   sscanf(line, " %31s %x %x %x %x %llx", name,
 				  &c.a, &c.b, &c.c, &c.d, &c.x) == 6 &&
 			   op_by_name(name) >= 0) {
 			struct prog *p = &progs[cur][nprogs[cur] - 1];
@@ -1209,10 +2005,25 @@ static int replay(const char *path, int procs)
 	}
 	while (wait(NULL) > 0)
 		;
+	if (atomic_load(&sh->broken) == 2) {
+		printf("sipc-fuzz: an invariant broke again: %s\n",
+		       sh->broken_why);
+		bad = 1;
+	}
+	printf("sipc-fuzz: the scenarios did:");
+	for (i = 0; i < SC_NR; i++)
+		printf(" %s=%lu", sc_names[i], (unsigned long)sh->sc[i]);
+	printf("\n");
+	left = contexts_left(alive0);
+	if (left > 0) {
+		printf("sipc-fuzz: %ld contexts outlived the programs' processes\n",
+		       left);
+		bad = 1;
+	}
 	if (kmsg_check(NULL)) {
 		printf("sipc-fuzz: the replay splats\n");
 		bad = 1;
-	} else {
+	} else if (!bad) {
 		printf("sipc-fuzz: the replay ran clean\n");
 	}
 	return bad;
@@ -1220,8 +2031,10 @@ static int replay(const char *path, int procs)
 
 static pid_t spawn(int idx, uint64_t seed)
 {
-	pid_t pid = fork();
+	pid_t pid;
 
+	atomic_store(&sh->ex[idx].ready, 0);
+	pid = fork();
 	if (pid == 0)
 		exec_main(idx, seed);
 	if (pid > 0) {
@@ -1231,9 +2044,17 @@ static pid_t spawn(int idx, uint64_t seed)
 	return pid;
 }
 
+static int bad_args(const char *name)
+{
+	fprintf(stderr, "usage: %s [--time SECS] [--procs N] [--seed N]", name);
+	fprintf(stderr, " [--out DIR] [--replay FILE] [--no-kcov] [--quiet]\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	int secs = 60, procs = 3, i, ws, status = 0, pow = -1, poo = -1;
+	long alive0, left = 0;
 	const char *out = "/tmp/sipc-fuzz", *replay_file = NULL;
 	uint64_t seed = (uint64_t)time(NULL);
 	unsigned long last_beat[MAX_PROCS] = { 0 };
@@ -1256,11 +2077,8 @@ int main(int argc, char **argv)
 			setenv("SIPC_FUZZ_NO_KCOV", "1", 1);
 		else if (!strcmp(argv[i], "--quiet"))
 			quiet = true;
-		else {
-			fprintf(stderr, "usage: %s [--time SECS] [--procs N] [--seed N] [--out DIR] [--replay FILE] [--no-kcov] [--quiet]\n",
-				argv[0]);
-			return 2;
-		}
+		else
+			return bad_args(argv[0]);
 	}
 	if (procs < 2 || procs > MAX_PROCS)
 		procs = procs < 2 ? 2 : MAX_PROCS;
@@ -1281,8 +2099,10 @@ int main(int argc, char **argv)
 	if (kmsg >= 0)
 		lseek(kmsg, 0, SEEK_END);
 
+	sh->procs = procs;
+	alive0 = contexts_alive();
 	if (replay_file)
-		return replay(replay_file, procs);
+		return rerun(replay_file, procs, alive0);
 
 	/* Keep the machine up through a splat, to say what led to it. */
 	pow = read_int("/proc/sys/kernel/panic_on_warn");
@@ -1291,8 +2111,8 @@ int main(int argc, char **argv)
 	write_file("/proc/sys/kernel/panic_on_oops", "0");
 
 	rnd_state = seed | 1;
-	printf("sipc-fuzz: %d executors for %d s, seed %" PRIu64 ", coverage: %s\n",
-	       procs, secs, seed,
+	printf("sipc-fuzz: %d executors for %d s, seed %llu, coverage: %s\n",
+	       procs, secs, (unsigned long long)seed,
 	       !getenv("SIPC_FUZZ_NO_KCOV") && mod_start &&
 	       !access("/sys/kernel/debug/kcov", R_OK) ? "kcov" :
 	       "errno pairs only");
@@ -1311,6 +2131,11 @@ int main(int argc, char **argv)
 		usleep(100 * 1000);
 		if (kmsg_check(NULL)) {
 			report(out, "kernel splat");
+			status = 1;
+			break;
+		}
+		if (atomic_load(&sh->broken) == 2) {
+			report(out, sh->broken_why);
 			status = 1;
 			break;
 		}
@@ -1341,7 +2166,12 @@ int main(int argc, char **argv)
 			if (sh->ex[i].beat != last_beat[i]) {
 				last_beat[i] = sh->ex[i].beat;
 				last_beat_t[i] = now();
-			} else if (now() - last_beat_t[i] > STALL_SECS) {
+				continue;
+			}
+			/* Left stopped by a stop_cont killed midway? */
+			if (now() - last_beat_t[i] > 2)
+				kill(sh->ex[i].pid, SIGCONT);
+			if (now() - last_beat_t[i] > STALL_SECS) {
 				report(out, "an executor made no progress");
 				status = 1;
 			}
@@ -1350,9 +2180,10 @@ int main(int argc, char **argv)
 			break;
 		if (!quiet && now() - last_print >= 10) {
 			last_print = now();
-			printf("sipc-fuzz: %.0f s: %lu calls, %lu programs, corpus %u, edges %u, %lu kills\n",
+			printf("sipc-fuzz: %.0f s: %lu calls, %lu programs, ",
 			       now() - t0, (unsigned long)sh->execs,
-			       (unsigned long)sh->progs,
+			       (unsigned long)sh->progs);
+			printf("corpus %u, edges %u, %lu kills\n",
 			       (unsigned int)sh->corpus_n,
 			       (unsigned int)sh->edges,
 			       (unsigned long)sh->kills);
@@ -1364,6 +2195,16 @@ int main(int argc, char **argv)
 		;
 	/* The executors' last exits may still log something. */
 	usleep(500 * 1000);
+	left = contexts_left(alive0);
+	if (!status && left > 0) {
+		char why[96];
+
+		snprintf(why, sizeof(why),
+			 "%ld contexts outlived every process of the fuzzer",
+			 left);
+		report(out, why);
+		status = 1;
+	}
 	if (!status && kmsg_check(NULL)) {
 		report(out, "kernel splat");
 		status = 1;
@@ -1376,11 +2217,18 @@ int main(int argc, char **argv)
 		snprintf(v, sizeof(v), "%d", poo);
 		write_file("/proc/sys/kernel/panic_on_oops", v);
 	}
-	printf("sipc-fuzz: %s after %.0f s: %lu calls in %lu programs, corpus %u, edges %u, %lu executors killed, %lu restarted\n",
+	printf("sipc-fuzz: %s after %.0f s: %lu calls in %lu programs, ",
 	       status ? "FAILED" : "done", now() - t0,
-	       (unsigned long)sh->execs, (unsigned long)sh->progs,
+	       (unsigned long)sh->execs, (unsigned long)sh->progs);
+	printf("corpus %u, edges %u, %lu executors killed, %lu restarted\n",
 	       (unsigned int)sh->corpus_n, (unsigned int)sh->edges,
 	       (unsigned long)sh->kills, (unsigned long)sh->restarts);
+	/* Where the time went: the scenarios must not crowd the rest out. */
+	printf("sipc-fuzz: average milliseconds of each call:");
+	for (i = 0; i < OP_NR; i++)
+		printf(" %s %.2f", op_names[i], sh->op_runs[i] ?
+		       sh->op_us[i] / 1e3 / sh->op_runs[i] : 0.0);
+	printf("\n");
 	printf("sipc-fuzz: went through, of each call:");
 	for (i = 0; i < OP_NR; i++)
 		printf(" %s %lu/%lu", op_names[i], (unsigned long)sh->op_ok[i],
@@ -1401,5 +2249,9 @@ int main(int argc, char **argv)
 	printf("# sipc-count: fuzz_execs=%lu\n", (unsigned long)sh->execs);
 	printf("# sipc-count: fuzz_seconds=%.0f\n", now() - t0);
 	printf("# sipc-count: kills=%lu\n", (unsigned long)sh->kills);
+	for (i = 0; i < SC_NR; i++)
+		printf("# sipc-count: %s=%lu\n", sc_names[i],
+		       (unsigned long)sh->sc[i]);
+	printf("# sipc-count: fuzz_contexts_left=%ld\n", left > 0 ? left : 0);
 	return status;
 }
