@@ -14,8 +14,8 @@
  *      references; nothing is printed, and no other lock taken, under it.
  *   1. mmap lock of a process's mm: the page-fault handler takes an area
  *      lock under it.
- *   2. sipc_area.lock (mutex): one receive area's allocator, page array
- *      and mapping state. Pages are allocated under it, and reclaimed
+ *   2. sipc_area.lock (mutex): one receive area's allocator, page array,
+ *      mapping state and each sending user's share of it. Pages are allocated under it, and reclaimed
  *      under it: each locked (the page lock, which the fault path holds
  *      while the core maps it) and unmapped (the area's i_mmap lock)
  *      inside. No other area's lock and never the graph lock is held
@@ -24,7 +24,12 @@
  *      state, transaction stack, node, handle and death notice, and the
  *      context manager slot. Held only for list and tree updates, never
  *      across a copy, a sleeping allocation or a wait.
- *   4. a transaction log's spinlock (irq-safe), innermost.
+ *   4. a transaction log's spinlock (irq-safe), innermost; and
+ *      sipc_users_lock (spinlock, quota.c): the tree of per-user
+ *      accounting, taken under the graph lock or alone, nothing under it.
+ * The context dies (sipc_proc_die()) when its area's mapping goes, from
+ * the vma's close, under that mm's mmap lock: it takes graph locks and,
+ * freeing buffers, area locks of other processes, as level 1 allows.
  * The shrinker runs in reclaim, under whatever the allocating task holds:
  * it only ever trylocks, sipc_areas_lock (the list of mapped areas) then
  * an area lock, so it cannot deadlock; the i_mmap lock it then takes is
