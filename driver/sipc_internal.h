@@ -15,11 +15,11 @@
  *   1. mmap lock of a process's mm: the page-fault handler takes an area
  *      lock under it.
  *   2. sipc_area.lock (mutex): one receive area's allocator, page array,
- *      mapping state and each sending user's share of it. Pages are allocated under it, and reclaimed
- *      under it: each locked (the page lock, which the fault path holds
- *      while the core maps it) and unmapped (the area's i_mmap lock)
- *      inside. No other area's lock and never the graph lock is held
- *      around it.
+ *      mapping state and each sending user's share of it. Pages are
+ *      allocated under it, and reclaimed under it: each locked (the page
+ *      lock, which the fault path holds while the core maps it) and
+ *      unmapped (the area's i_mmap lock) inside. No other area's lock and
+ *      never the graph lock is held around it.
  *   3. sipc_device.lock (spinlock, the "graph lock"): every queue, thread
  *      state, transaction stack, node, handle and death notice, and the
  *      context manager slot. Held only for list and tree updates, never
