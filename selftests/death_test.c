@@ -6,7 +6,6 @@
  * them, and nothing a dead process held outlives it.
  */
 #include <pthread.h>
-#include <sys/socket.h>
 
 #include "kselftest_harness.h"
 #include "sipc_test.h"
@@ -471,27 +470,6 @@ TEST_F(death, opener_exit_after_fork_is_death)
 	d_finish(_metadata, self);
 }
 
-/* Put @fd in flight on the UNIX socket @sock: sent, never received. */
-static int d_send_fd(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte = 'x';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
-}
-
 struct d_cycler {
 	int sv[2];
 	struct st_pipe go;
@@ -507,7 +485,7 @@ static int d_cycler_main(void *arg)
 	CK(st_open(&c, ST_AREA) == 0);
 	CK(st_node_create(c.fd, COOKIE_A) == 0);
 	CK(st_reg_put_node(c.fd, KEY_A, COOKIE_A) == 0);
-	CK(d_send_fd(y->sv[0], c.fd) == 0);
+	CK(st_send_fd(y->sv[0], c.fd) == 0);
 	close(y->sv[0]);
 	close(y->sv[1]);
 	st_get(&y->go, &v);

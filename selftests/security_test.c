@@ -135,24 +135,6 @@ TEST_F(sec, no_handle_no_call)
 	EXPECT_EQ(0, st_quit(self->c.fd, self->ha));
 }
 
-static int send_fd(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char byte = 'f';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -errno;
-}
-
 static int recv_fd(int sock)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
@@ -246,7 +228,7 @@ TEST_F(sec, passed_descriptor_is_useless)
 		h.uid = i ? NOBODY : 0;
 		kid = st_fork(receiver_main, &h);
 		ASSERT_LT(0, kid);
-		ASSERT_EQ(0, send_fd(sv[0], self->c.fd));
+		ASSERT_EQ(0, st_send_fd(sv[0], self->c.fd));
 		EXPECT_EQ(0, st_reap(kid));
 		close(sv[0]);
 		close(sv[1]);
