@@ -36,6 +36,7 @@
  * A long run: SIPC_FUZZ_LONG=1 selftests/fuzz_test.sh (an hour), or
  * --time 3600, in a VM given the time: sipc-vm --timeout 4000.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -1923,6 +1924,160 @@ static void report(const char *dir, const char *why)
 	}
 }
 
+/* ---- the end of a run: every descendant gone, or named ---- */
+
+/* @pid's parent from /proc/<pid>/stat, and its state letter; 0 if gone. */
+static pid_t parent_of(pid_t pid, char *state)
+{
+	char path[64], buf[512], *p;
+	pid_t ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	/* The command may hold spaces and parentheses: parse after the last. */
+	if (fgets(buf, sizeof(buf), f)) {
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 1, " %c %d", state, &ppid) != 2)
+			ppid = 0;
+	}
+	fclose(f);
+	return ppid;
+}
+
+static bool descends_from_us(pid_t pid)
+{
+	pid_t self = getpid();
+	char state;
+	int depth;
+
+	for (depth = 0; pid > 1 && depth < 64; depth++) {
+		pid = parent_of(pid, &state);
+		if (pid == self)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * SIGKILL to every process below us (a stopped one dies of it too);
+ * with @show, each one's pid, state and where it sleeps instead.
+ * Returns how many there were.
+ */
+static int kill_descendants(bool show)
+{
+	struct dirent *d;
+	int n = 0;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir))) {
+		pid_t pid = atoi(d->d_name);
+		char state = '?', path[64], wchan[64] = "";
+		FILE *f;
+
+		if (pid <= 0 || pid == getpid() || !descends_from_us(pid))
+			continue;
+		n++;
+		if (!show) {
+			kill(pid, SIGKILL);
+			continue;
+		}
+		parent_of(pid, &state);
+		snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
+		f = fopen(path, "r");
+		if (f) {
+			if (!fgets(wchan, sizeof(wchan), f))
+				wchan[0] = 0;
+			fclose(f);
+		}
+		printf("sipc-fuzz: pid %d still here, state %c, in %s\n",
+		       (int)pid, state, *wchan ? wchan : "?");
+	}
+	closedir(dir);
+	return n;
+}
+
+/*
+ * Ends every process the run made, however deep (we are their subreaper,
+ * so the orphans of killed executors are ours to reap), and reaps them.
+ * One that will not die within 30 s is named, with what it waits on.
+ */
+static void end_descendants(void)
+{
+	double t0 = now();
+
+	for (;;) {
+		int n = kill_descendants(false);
+
+		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+			;
+		if (!n && waitpid(-1, NULL, WNOHANG | __WALL) < 0 &&
+		    errno == ECHILD)
+			return;
+		if (now() - t0 > 30) {
+			kill_descendants(true);
+			return;
+		}
+		usleep(10 * 1000);
+	}
+}
+
+/* Who holds the contexts left: each process with /dev/sipc open. */
+static void show_sipc_holders(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		int pid = atoi(d->d_name);
+		char path[64], link[64];
+		struct dirent *fdd;
+		DIR *fds;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+		fds = opendir(path);
+		if (!fds)
+			continue;
+		while ((fdd = readdir(fds))) {
+			int fd = atoi(fdd->d_name);
+			ssize_t len;
+
+			snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+			len = readlink(path, link, sizeof(link) - 1);
+			if (len <= 0)
+				continue;
+			link[len] = 0;
+			if (!strncmp(link, "/dev/sipc", 9))
+				printf("sipc-fuzz: pid %d holds %s as fd %d\n",
+				       pid, link, fd);
+		}
+		closedir(fds);
+	}
+	closedir(dir);
+}
+
+/* The driver's own view of what is left, for the report. */
+static void show_driver_state(void)
+{
+	char line[256];
+	int n = 0;
+	FILE *f = fopen("/proc/sipc/state", "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && n++ < 64)
+		printf("sipc-fuzz: state: %s", line);
+	fclose(f);
+}
+
 /*
  * Contexts alive now beyond the @before the run found, once the last
  * children (grandchildren of killed executors among them) are gone and
@@ -2003,8 +2158,9 @@ static int rerun(const char *path, int procs, long alive0)
 			_exit(0);
 		}
 	}
-	while (wait(NULL) > 0)
+	while (wait(NULL) > 0 || errno == EINTR)
 		;
+	end_descendants();
 	if (atomic_load(&sh->broken) == 2) {
 		printf("sipc-fuzz: an invariant broke again: %s\n",
 		       sh->broken_why);
@@ -2018,6 +2174,8 @@ static int rerun(const char *path, int procs, long alive0)
 	if (left > 0) {
 		printf("sipc-fuzz: %ld contexts outlived the programs' processes\n",
 		       left);
+		show_sipc_holders();
+		show_driver_state();
 		bad = 1;
 	}
 	if (kmsg_check(NULL)) {
@@ -2100,6 +2258,8 @@ int main(int argc, char **argv)
 		lseek(kmsg, 0, SEEK_END);
 
 	sh->procs = procs;
+	/* Orphans of killed executors come to us, to be ended and reaped. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	alive0 = contexts_alive();
 	if (replay_file)
 		return rerun(replay_file, procs, alive0);
@@ -2189,15 +2349,15 @@ int main(int argc, char **argv)
 			       (unsigned long)sh->kills);
 		}
 	}
-	for (i = 0; i < procs; i++)
-		kill(sh->ex[i].pid, SIGKILL);
-	while (wait(NULL) > 0)
-		;
+	end_descendants();
 	/* The executors' last exits may still log something. */
 	usleep(500 * 1000);
 	left = contexts_left(alive0);
 	if (!status && left > 0) {
 		char why[96];
+
+		show_sipc_holders();
+		show_driver_state();
 
 		snprintf(why, sizeof(why),
 			 "%ld contexts outlived every process of the fuzzer",
