@@ -70,7 +70,7 @@ static int payload_check_offsets(const struct sipc_payload *p,
 /* Read the offsets and the objects, once each, and translate the objects. */
 static int payload_translate(struct sipc_payload *p, struct sipc_proc *from,
 			     struct sipc_proc *to, struct sipc_buffer *buf,
-			     const void __user *data,
+			     struct sipc_source *src,
 			     const u64 __user *offsets)
 {
 	size_t i;
@@ -82,9 +82,10 @@ static int payload_translate(struct sipc_payload *p, struct sipc_proc *from,
 	if (ret)
 		return ret;
 	for (i = 0; i < p->count; i++) {
-		if (copy_from_user(&p->objs[i], data + p->offsets[i],
-				   sizeof(p->objs[i])))
-			return -EFAULT;
+		ret = sipc_source_read(src, p->offsets[i], &p->objs[i],
+				       sizeof(p->objs[i]));
+		if (ret)
+			return ret;
 		ret = sipc_object_translate(from, to, buf, p->offsets[i],
 					    p->count, &p->objs[i]);
 		if (ret)
@@ -96,7 +97,7 @@ static int payload_translate(struct sipc_payload *p, struct sipc_proc *from,
 
 /* Write the data, each object as translated, then the offsets. */
 static int payload_write(struct sipc_payload *p, struct sipc_area *area,
-			 struct sipc_buffer *buf, const void __user *data)
+			 struct sipc_buffer *buf, struct sipc_source *src)
 {
 	size_t i, pos = 0;
 	int ret;
@@ -104,16 +105,14 @@ static int payload_write(struct sipc_payload *p, struct sipc_area *area,
 	for (i = 0; i < p->count; i++) {
 		size_t off = p->offsets[i];
 
-		ret = sipc_buffer_copy_from_user(area, buf, pos, data + pos,
-						 off - pos);
+		ret = sipc_source_copy(src, area, buf, pos, off - pos);
 		if (ret)
 			return ret;
 		sipc_buffer_access(area, buf, off, &p->objs[i],
 				   sizeof(p->objs[i]), true);
 		pos = off + sizeof(p->objs[i]);
 	}
-	ret = sipc_buffer_copy_from_user(area, buf, pos, data + pos,
-					 buf->data_size - pos);
+	ret = sipc_source_copy(src, area, buf, pos, buf->data_size - pos);
 	if (ret)
 		return ret;
 	if (p->count)
@@ -123,26 +122,24 @@ static int payload_write(struct sipc_payload *p, struct sipc_area *area,
 }
 
 /*
- * Fill @buf (reserved in @to's area, data_size set) with the payload at
- * @data and its @count object offsets at @offsets. On error, what the
+ * Fill @buf (reserved in @to's area, data_size set) with the payload
+ * @src reads and its @count object offsets at @offsets. On error, what the
  * objects took is dropped and what was written is cleared; the caller
  * frees the buffer. No lock held.
  */
 int sipc_payload_copy(struct sipc_proc *from, struct sipc_proc *to,
-		      struct sipc_buffer *buf, const void __user *data,
+		      struct sipc_buffer *buf, struct sipc_source *src,
 		      const u64 __user *offsets, size_t count)
 {
 	struct sipc_area *area = &to->area;
 	struct sipc_payload p;
 	int ret;
 
-	if (!access_ok(data, buf->data_size))
-		return -EFAULT;
 	ret = payload_init(&p, count);
 	if (!ret && count)
-		ret = payload_translate(&p, from, to, buf, data, offsets);
+		ret = payload_translate(&p, from, to, buf, src, offsets);
 	if (!ret) {
-		ret = payload_write(&p, area, buf, data);
+		ret = payload_write(&p, area, buf, src);
 		/* A copy cut short by a fault wrote up to where it stopped. */
 		if (ret)
 			sipc_buffer_clear(area, buf, 0,

@@ -191,10 +191,33 @@ void sipc_buffer_clear(struct sipc_area *area, struct sipc_buffer *buf,
 unsigned long sipc_buffer_user_addr(struct sipc_area *area,
 				    struct sipc_buffer *buf, size_t off);
 
+/* ---- a payload's bytes in the sender's memory (source.c) ---- */
+
+/* Gathers of up to this many segments need no allocation. */
+#define SIPC_SOURCE_SEGS_ON_STACK	8
+
+struct sipc_source {
+	struct sipc_segment *segs;
+	size_t nr;
+	size_t size;		/* the payload's bytes: the lengths' sum */
+	/* The cursor: byte @seg_off of segment @seg is payload byte @pos. */
+	size_t seg;
+	u64 seg_off;
+	size_t pos;
+	struct sipc_segment stack[SIPC_SOURCE_SEGS_ON_STACK];
+};
+
+int sipc_source_init(struct sipc_source *src, const struct sipc_transact *tr);
+void sipc_source_fini(struct sipc_source *src);
+int sipc_source_read(struct sipc_source *src, size_t pos, void *to,
+		     size_t len);
+int sipc_source_copy(struct sipc_source *src, struct sipc_area *area,
+		     struct sipc_buffer *buf, size_t pos, size_t len);
+
 /* ---- payloads into buffers (payload.c) ---- */
 
 int sipc_payload_copy(struct sipc_proc *from, struct sipc_proc *to,
-		      struct sipc_buffer *buf, const void __user *data,
+		      struct sipc_buffer *buf, struct sipc_source *src,
 		      const u64 __user *offsets, size_t count);
 
 void sipc_alloc_init(struct sipc_area *area, struct sipc_buffer *whole);

@@ -16,14 +16,23 @@
 #include "sipc_internal.h"
 #include "sipc_trace.h"
 
-static int check_payload(struct sipc_transact *tr)
+/*
+ * Check a send's arguments and read where its bytes are. From here on
+ * tr->data_size (the kernel's copy; it is not written back) is the
+ * payload's size, also for a gather, where user space gave a count.
+ */
+static int check_payload(struct sipc_transact *tr, struct sipc_source *src)
 {
-	if (tr->send_flags)
+	int ret;
+
+	if (tr->send_flags & ~SIPC_SEND_GATHER)
 		return -EINVAL;
 	if (tr->offsets_count > SIPC_MAX_OBJECTS)
 		return -E2BIG;
-	if (tr->data_size > sipc_max_area_size)
-		return -EMSGSIZE;
+	ret = sipc_source_init(src, tr);
+	if (ret)
+		return ret;
+	tr->data_size = src->size;
 	return 0;
 }
 
@@ -33,7 +42,8 @@ static int check_payload(struct sipc_transact *tr)
  */
 static struct sipc_buffer *fill_buffer(struct sipc_proc *from,
 				       struct sipc_proc *to,
-				       struct sipc_transact *tr, bool oneway,
+				       struct sipc_transact *tr,
+				       struct sipc_source *src, bool oneway,
 				       struct sipc_user *sender)
 {
 	size_t data_size = tr->data_size, count = tr->offsets_count;
@@ -46,7 +56,7 @@ static struct sipc_buffer *fill_buffer(struct sipc_proc *from,
 	if (IS_ERR(buf))
 		return buf;
 	buf->data_size = data_size;
-	ret = sipc_payload_copy(from, to, buf, u64_to_user_ptr(tr->data),
+	ret = sipc_payload_copy(from, to, buf, src,
 				u64_to_user_ptr(tr->offsets), count);
 	if (ret) {
 		sipc_buffer_free(area, buf);
@@ -217,7 +227,7 @@ static struct sipc_user *sender_user(struct sipc_proc *proc)
 }
 
 static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
-		    bool oneway)
+		    struct sipc_source *src, bool oneway)
 {
 	struct sipc_proc *proc = thread->proc;
 	struct sipc_user *user;
@@ -277,7 +287,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->sender_euid = from_kuid_munged(t->to_proc->cred->user_ns,
 					  current_euid());
 
-	t->buffer = fill_buffer(proc, t->to_proc, tr, oneway, user);
+	t->buffer = fill_buffer(proc, t->to_proc, tr, src, oneway, user);
 	if (IS_ERR(t->buffer)) {
 		ret = PTR_ERR(t->buffer);
 		t->buffer = NULL;
@@ -356,7 +366,8 @@ static bool reply_not_sent(struct sipc_proc *proc, struct sipc_txn *t,
 	       READ_ONCE(caller_proc->area.mapped);
 }
 
-static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
+static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
+		      struct sipc_source *src)
 {
 	struct sipc_proc *proc = thread->proc, *caller_proc = NULL;
 	struct sipc_log_entry done = {};
@@ -380,7 +391,7 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr)
 
 	/* An abandoned call: the reply has nobody to go to. */
 	if (caller_proc) {
-		buf = fill_buffer(proc, caller_proc, tr, false, NULL);
+		buf = fill_buffer(proc, caller_proc, tr, src, false, NULL);
 		if (IS_ERR(buf)) {
 			ret = PTR_ERR(buf);
 			buf = NULL;
@@ -589,10 +600,27 @@ int sipc_free_buffer(struct sipc_proc *proc, u64 user_addr)
 	return 0;
 }
 
+/* The send part of a transaction, its source read. */
+static int send(struct sipc_thread *thread, struct sipc_transact *tr,
+		struct sipc_source *src)
+{
+	switch (tr->send_op) {
+	case SIPC_SEND_CALL:
+		return send_txn(thread, tr, src, false);
+	case SIPC_SEND_ONEWAY:
+		return send_txn(thread, tr, src, true);
+	case SIPC_SEND_REPLY:
+		return send_reply(thread, tr, src);
+	default:
+		return -EINVAL;
+	}
+}
+
 static int transact(struct sipc_thread *thread, struct sipc_transact *tr)
 {
 	bool nonblock = tr->recv_flags & SIPC_RECV_NONBLOCK;
-	int ret;
+	struct sipc_source src;
+	int ret = 0;
 
 	if (tr->recv_flags & ~(SIPC_RECV_WAIT | SIPC_RECV_NONBLOCK))
 		return -EINVAL;
@@ -607,31 +635,17 @@ static int transact(struct sipc_thread *thread, struct sipc_transact *tr)
 		tr->out_flags |= SIPC_OUT_FREED;
 	}
 	if (tr->send_op != SIPC_SEND_NONE) {
-		ret = check_payload(tr);
+		ret = check_payload(tr, &src);
 		if (ret)
 			return ret;
-	}
-
-	switch (tr->send_op) {
-	case SIPC_SEND_NONE:
-		ret = 0;
-		break;
-	case SIPC_SEND_CALL:
-		ret = send_txn(thread, tr, false);
-		if (ret)
-			return ret;
-		tr->out_flags |= SIPC_OUT_SENT;
-		return sipc_wait_for_work(thread, tr, false, false);
-	case SIPC_SEND_ONEWAY:
-		ret = send_txn(thread, tr, true);
-		break;
-	case SIPC_SEND_REPLY:
-		ret = send_reply(thread, tr);
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (tr->send_op != SIPC_SEND_NONE) {
+		ret = send(thread, tr, &src);
+		sipc_source_fini(&src);
+		if (tr->send_op == SIPC_SEND_CALL) {
+			if (ret)
+				return ret;
+			tr->out_flags |= SIPC_OUT_SENT;
+			return sipc_wait_for_work(thread, tr, false, false);
+		}
 		/*
 		 * A failed reply is still consumed: it must not be resent;
 		 * but not one with nothing to reply to (EPROTO) or one that

@@ -208,6 +208,21 @@ int sipc_parcel_put_double(struct sipc_parcel *p, double v);
 int sipc_parcel_put_string(struct sipc_parcel *p, const char *s);
 int sipc_parcel_put_bytes(struct sipc_parcel *p, const void *data,
 			  size_t len);
+/*
+ * A byte array, read by the receiver as sipc_parcel_put_bytes() writes
+ * it, but not copied into the parcel: the send copies it once, straight
+ * from @data into the receiver's area. @data must stay valid and unchanged
+ * until the parcel is sent (sipc_call() or sipc_send_oneway() returns; a
+ * reply: until the server loop sent it, after the handler returned, so
+ * never a handler's stack) or reset. Runs shorter than
+ * SIPC_PARCEL_REF_MIN, and more than 511 runs in one parcel, are copied
+ * at once instead. Reading the parcel back (sipc_parcel_rewind()) or
+ * asking for its data pointer copies them in.
+ */
+int sipc_parcel_put_bytes_ref(struct sipc_parcel *p, const void *data,
+			      size_t len);
+/* Below this, referring costs more than copying (measured in sipc-bench). */
+#define SIPC_PARCEL_REF_MIN	2048
 /* The whole payload of @child, objects included, as one nested item. */
 int sipc_parcel_put_parcel(struct sipc_parcel *p,
 			   const struct sipc_parcel *child);

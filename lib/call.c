@@ -12,20 +12,32 @@
 
 #include "libsipc.h"
 
-/* The payload of @p (may be NULL) as the send part of @tr. */
-void sipc_transact_send(struct sipc_transact *tr, const struct sipc_parcel *p)
+/*
+ * The payload of @p (may be NULL) as the send part of @tr: one piece, or
+ * a gather when it refers to bytes it did not copy. 0 or -ENOMEM.
+ */
+int sipc_transact_send(struct sipc *s, struct sipc_transact *tr,
+		       struct sipc_parcel *p)
 {
+	tr->send_flags = 0;
+	tr->offsets = 0;
+	tr->offsets_count = 0;
 	if (!p || !p->size) {
 		tr->data = 0;
 		tr->data_size = 0;
-		tr->offsets = 0;
-		tr->offsets_count = 0;
-		return;
+		return 0;
+	}
+	tr->offsets = (uintptr_t)p->offs;
+	tr->offsets_count = p->nr_offs;
+	if (p->nr_refs) {
+		int ret = sipc_parcel_gather(p, s, tr);
+
+		if (ret || tr->send_flags)
+			return ret;
 	}
 	tr->data = (uintptr_t)p->data;
 	tr->data_size = p->size;
-	tr->offsets = (uintptr_t)p->offs;
-	tr->offsets_count = p->nr_offs;
+	return 0;
 }
 
 /*
@@ -106,15 +118,19 @@ SIPC_EXPORT int sipc_call(struct sipc_handle *h, __u32 code,
 
 	if (req && req->error)
 		return req->error;
-	sipc_transact_send(&tr, req);
+	ret = sipc_transact_send(s, &tr, req);
+	if (ret)
+		return ret;
 	/*
 	 * The previous reply goes in this call's own system call, unless it
-	 * has descriptors to close or views to unmap: the request may send
-	 * one of them on, so they go after the call, with the buffer.
+	 * has descriptors to close or views to unmap, or the request refers
+	 * to bytes in our area: the request may send them on, so they go
+	 * after the call, with the buffer.
 	 */
 	if (reply && reply->held) {
 		if (reply->s != s || reply == req ||
-		    sipc_parcel_has_res(reply))
+		    sipc_parcel_has_res(reply) ||
+		    (req && sipc_parcel_refers_into(req, s)))
 			late = reply->held;	/* freed after the call */
 		else
 			tr.free_buffer = reply->held;
@@ -153,10 +169,13 @@ SIPC_EXPORT int sipc_send_oneway(struct sipc_handle *h, __u32 code,
 		.handle = h->id,
 		.code = code,
 	};
+	int ret;
 
 	if (req && req->error)
 		return req->error;
-	sipc_transact_send(&tr, req);
+	ret = sipc_transact_send(h->s, &tr, req);
+	if (ret)
+		return ret;
 	return sipc_ioctl_err(ioctl(h->s->fd, SIPC_IOC_TRANSACT, &tr));
 }
 

@@ -96,6 +96,13 @@ enum sipc_parcel_mode {
 	SIPC_PARCEL_READ,		/* someone else's bytes, read-only */
 };
 
+/* Bytes a writer refers to instead of copying (sipc_parcel_put_bytes_ref). */
+struct sipc_parcel_ref {
+	size_t at;			/* where they sit among the own bytes */
+	const void *data;
+	size_t len;
+};
+
 struct sipc_parcel {
 	enum sipc_parcel_mode mode;
 	/* What is read: the payload and its offsets (relative to base). */
@@ -111,6 +118,16 @@ struct sipc_parcel {
 	size_t cap;
 	__u64 *wofs;
 	size_t wofs_cap;
+	/*
+	 * Runs of bytes the payload has but the own buffer does not: the
+	 * whole is size + ref_bytes; and the segments a gather sends.
+	 */
+	struct sipc_parcel_ref *refs;
+	size_t nr_refs;
+	size_t refs_cap;
+	size_t ref_bytes;
+	struct sipc_segment *segs;
+	size_t segs_cap;
 	int error;
 	/* A receive buffer to give back, and the device it came from. */
 	struct sipc *s;
@@ -137,8 +154,19 @@ int sipc_parcel_add_res(struct sipc_parcel *p, enum sipc_res_kind kind,
 			int fd, void *addr, size_t len);
 void sipc_parcel_drop_res(struct sipc_parcel *p);
 bool sipc_parcel_has_res(const struct sipc_parcel *p);
+int sipc_parcel_fail(struct sipc_parcel *p, int err);
+unsigned char *sipc_parcel_grow(struct sipc_parcel *p, size_t len);
 int sipc_parcel_put_fd_item(struct sipc_parcel *p, unsigned int tag, int fd,
 			    const void *extra, size_t extra_len);
+
+/* parcel_ref.c */
+void sipc_parcel_copy_whole(const struct sipc_parcel *p, unsigned char *to);
+int sipc_parcel_flatten(struct sipc_parcel *p);
+int sipc_parcel_gather(struct sipc_parcel *p, const struct sipc *s,
+		       struct sipc_transact *tr);
+bool sipc_parcel_refers_into(const struct sipc_parcel *p,
+			     const struct sipc *s);
+void sipc_parcel_refs_fini(struct sipc_parcel *p);
 
 /* region.c */
 int sipc_region_map_fd(int fd, size_t size, void **addr);
@@ -162,8 +190,8 @@ void sipc_serve_event(struct sipc *s, const struct sipc_event *ev,
 void sipc_threads_stop(struct sipc *s);
 
 /* call.c */
-void sipc_transact_send(struct sipc_transact *tr,
-			const struct sipc_parcel *p);
+int sipc_transact_send(struct sipc *s, struct sipc_transact *tr,
+		       struct sipc_parcel *p);
 
 static inline int sipc_ioctl_err(int ret)
 {

@@ -125,6 +125,7 @@ void sipc_parcel_fini(struct sipc_parcel *p)
 	free(p->buf);
 	free(p->wofs);
 	free(p->res);
+	sipc_parcel_refs_fini(p);
 	p->buf = NULL;
 	p->wofs = NULL;
 	p->res = NULL;
@@ -144,6 +145,8 @@ void sipc_parcel_set_received(struct sipc_parcel *p, struct sipc *s,
 	p->size = ev->data_size;
 	p->offs = (const __u64 *)(uintptr_t)ev->offsets;
 	p->nr_offs = ev->offsets_count;
+	p->nr_refs = 0;
+	p->ref_bytes = 0;
 	p->base = 0;
 	p->pos = 0;
 	p->next_obj = 0;
@@ -185,6 +188,8 @@ SIPC_EXPORT void sipc_parcel_reset(struct sipc_parcel *p)
 	p->size = 0;
 	p->offs = p->wofs;
 	p->nr_offs = 0;
+	p->nr_refs = 0;
+	p->ref_bytes = 0;
 	p->base = 0;
 	p->pos = 0;
 	p->next_obj = 0;
@@ -210,6 +215,15 @@ SIPC_EXPORT int sipc_parcel_from_bytes(struct sipc_parcel *p,
 SIPC_EXPORT const void *sipc_parcel_data(const struct sipc_parcel *p,
 					 size_t *size)
 {
+	/*
+	 * One piece is asked for: bytes referred to are copied in (the
+	 * parcel is the caller's to change; only its form changes here).
+	 */
+	if (p->nr_refs && sipc_parcel_flatten((struct sipc_parcel *)p)) {
+		if (size)
+			*size = 0;
+		return NULL;
+	}
 	if (size)
 		*size = p->size;
 	return p->data;
@@ -228,7 +242,7 @@ SIPC_EXPORT int sipc_parcel_error(const struct sipc_parcel *p)
 	return p->error;
 }
 
-static int fail(struct sipc_parcel *p, int err)
+int sipc_parcel_fail(struct sipc_parcel *p, int err)
 {
 	if (!p->error)
 		p->error = err;
@@ -239,19 +253,19 @@ static int fail(struct sipc_parcel *p, int err)
  * Room for @len more bytes at the end; returns where they go, or NULL
  * with the sticky error set. A parcel that is being read is not written.
  */
-static unsigned char *grow(struct sipc_parcel *p, size_t len)
+unsigned char *sipc_parcel_grow(struct sipc_parcel *p, size_t len)
 {
 	size_t cap;
 	void *nbuf;
 
 	if (p->mode != SIPC_PARCEL_WRITE) {
-		fail(p, -EROFS);
+		sipc_parcel_fail(p, -EROFS);
 		return NULL;
 	}
 	if (p->error)
 		return NULL;
 	if (len > SIZE_MAX / 4 - p->size) {
-		fail(p, -EMSGSIZE);
+		sipc_parcel_fail(p, -EMSGSIZE);
 		return NULL;
 	}
 	if (p->size + len > p->cap) {
@@ -260,7 +274,7 @@ static unsigned char *grow(struct sipc_parcel *p, size_t len)
 			cap *= 2;
 		nbuf = realloc(p->buf, cap);
 		if (!nbuf) {
-			fail(p, -ENOMEM);
+			sipc_parcel_fail(p, -ENOMEM);
 			return NULL;
 		}
 		p->buf = nbuf;
@@ -277,17 +291,18 @@ static int add_offset(struct sipc_parcel *p, __u64 off)
 	void *n;
 
 	if (p->nr_offs >= SIPC_MAX_OBJECTS)
-		return fail(p, -E2BIG);
+		return sipc_parcel_fail(p, -E2BIG);
 	if (p->nr_offs == p->wofs_cap) {
 		cap = p->wofs_cap ? p->wofs_cap * 2 : OFFS_MIN_CAP;
 		n = realloc(p->wofs, cap * sizeof(*p->wofs));
 		if (!n)
-			return fail(p, -ENOMEM);
+			return sipc_parcel_fail(p, -ENOMEM);
 		p->wofs = n;
 		p->wofs_cap = cap;
 	}
 	p->offs = p->wofs;
-	p->wofs[p->nr_offs++] = off;
+	/* @off counts in the own bytes; what was referred to comes before. */
+	p->wofs[p->nr_offs++] = off + p->ref_bytes;
 	return 0;
 }
 
@@ -301,7 +316,7 @@ static int put_item(struct sipc_parcel *p, unsigned int tag, __u32 aux,
 		    const void *val, size_t len)
 {
 	__u32 h = header(tag, aux);
-	unsigned char *d = grow(p, 4 + len);
+	unsigned char *d = sipc_parcel_grow(p, 4 + len);
 
 	if (!d)
 		return p->error;
@@ -370,9 +385,9 @@ static int put_counted(struct sipc_parcel *p, unsigned int tag,
 	unsigned char *d;
 
 	if (len > UINT32_MAX - 8)
-		return fail(p, -EMSGSIZE);
+		return sipc_parcel_fail(p, -EMSGSIZE);
 	total = 8 + align4(len + nul);
-	d = grow(p, total);
+	d = sipc_parcel_grow(p, total);
 	if (!d)
 		return p->error;
 	memcpy(d, &h, 4);
@@ -386,7 +401,7 @@ static int put_counted(struct sipc_parcel *p, unsigned int tag,
 SIPC_EXPORT int sipc_parcel_put_string(struct sipc_parcel *p, const char *s)
 {
 	if (!s)
-		return fail(p, -EINVAL);
+		return sipc_parcel_fail(p, -EINVAL);
 	return put_counted(p, SIPC_TYPE_STRING, s, strlen(s), 1);
 }
 
@@ -394,14 +409,14 @@ SIPC_EXPORT int sipc_parcel_put_bytes(struct sipc_parcel *p, const void *data,
 				      size_t len)
 {
 	if (!data && len)
-		return fail(p, -EINVAL);
+		return sipc_parcel_fail(p, -EINVAL);
 	return put_counted(p, SIPC_TYPE_BYTES, data, len, 0);
 }
 
 /* Padding that puts what follows (at the current end + @ahead) on 8. */
 static __u32 pad8(const struct sipc_parcel *p, size_t ahead)
 {
-	return (p->size + ahead) % 8 ? 4 : 0;
+	return (p->size + p->ref_bytes + ahead) % 8 ? 4 : 0;
 }
 
 static __u64 read_u64(const __u64 *a, size_t i)
@@ -415,36 +430,37 @@ static __u64 read_u64(const __u64 *a, size_t i)
 SIPC_EXPORT int sipc_parcel_put_parcel(struct sipc_parcel *p,
 				       const struct sipc_parcel *child)
 {
+	size_t start, i, whole;
 	__u32 pad, h, n;
-	size_t start, i;
 	unsigned char *d;
 	__u64 off;
 	int ret;
 
 	if (!child || child == p)
-		return fail(p, -EINVAL);
-	if (child->size % 4 || child->size > UINT32_MAX - 16)
-		return fail(p, -EINVAL);
+		return sipc_parcel_fail(p, -EINVAL);
+	whole = child->size + child->ref_bytes;
+	if (whole % 4 || whole > UINT32_MAX - 16)
+		return sipc_parcel_fail(p, -EINVAL);
 	pad = pad8(p, 8);
 	h = header(SIPC_TYPE_PARCEL, pad);
-	n = (__u32)child->size;
-	d = grow(p, 8 + pad + child->size);
+	n = (__u32)whole;
+	d = sipc_parcel_grow(p, 8 + pad + whole);
 	if (!d)
 		return p->error;
 	memcpy(d, &h, 4);
 	memcpy(d + 4, &n, 4);
 	memset(d + 8, 0, pad);
-	if (child->size)
-		memcpy(d + 8 + pad, child->data, child->size);
-	start = p->size - child->size;
+	/* What the child refers to is copied here: ours is one piece. */
+	sipc_parcel_copy_whole(child, d + 8 + pad);
+	start = p->size - whole;
 	/* The child's objects, where they landed in ours. */
 	for (i = 0; i < child->nr_offs; i++) {
 		off = read_u64(child->offs, i);
-		if (off < child->base || off - child->base >= child->size)
+		if (off < child->base || off - child->base >= whole)
 			continue;
 		ret = add_offset(p, start + off - child->base);
 		if (ret) {
-			p->size -= 8 + pad + child->size;
+			p->size -= 8 + pad + whole;
 			return ret;
 		}
 	}
@@ -454,7 +470,7 @@ SIPC_EXPORT int sipc_parcel_put_parcel(struct sipc_parcel *p,
 static int put_object(struct sipc_parcel *p, const struct sipc_object *obj)
 {
 	__u32 pad = pad8(p, 4), h = header(SIPC_TAG_OBJECT, pad);
-	unsigned char *d = grow(p, 4 + pad + sizeof(*obj));
+	unsigned char *d = sipc_parcel_grow(p, 4 + pad + sizeof(*obj));
 	int ret;
 
 	if (!d)
@@ -474,7 +490,7 @@ SIPC_EXPORT int sipc_parcel_put_handle(struct sipc_parcel *p,
 	struct sipc_object obj = { .type = SIPC_OBJ_HANDLE };
 
 	if (!h)
-		return fail(p, -EINVAL);
+		return sipc_parcel_fail(p, -EINVAL);
 	obj.handle = h->id;
 	return put_object(p, &obj);
 }
@@ -485,7 +501,7 @@ SIPC_EXPORT int sipc_parcel_put_node(struct sipc_parcel *p,
 	struct sipc_object obj = { .type = SIPC_OBJ_NODE };
 
 	if (!n)
-		return fail(p, -EINVAL);
+		return sipc_parcel_fail(p, -EINVAL);
 	obj.cookie = n->cookie;
 	return put_object(p, &obj);
 }
@@ -507,9 +523,9 @@ int sipc_parcel_put_fd_item(struct sipc_parcel *p, unsigned int tag, int fd,
 	int ret;
 
 	if (fd < 0)
-		return fail(p, -EBADF);
+		return sipc_parcel_fail(p, -EBADF);
 	obj.fd = fd;
-	d = grow(p, len);
+	d = sipc_parcel_grow(p, len);
 	if (!d)
 		return p->error;
 	memcpy(d, &h, 4);
@@ -536,7 +552,7 @@ SIPC_EXPORT int sipc_parcel_give_fd(struct sipc_parcel *p, int fd)
 		return p->error;
 	ret = sipc_parcel_add_res(p, SIPC_RES_CLOSE, fd, NULL, 0);
 	if (ret)
-		return fail(p, ret);
+		return sipc_parcel_fail(p, ret);
 	ret = sipc_parcel_put_fd(p, fd);
 	if (ret)
 		p->nr_res--;

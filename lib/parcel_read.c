@@ -207,6 +207,8 @@ static void advance(struct sipc_parcel *p, const struct item *it)
 
 SIPC_EXPORT void sipc_parcel_rewind(struct sipc_parcel *p)
 {
+	/* A parcel read back is read in one piece (a failure is sticky). */
+	sipc_parcel_flatten(p);
 	p->pos = 0;
 	p->next_obj = 0;
 }

@@ -258,13 +258,20 @@ void sipc_serve_event(struct sipc *s, const struct sipc_event *event,
 	}
 	next->send_op = SIPC_SEND_REPLY;
 	next->code = (__u32)status;
-	sipc_transact_send(next, reply);
+	if (sipc_transact_send(s, next, reply)) {
+		/* No memory to send it as built: the error is the reply. */
+		sipc_parcel_reset(reply);
+		next->code = (__u32)-ENOMEM;
+		sipc_transact_send(s, next, reply);
+	}
 	/*
 	 * Handles and descriptors that live only in the request's buffer
-	 * must outlive the translation of a reply that carries them: the
+	 * must outlive the translation of a reply that carries them, and
+	 * bytes of it the reply refers to must outlive the reply's copy: the
 	 * request then goes with the next event (or the end of the loop).
 	 */
-	if (reply->nr_offs && req->nr_offs) {
+	if ((reply->nr_offs && req->nr_offs) ||
+	    sipc_parcel_refers_into(reply, s)) {
 		next->free_buffer = 0;
 		req->held = ev->data;
 	} else {

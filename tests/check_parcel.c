@@ -42,6 +42,105 @@ static void as_received(void)
 			 0);
 }
 
+/*
+ * Runs put by reference read back as put_bytes() writes them: a long run
+ * is the caller's memory until the parcel is read (a change shows), a
+ * short one is copied at once (a change does not), and the items and
+ * object offsets around them are where a copying parcel has them.
+ */
+START_TEST(test_bytes_by_reference)
+{
+	static unsigned char big[SIPC_PARCEL_REF_MIN + 3], small[100];
+	const __u64 *po, *qo;
+	size_t pn, qn, psize, qsize, len;
+	const void *got;
+	uint32_t v;
+
+	memset(big, 0xb1, sizeof(big));
+	memset(small, 0x5a, sizeof(small));
+	sipc_parcel_put_u32(p, 1);
+	sipc_parcel_put_bytes_ref(p, big, sizeof(big));
+	sipc_parcel_put_bytes_ref(p, small, sizeof(small));
+	sipc_parcel_put_bytes_ref(p, big, SIPC_PARCEL_REF_MIN);
+	ck_assert_int_eq(sipc_parcel_put_fd(p, 0), 0);
+	sipc_parcel_put_u32(p, 2);
+	ck_assert_int_eq(sipc_parcel_error(p), 0);
+	sipc_parcel_put_u32(q, 1);
+	sipc_parcel_put_bytes(q, big, sizeof(big));
+	sipc_parcel_put_bytes(q, small, sizeof(small));
+	sipc_parcel_put_bytes(q, big, SIPC_PARCEL_REF_MIN);
+	sipc_parcel_put_fd(q, 0);
+	sipc_parcel_put_u32(q, 2);
+	po = sipc_parcel_offsets(p, &pn);
+	qo = sipc_parcel_offsets(q, &qn);
+	ck_assert_uint_eq(pn, 1);
+	ck_assert_uint_eq(qn, 1);
+	ck_assert_uint_eq(po[0], qo[0]);
+	ck_assert_uint_eq(po[0] % 8, 0);
+
+	big[0] = 0xee;
+	small[0] = 0xee;
+	sipc_parcel_rewind(p);
+	ck_assert_int_eq(sipc_parcel_get_u32(p, &v), 0);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(sipc_parcel_get_bytes(p, &got, &len), 0);
+	ck_assert_uint_eq(len, sizeof(big));
+	ck_assert_uint_eq(((const unsigned char *)got)[0], 0xee);
+	ck_assert_ptr_ne(got, big);
+	ck_assert_int_eq(sipc_parcel_get_bytes(p, &got, &len), 0);
+	ck_assert_uint_eq(len, sizeof(small));
+	ck_assert_uint_eq(((const unsigned char *)got)[0], 0x5a);
+
+	/* Once read back it is one piece, byte for byte the copying one's. */
+	big[0] = 0xb1;
+	sipc_parcel_reset(p);
+	sipc_parcel_put_bytes_ref(p, big, sizeof(big));
+	sipc_parcel_put_u32(p, 3);
+	sipc_parcel_reset(q);
+	sipc_parcel_put_bytes(q, big, sizeof(big));
+	sipc_parcel_put_u32(q, 3);
+	big[1] = 0x01;
+	got = sipc_parcel_data(p, &psize);
+	big[1] = 0xb1;
+	ck_assert_uint_eq(((const unsigned char *)got)[9], 0x01);
+	sipc_parcel_data(q, &qsize);
+	ck_assert_uint_eq(psize, qsize);
+	ck_assert_mem_eq((const unsigned char *)got + 10,
+			 (const unsigned char *)sipc_parcel_data(q, NULL) + 10,
+			 psize - 10);
+}
+END_TEST
+
+/* A child's referred runs are copied into its parent, offsets with them. */
+START_TEST(test_nested_by_reference)
+{
+	static unsigned char big[SIPC_PARCEL_REF_MIN * 2 + 1];
+	struct sipc_parcel *child = sipc_parcel_new(), *copy = sipc_parcel_new();
+	const __u64 *po, *qo;
+	size_t pn, qn, psize, qsize;
+
+	memset(big, 0x3c, sizeof(big));
+	sipc_parcel_put_bytes_ref(child, big, sizeof(big));
+	sipc_parcel_put_fd(child, 0);
+	sipc_parcel_put_bytes(copy, big, sizeof(big));
+	sipc_parcel_put_fd(copy, 0);
+	sipc_parcel_put_u32(p, 9);
+	ck_assert_int_eq(sipc_parcel_put_parcel(p, child), 0);
+	sipc_parcel_put_u32(q, 9);
+	ck_assert_int_eq(sipc_parcel_put_parcel(q, copy), 0);
+	po = sipc_parcel_offsets(p, &pn);
+	qo = sipc_parcel_offsets(q, &qn);
+	ck_assert_uint_eq(pn, 1);
+	ck_assert_uint_eq(qn, 1);
+	ck_assert_uint_eq(po[0], qo[0]);
+	ck_assert_mem_eq(sipc_parcel_data(p, &psize),
+			 sipc_parcel_data(q, &qsize), qsize);
+	ck_assert_uint_eq(psize, qsize);
+	sipc_parcel_free(child);
+	sipc_parcel_free(copy);
+}
+END_TEST
+
 START_TEST(test_integers)
 {
 	int8_t i8;
@@ -578,6 +677,8 @@ static Suite *parcel_suite(void)
 	tcase_add_test(tc, test_wrong_type_does_not_move);
 	tcase_add_test(tc, test_read_back_writer);
 	tcase_add_test(tc, test_nested);
+	tcase_add_test(tc, test_bytes_by_reference);
+	tcase_add_test(tc, test_nested_by_reference);
 	tcase_add_test(tc, test_objects);
 	tcase_add_test(tc, test_writer_errors);
 	tcase_add_test(tc, test_malformed);

@@ -37,6 +37,7 @@ enum {
 	T_EXIT,		/* -> replies, then the server exits */
 	T_TID,		/* -> i32 the serving thread's id */
 	T_KEPT,		/* -> the kept handle */
+	T_BYTES,	/* bytes, i32 -> the bytes (by reference), i32 + 1 */
 };
 
 static inline double now_s(void)
@@ -99,6 +100,8 @@ static inline int ts_handle(struct sipc_node *node, const struct sipc_txn *txn,
 	struct sipc_parcel *req = txn->request, *out;
 	struct sipc_handle *h;
 	const char *str;
+	const void *bytes;
+	size_t len;
 	int32_t i;
 	uint32_t ms;
 	int b, m, ret;
@@ -109,6 +112,13 @@ static inline int ts_handle(struct sipc_node *node, const struct sipc_txn *txn,
 		    sipc_parcel_get_i32(req, &i))
 			return -EBADMSG;
 		sipc_parcel_put_string(reply, str);
+		return sipc_parcel_put_i32(reply, i + 1);
+	case T_BYTES:
+		/* The reply refers into the request's buffer: it must live. */
+		if (sipc_parcel_get_bytes(req, &bytes, &len) ||
+		    sipc_parcel_get_i32(req, &i))
+			return -EBADMSG;
+		sipc_parcel_put_bytes_ref(reply, bytes, len);
 		return sipc_parcel_put_i32(reply, i + 1);
 	case T_STATUS:
 		return sipc_parcel_get_i32(req, &i) ? -EBADMSG : i;

@@ -36,7 +36,8 @@
  *             (the LSM's file_receive check); a call fails with it, a
  *             one-way is dropped
  *   EMSGSIZE  payload larger than the target's area could ever hold
- *   E2BIG     more objects than SIPC_MAX_OBJECTS
+ *   E2BIG     more objects than SIPC_MAX_OBJECTS, or segments than
+ *             SIPC_MAX_SEGMENTS
  *   EMFILE    the receiver holds SIPC_MAX_HANDLES handles already, or its
  *             descriptor table cannot take a SIPC_OBJ_FD
  *   EINTR     a signal arrived while waiting; a pending call is abandoned
@@ -60,7 +61,7 @@
 #include <linux/types.h>
 
 #define SIPC_VERSION_MAJOR	1
-#define SIPC_VERSION_MINOR	1
+#define SIPC_VERSION_MINOR	2
 
 /* The receive area: page multiple, at least this, at most the module's max. */
 #define SIPC_AREA_MIN_SIZE	(16 * 4096)
@@ -68,6 +69,8 @@
 #define SIPC_MAX_OBJECTS	4096
 /* Handles one process may hold. */
 #define SIPC_MAX_HANDLES	65536
+/* Segments one gathered payload may name (SIPC_SEND_GATHER). */
+#define SIPC_MAX_SEGMENTS	1024
 /* Threads a process may ask the driver to spawn. */
 #define SIPC_MAX_THREADS_LIMIT	1024
 
@@ -142,6 +145,23 @@ enum sipc_send_op {
 	SIPC_SEND_REPLY = 3,	/* reply to the call this thread is serving */
 };
 
+/*
+ * struct sipc_transact.send_flags. SIPC_SEND_GATHER (minor version 2 on):
+ * data points to an array of data_size struct sipc_segment, and the
+ * payload is their bytes one after the other, copied once, each from where
+ * it lives, into the receiver's buffer. Object offsets count in that whole
+ * payload; an object may lie in any segment, or across two, and is read and
+ * translated as in a plain send. Segments may be empty; their lengths add
+ * up to at most the largest area (EMSGSIZE); more than SIPC_MAX_SEGMENTS
+ * is E2BIG. A driver older than 1.2 refuses the flag with EINVAL.
+ */
+#define SIPC_SEND_GATHER	(1U << 0)
+
+struct sipc_segment {
+	__u64 addr;		/* pointer to the bytes */
+	__u64 len;
+};
+
 /* struct sipc_transact.recv_flags */
 #define SIPC_RECV_WAIT		(1U << 0) /* after sending, wait for work */
 #define SIPC_RECV_NONBLOCK	(1U << 1) /* with WAIT: EAGAIN if none */
@@ -190,9 +210,9 @@ struct sipc_transact {
 	__u32 send_op;		/* enum sipc_send_op */
 	__u32 handle;		/* CALL/ONEWAY target */
 	__u32 code;		/* CALL/ONEWAY code; REPLY status */
-	__u32 send_flags;	/* must be 0 */
-	__u64 data;		/* payload pointer */
-	__u64 data_size;
+	__u32 send_flags;	/* 0 or SIPC_SEND_GATHER */
+	__u64 data;		/* payload pointer (GATHER: segments) */
+	__u64 data_size;	/* its bytes (GATHER: segments' count) */
 	__u64 offsets;		/* pointer to __u64 object offsets */
 	__u64 offsets_count;
 	/* If not 0: free this buffer first, as SIPC_IOC_FREE_BUFFER does. */
