@@ -75,6 +75,7 @@
 #define SESSION		400		/* programs before an executor exits */
 #define POOL		64
 #define PAYLOAD_MAX	(96 << 10)
+#define SEGS_MAX	32
 #define STALL_SECS	90
 /* A flood's burst stops here too: on the debug kernel a call costs 1 ms. */
 #define BURST_SECS	0.2
@@ -526,9 +527,42 @@ struct exec {
 	bool last_call;			/* the last event was a call */
 	unsigned char payload[PAYLOAD_MAX];
 	uint64_t offs[64];
+	struct sipc_segment segs[SEGS_MAX];
 };
 
 static struct exec ex;
+
+/*
+ * The payload as a gather: cut at random points (objects split across
+ * segments among them), now and then an empty segment, and sometimes a
+ * segment that is wrong (a length past the area, a pointer to nothing).
+ */
+static void gather_payload(const struct call *c, struct sipc_transact *tr)
+{
+	size_t size = tr->data_size, at = 0;
+	uint32_t n = 0;
+
+	while (at < size && n < SEGS_MAX - 1) {
+		size_t len = 1 + rnd_n(size - at < 64 ? size - at : 64);
+
+		if (rnd_n(4) == 0)
+			len = size - at;
+		ex.segs[n].addr = tr->data + at;
+		ex.segs[n++].len = rnd_n(8) ? len : 0;
+		at += ex.segs[n - 1].len;
+	}
+	if (at < size) {
+		ex.segs[n].addr = tr->data + at;
+		ex.segs[n++].len = size - at;
+	}
+	if (n && c->b % 16 == 0)
+		ex.segs[rnd_n(n)].len = rnd_special();
+	else if (n && c->b % 16 == 1)
+		ex.segs[rnd_n(n)].addr = 0x10;
+	tr->send_flags = SIPC_SEND_GATHER;
+	tr->data = (uintptr_t)ex.segs;
+	tr->data_size = c->b % 32 == 2 ? rnd_special() : n;
+}
 /* The pools: the main thread's programs and the serving thread share them. */
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -738,6 +772,9 @@ static void build_payload(const struct call *c, struct sipc_transact *tr)
 		break;
 	case 5:
 		tr->data = 0xffff888000000000ULL;
+		break;
+	case 6 ... 13:
+		gather_payload(c, tr);
 		break;
 	}
 }
