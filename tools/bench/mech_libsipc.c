@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sipc-bench: sipc through libsipc, as an application would use it. The
- * client builds each request in a parcel (sipc_parcel_put_bytes) and calls
- * sipc_call() with one reply parcel reused for every call; the server is
+ * client builds each request in a parcel, its bytes by reference
+ * (sipc_parcel_put_bytes_ref: the driver copies them once, straight from
+ * the client's buffer; runs under SIPC_PARCEL_REF_MIN are copied into the
+ * parcel) and calls sipc_call() with one reply parcel reused for every
+ * call; the server is
  * a node whose handler checks the request in place and answers a u32,
  * run by sipc_loop(). The context manager is a libsipc node too, speaking
  * the registry protocol of sipc.h, so that sipc_registry_add() and
@@ -196,7 +199,7 @@ static int build(struct client *c, struct lclient *lc)
 
 	sipc_parcel_reset(lc->req);
 	if (c->r->mech != &mech_libsipc_region)
-		return sipc_parcel_put_bytes(lc->req, c->buf, c->r->size);
+		return sipc_parcel_put_bytes_ref(lc->req, c->buf, c->r->size);
 	ret = sipc_region_copy(c->buf, c->r->size, &lc->region);
 	return ret ? ret : sipc_parcel_put_region(lc->req, lc->region);
 }
