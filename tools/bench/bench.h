@@ -52,6 +52,14 @@ enum workload {
 	WL_COUNT,
 };
 
+/* Where a run's ends are: one vCPU, two, or pairs spread over all. */
+enum placement {
+	PL_SAME,		/* client and server on one CPU */
+	PL_SPLIT,		/* client on one CPU, server on another */
+	PL_SPREAD,		/* pairs: pair i on CPU i mod N */
+	PL_COUNT,
+};
+
 struct run;
 struct client;
 struct server;
@@ -104,6 +112,7 @@ struct shared {
 struct run {
 	const struct mech *mech;
 	enum workload wl;
+	enum placement place;
 	size_t size;			/* request payload bytes */
 	int pairs;
 	long warmup, iterations;
@@ -138,6 +147,7 @@ struct server {
 struct result {
 	const char *mech;
 	enum workload wl;
+	enum placement place;
 	size_t size;
 	int pairs, rounds;
 	long warmup, iterations;	/* over all rounds */
@@ -172,6 +182,7 @@ int futex_wait(uint32_t *addr, uint32_t val);
 int futex_wake(uint32_t *addr, int n);
 size_t server_area(size_t size);
 const char *workload_name(enum workload wl);
+const char *placement_name(enum placement place);
 const char *binder_device(void);
 void set_binder_device(const char *path);
 
@@ -194,7 +205,7 @@ void result_finish(struct result *res);
 /* report.c: what the run was on, and what it found */
 struct env {
 	char kernel[128], cpu_model[128], clocksource[32];
-	char timer[256], placement[256];
+	char timer[256], placement[384];
 	const char *mode;
 	int cpus;
 	bool erms, fsrm, hypervisor;

@@ -5,6 +5,7 @@
  *
  *   sipc-bench [--quick] [--out DIR [--dump]] [--tap] [-m MECH]... [-w WL]...
  *              [-s SIZE]... [-p PAIRS]... [-n N] [--check-all] [--binder DEV]
+ *              [--placement same|split|both]
  *
  * Mechanisms: sipc (raw ioctls), libsipc, libsipc-region (the request in
  * a sealed shared region, 4 KiB and up), binder (raw ioctls, up to 1 MiB),
@@ -13,11 +14,14 @@
  * of each size, a 4-byte reply), stream (one-way messages), pairs (round
  * trips of 32 bytes on 1, 2, 4, 8 pairs at once) and lookup (a call to
  * handle 0 answered with a handle, for the mechanisms that have one).
- * Round trips, lookups and streams keep both ends on one CPU: under
- * emulation, waking a halted vCPU costs up to a millisecond, which would
- * swamp every hand-over between two CPUs (a 1 MiB message through a 64 KiB
- * pipe takes ~20 ms across two vCPUs, ~3 ms on one); --stream-split puts a
- * stream's ends on two CPUs anyway. Pairs spread over the CPUs.
+ * Round trips and lookups are measured in two placements, side by side:
+ * both ends on one CPU ("same") and client and server on two ("split").
+ * Neither alone is the truth: on one CPU every hand-over is a context
+ * switch and nothing else, across two it is a wake-up of another CPU,
+ * which under emulation costs up to a millisecond when that vCPU was
+ * halted (a 1 MiB message through a 64 KiB pipe takes ~20 ms across two
+ * vCPUs, ~3 ms on one). Streams keep both ends on one CPU (--stream-split:
+ * two); pairs spread over the CPUs.
  * Each run: a warm-up, then a fixed count, every response checked. The
  * figures are reported, never asserted: the exit status says only whether
  * every mechanism worked (every request and reply was right).
@@ -61,6 +65,7 @@ static const int default_pairs[] = { 1, 2, 4, 8 };
 
 struct options {
 	bool quick, tap, dump, check_all, stream_split;
+	bool place_on[PL_COUNT];	/* round trips and lookups */
 	const char *out;
 	bool mech_on[NR_MECHS];
 	bool wl_on[WL_COUNT];
@@ -95,6 +100,9 @@ static void print_usage(FILE *f)
 		"                   turns, so that noise falls on all alike (default 5)\n"
 		"  --check-all      check every byte of every request, not only stamps\n"
 		"  --stream-split   streams: sender and receiver on two CPUs (default: one)\n"
+		"  --placement P    round trips and lookups: same (client and\n"
+		"                   server on one CPU), split (on two CPUs) or\n"
+		"                   both, side by side (default)\n"
 		"  --binder DEV     the Binder device (default /dev/binder)\n",
 		"sipc-bench");
 }
@@ -119,6 +127,17 @@ static int find_workload(const char *name)
 	return -1;
 }
 
+static int parse_placement(const char *arg)
+{
+	bool both = !strcmp(arg, "both");
+
+	if (!both && strcmp(arg, "same") && strcmp(arg, "split"))
+		return -1;
+	opt.place_on[PL_SAME] = both || !strcmp(arg, "same");
+	opt.place_on[PL_SPLIT] = both || !strcmp(arg, "split");
+	return 0;
+}
+
 static int parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -136,6 +155,7 @@ static int parse_args(int argc, char **argv)
 		{ "check-all", no_argument, NULL, 'C' },
 		{ "stream-split", no_argument, NULL, 'S' },
 		{ "binder", required_argument, NULL, 'B' },
+		{ "placement", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -166,6 +186,10 @@ static int parse_args(int argc, char **argv)
 			break;
 		case 'B':
 			set_binder_device(optarg);
+			break;
+		case 'P':
+			if (parse_placement(optarg))
+				goto bad;
 			break;
 		case 'm':
 			i = find_mech(optarg);
@@ -215,6 +239,8 @@ static int parse_args(int argc, char **argv)
 		goto bad;
 	if (!opt.rounds)
 		opt.rounds = opt.quick ? 1 : 5;
+	if (!opt.place_on[PL_SAME] && !opt.place_on[PL_SPLIT])
+		parse_placement("both");
 	for (i = 0; i < NR_MECHS; i++)
 		opt.mech_on[i] |= !any_mech;
 	for (i = 0; i < WL_COUNT; i++)
@@ -286,34 +312,26 @@ static void counts(struct run *r)
 	r->warmup = r->warmup / opt.rounds ? r->warmup / opt.rounds : 1;
 }
 
-/* Round trips and lookups on one CPU; streams across two; pairs spread. */
+/*
+ * Same: everything on the last CPU. Split: the client on the first, the
+ * server and the context manager on the last (a lookup's server is the
+ * context manager). Spread: pair i on CPU i mod N.
+ */
 static void placement(struct run *r)
 {
 	int i, last = cpus[nr_cpus - 1];
 
-	r->registry_cpu = last;
+	r->registry_cpu = r->place == PL_SPREAD ? -1 : last;
 	for (i = 0; i < r->pairs; i++) {
-		switch (r->wl) {
-		case WL_STREAM:
-			r->client_cpu[i] = opt.stream_split ? cpus[0] : last;
-			r->server_cpu[i] = opt.stream_split ?
-					   cpus[1 % nr_cpus] : last;
-			r->registry_cpu = r->server_cpu[i];
-			break;
-		case WL_PAIRS:
-			r->client_cpu[i] = cpus[i % nr_cpus];
-			r->server_cpu[i] = r->client_cpu[i];
-			r->registry_cpu = -1;
-			break;
-		default:
-			r->client_cpu[i] = last;
-			r->server_cpu[i] = last;
-		}
+		r->server_cpu[i] = r->place == PL_SPREAD ?
+				   cpus[i % nr_cpus] : last;
+		r->client_cpu[i] = r->place == PL_SPLIT ? cpus[0] :
+				   r->server_cpu[i];
 	}
 }
 
-static struct result *new_result(int m, enum workload wl, size_t size,
-				  int pairs)
+static struct result *new_result(int m, enum workload wl,
+				  enum placement place, size_t size, int pairs)
 {
 	const struct mech *mech = all_mechs[m];
 	const char *why = mech->unavailable ? mech->unavailable() : NULL;
@@ -325,6 +343,7 @@ static struct result *new_result(int m, enum workload wl, size_t size,
 	memset(res, 0, sizeof(*res));
 	res->mech = mech->name;
 	res->wl = wl;
+	res->place = place;
 	res->size = size;
 	res->pairs = pairs;
 	res->rounds = opt.rounds;
@@ -339,6 +358,8 @@ static struct result *new_result(int m, enum workload wl, size_t size,
 		why = "larger than the mechanism takes";
 	if (!why && size < mech->min_size)
 		why = "smaller than the mechanism is for";
+	if (!why && place == PL_SPLIT && nr_cpus < 2)
+		why = "one CPU: no split placement";
 	if (why || mech_dead[m]) {
 		res->ok = false;
 		res->skipped = true;
@@ -351,7 +372,8 @@ static struct result *new_result(int m, enum workload wl, size_t size,
 static void run_round(int m, struct result *res)
 {
 	struct run r = { .mech = all_mechs[m], .wl = res->wl,
-			 .size = res->size, .pairs = res->pairs };
+			 .place = res->place, .size = res->size,
+			 .pairs = res->pairs };
 
 	counts(&r);
 	res->iterations += r.iterations;
@@ -368,14 +390,15 @@ static void run_round(int m, struct result *res)
  * the mechanisms taking turns (each round starting one further on), so
  * that a burst of noise from the host falls on all of them alike.
  */
-static int measure(enum workload wl, size_t size, int pairs)
+static int measure(enum workload wl, enum placement place, size_t size,
+		   int pairs)
 {
 	struct result *res[NR_MECHS] = { NULL };
 	int m, k, round, failed = 0;
 
 	for (m = 0; m < NR_MECHS; m++)
 		if (opt.mech_on[m] && (wl != WL_LOOKUP || all_mechs[m]->handles))
-			res[m] = new_result(m, wl, size, pairs);
+			res[m] = new_result(m, wl, place, size, pairs);
 	for (round = 0; round < opt.rounds; round++) {
 		for (k = 0; k < NR_MECHS; k++) {
 			m = (k + round) % NR_MECHS;
@@ -391,6 +414,18 @@ static int measure(enum workload wl, size_t size, int pairs)
 		failed |= !res[m]->ok && !res[m]->skipped;
 	}
 	fflush(stdout);
+	return failed;
+}
+
+/* A round trip (or lookup) of one size in each placement asked for. */
+static int measure_placed(enum workload wl, size_t size)
+{
+	int failed = 0;
+
+	if (opt.place_on[PL_SAME])
+		failed |= measure(wl, PL_SAME, size, 1);
+	if (opt.place_on[PL_SPLIT])
+		failed |= measure(wl, PL_SPLIT, size, 1);
 	return failed;
 }
 
@@ -413,14 +448,15 @@ static int run_all(void)
 		nr_pairs = opt.nr_pairs;
 	}
 	for (i = 0; opt.wl_on[WL_ROUNDTRIP] && i < nr_sizes; i++)
-		failed |= measure(WL_ROUNDTRIP, sizes[i], 1);
+		failed |= measure_placed(WL_ROUNDTRIP, sizes[i]);
 	for (i = 0; opt.wl_on[WL_STREAM] && i < nr_stream; i++)
 		if (stream[i])
-			failed |= measure(WL_STREAM, stream[i], 1);
+			failed |= measure(WL_STREAM, opt.stream_split ?
+					  PL_SPLIT : PL_SAME, stream[i], 1);
 	for (i = 0; opt.wl_on[WL_PAIRS] && i < nr_pairs; i++)
-		failed |= measure(WL_PAIRS, 32, pairs[i]);
+		failed |= measure(WL_PAIRS, PL_SPREAD, 32, pairs[i]);
 	if (opt.wl_on[WL_LOOKUP])
-		failed |= measure(WL_LOOKUP, 4, 1);
+		failed |= measure_placed(WL_LOOKUP, 4);
 	return failed;
 }
 
@@ -484,11 +520,10 @@ int main(int argc, char **argv)
 	env.mode = opt.quick ? "quick" : "full";
 	env_collect();
 	snprintf(env.placement, sizeof(env.placement),
-		 "round trips and lookups: client, server and context manager on CPU %d; streams: sender on CPU %d, receiver on CPU %d; pairs: pair i (client and server) on CPU i mod %d",
-		 cpus[nr_cpus - 1],
+		 "round trips and lookups, same: client, server and context manager on CPU %d; split: client on CPU %d, server and context manager on CPU %d; streams: sender on CPU %d, receiver on CPU %d; pairs: pair i (client and server) on CPU i mod %d",
+		 cpus[nr_cpus - 1], cpus[0], cpus[nr_cpus - 1],
 		 opt.stream_split ? cpus[0] : cpus[nr_cpus - 1],
-		 opt.stream_split ? cpus[1 % nr_cpus] : cpus[nr_cpus - 1],
-		 nr_cpus);
+		 cpus[nr_cpus - 1], nr_cpus);
 	if (opt.tap)
 		printf("TAP version 13\n1..%d\n", count_mechs());
 	report_begin(stdout, opt.tap);

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sipc-bench: Android Binder through raw ioctls on /dev/binder (Debian's
- * binder_linux.ko in the same guest). BINDER_WRITE_READ carries commands
- * out and returns back: a client's call writes BC_FREE_BUFFER (of its
- * previous reply) and BC_TRANSACTION and reads until BR_REPLY, one ioctl;
- * a server writes BC_FREE_BUFFER and BC_REPLY, reads BR_TRANSACTION_COMPLETE
- * and waits again: two ioctls, as Binder's protocol has it. The context
- * manager keeps each server's handle (BC_INCREFS, BC_ACQUIRE) and returns
- * it, translated, in a lookup's reply; servers answer BR_INCREFS and
- * BR_ACQUIRE for their node as the protocol asks.
+ * binder_linux.ko in the same guest), driven as libbinder drives it.
+ * BINDER_WRITE_READ carries commands out and returns back. A client's call
+ * is one ioctl: BC_FREE_BUFFER of its previous reply and BC_TRANSACTION
+ * written, then read until BR_REPLY (the driver defers the transaction's
+ * BR_TRANSACTION_COMPLETE until the reply, so both come in that one read).
+ * A server's answer is BC_FREE_BUFFER of the request and BC_REPLY in one
+ * ioctl whose read returns BR_TRANSACTION_COMPLETE at once (a reply's is
+ * never deferred), then one more ioctl that waits for the next request:
+ * three ioctls a round trip, the fewest the protocol allows, as libbinder's
+ * IPCThreadState makes. The payload is copied once, by the driver, from the
+ * client's buffer into the server's mapping, where it is read in place.
+ * The context manager keeps each server's handle (BC_INCREFS, BC_ACQUIRE)
+ * and returns it, translated, in a lookup's reply; servers answer
+ * BR_INCREFS and BR_ACQUIRE for their node as the protocol asks.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -3,8 +3,9 @@
  * sipc-bench: the floor. Client and server share a mapping; the client
  * copies the payload into it once and the server reads it in place, with
  * futexes to sleep and wake. Round trips ping-pong one state word; one-way
- * streaming is a ring of fixed slots, where each side sleeps only when it
- * must (full or empty) and wakes the other only when it sleeps.
+ * streaming is a ring of fixed slots. Either way a side sleeps only when
+ * it must and wakes the other only when that one sleeps (or is about to):
+ * a flag says so, so that no FUTEX_WAKE is made for nobody.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +21,8 @@ struct shm_ctl {
 	/* Round trip: 2 * seq is a request, 2 * seq + 1 its reply. */
 	uint32_t state;
 	uint32_t code, size, reply;
-	uint32_t pad0[12];
+	uint32_t srv_wait, cli_wait;	/* each side's "I sleep" */
+	uint32_t pad0[10];
 	/* Ring: messages written (head) and read (tail), each side's flag. */
 	uint32_t head;
 	uint32_t cons_wait;
@@ -110,6 +112,33 @@ static void wait_change(uint32_t *word, uint32_t old, uint32_t *flag)
 	}
 }
 
+/* Sleep until *@word is @want, telling the other side by @flag. */
+static void wait_for(uint32_t *word, uint32_t want, uint32_t *flag)
+{
+	uint32_t v;
+
+	while ((v = load(word)) != want) {
+		store(flag, 1);
+		fence();
+		if (load(word) == v)
+			futex_wait(word, v);
+		store(flag, 0);
+	}
+}
+
+/*
+ * Set *@word to @v and wake the other side if its flag says it sleeps:
+ * the fences order the flag against the word on both sides, so that
+ * either the sleeper sees the new word or we see its flag.
+ */
+static void post(uint32_t *word, uint32_t v, uint32_t *flag)
+{
+	store(word, v);
+	fence();
+	if (load(flag))
+		futex_wake(word, 1);
+}
+
 /*
  * Fault the ring's pages in before the clock starts: a page first touched
  * inside the measured phase would be counted against the floor. The
@@ -154,7 +183,7 @@ static int shm_serve(struct server *s, int ready_fd)
 {
 	struct shm_ctl *ctl = pair_ctl(s->r, s->pair);
 	unsigned char *data = pair_data(s->r, s->pair);
-	uint32_t want, v;
+	uint32_t want;
 
 	if (s->r->wl == WL_STREAM)
 		prefault(data, false);
@@ -164,12 +193,10 @@ static int shm_serve(struct server *s, int ready_fd)
 		return serve_ring(s, ctl, data);
 	for (;;) {
 		want = 2 * s->next;
-		while ((v = load(&ctl->state)) != want)
-			futex_wait(&ctl->state, v);
+		wait_for(&ctl->state, want, &ctl->srv_wait);
 		if (server_call(s, ctl->code, data, ctl->size, &ctl->reply))
 			return -1;
-		store(&ctl->state, want + 1);
-		futex_wake(&ctl->state, 1);
+		post(&ctl->state, want + 1, &ctl->cli_wait);
 	}
 }
 
@@ -184,15 +211,12 @@ static int shm_connect(struct client *c)
 static int shm_call(struct client *c)
 {
 	struct shm_ctl *ctl = c->priv;
-	uint32_t want = 2 * c->seq + 1, v;
 
 	memcpy(pair_data(c->r, c->pair), c->buf, c->r->size);
 	ctl->code = CODE(OP_CALL, c->seq);
 	ctl->size = c->r->size;
-	store(&ctl->state, 2 * c->seq);
-	futex_wake(&ctl->state, 1);
-	while ((v = load(&ctl->state)) != want)
-		futex_wait(&ctl->state, v);
+	post(&ctl->state, 2 * c->seq, &ctl->srv_wait);
+	wait_for(&ctl->state, 2 * c->seq + 1, &ctl->cli_wait);
 	return client_check_reply(c, &ctl->reply, sizeof(ctl->reply));
 }
 

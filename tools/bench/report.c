@@ -93,9 +93,10 @@ void report_begin(FILE *f, bool tap)
 {
 	fprintf(f, "%ssipc-bench (%s mode)\n", pre(tap), env.mode);
 	env_lines(f, pre(tap));
-	fprintf(f, "%s%-9s %-10s %8s %5s %6s %9s %9s %9s %9s %9s %9s\n",
-		pre(tap), "workload", "mechanism", "size", "pairs", "iters",
-		"mean_us", "p50_us", "p99_us", "p99.9_us", "MB/s", "calls/s");
+	fprintf(f, "%s%-9s %-6s %-10s %8s %5s %6s %9s %9s %9s %9s %9s %9s\n",
+		pre(tap), "workload", "place", "mechanism", "size", "pairs",
+		"iters", "mean_us", "p50_us", "p99_us", "p99.9_us", "MB/s",
+		"calls/s");
 }
 
 static void num(char *buf, size_t len, double v)
@@ -112,9 +113,9 @@ void report_row(FILE *f, const struct result *res, bool tap)
 {
 	char v[6][24];
 
-	fprintf(f, "%s%-9s %-10s %8zu %5d %6ld ", pre(tap),
-		workload_name(res->wl), res->mech, res->size, res->pairs,
-		res->iterations);
+	fprintf(f, "%s%-9s %-6s %-10s %8zu %5d %6ld ", pre(tap),
+		workload_name(res->wl), placement_name(res->place), res->mech,
+		res->size, res->pairs, res->iterations);
 	if (!res->ok) {
 		fprintf(f, "%s: %s\n", res->skipped ? "SKIPPED" : "FAILED",
 			res->note);
@@ -139,17 +140,19 @@ struct bar_row {
 	int met;		/* 1 met, 0 not, -1 no figures, 2 for information */
 };
 
-#define MAX_BAR 40
+#define MAX_BAR 64
 
+/* The result asked for; a @place of PL_COUNT takes any placement. */
 static const struct result *find(const struct result *res, int n,
-				 enum workload wl, const char *mech,
-				 size_t size, int pairs)
+				 enum workload wl, enum placement place,
+				 const char *mech, size_t size, int pairs)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
 		if (res[i].ok && res[i].wl == wl && res[i].size == size &&
-		    res[i].pairs == pairs && !strcmp(res[i].mech, mech))
+		    res[i].pairs == pairs && !strcmp(res[i].mech, mech) &&
+		    (place == PL_COUNT || res[i].place == place))
 			return &res[i];
 	return NULL;
 }
@@ -178,57 +181,145 @@ static void bar_add(struct bar_row *rows, int *n, const char *what,
 /* Field @f of a result, or NAN when there is no such result. */
 #define FIG(r, f) ((r) ? (r)->f : NAN)	/* r: no side effects */
 
-static int bar_rows(const struct result *res, int n, struct bar_row *rows)
+/* What a round-trip row says of its placement: nothing for the same CPU. */
+static const char *place_tag(enum placement place)
+{
+	return place == PL_SPLIT ? ", split" : "";
+}
+
+/* Round trips of 32 B: sipc against Binder, the pipe and the socket. */
+static void bar_small(const struct result *res, int n, struct bar_row *rows,
+		      int *nr, enum placement place)
+{
+	const struct result *s, *b, *p, *u;
+	const char *tag = place_tag(place);
+	char what[96];
+
+	s = find(res, n, WL_ROUNDTRIP, place, "sipc", 32, 1);
+	b = find(res, n, WL_ROUNDTRIP, place, "binder", 32, 1);
+	p = find(res, n, WL_ROUNDTRIP, place, "pipe", 32, 1);
+	u = find(res, n, WL_ROUNDTRIP, place, "socketpair", 32, 1);
+	snprintf(what, sizeof(what),
+		 "round trip 32 B%s: sipc p50 / binder p50", tag);
+	bar_add(rows, nr, what, FIG(s, p50_us), FIG(b, p50_us), LE, "<= 0.80");
+	snprintf(what, sizeof(what), "round trip 32 B%s: sipc p50 / pipe p50",
+		 tag);
+	bar_add(rows, nr, what, FIG(s, p50_us), FIG(p, p50_us), LT, "<  1.00");
+	snprintf(what, sizeof(what),
+		 "round trip 32 B%s: sipc p50 / socketpair p50", tag);
+	bar_add(rows, nr, what, FIG(s, p50_us), FIG(u, p50_us), LT, "<  1.00");
+	snprintf(what, sizeof(what),
+		 "round trip 32 B%s: sipc p99 / binder p99", tag);
+	bar_add(rows, nr, what, FIG(s, p99_us), FIG(b, p99_us), LE, "<= 1.00");
+}
+
+/* 64 KiB to 1 MiB: sipc's MB/s against each peer, its time against shm. */
+static void bar_big(const struct result *res, int n, struct bar_row *rows,
+		    int *nr, enum workload wl, enum placement place)
 {
 	static const size_t big[] = { 65536, 262144, 1048576 };
-	const struct result *s, *b, *p, *u, *m, *l, *one, *four;
-	enum workload wl;
+	static const char *const peers[] = { "pipe", "socketpair", "binder" };
+	static const char *const targets[] = { ">= 1.50", ">= 1.50",
+					       ">= 1.00" };
+	const char *tag = place_tag(place), *wname = workload_name(wl);
+	const char *fig = wl == WL_STREAM ? "time" : "p50";
+	const struct result *s, *p, *m;
 	char what[96];
-	int nr = 0, i, k;
+	size_t kib;
+	int i, j;
 
-	s = find(res, n, WL_ROUNDTRIP, "sipc", 32, 1);
-	b = find(res, n, WL_ROUNDTRIP, "binder", 32, 1);
-	p = find(res, n, WL_ROUNDTRIP, "pipe", 32, 1);
-	u = find(res, n, WL_ROUNDTRIP, "socketpair", 32, 1);
-	l = find(res, n, WL_ROUNDTRIP, "libsipc", 32, 1);
-	bar_add(rows, &nr, "round trip 32 B: sipc p50 / binder p50",
-		FIG(s, p50_us), FIG(b, p50_us), LE, "<= 0.80");
-	bar_add(rows, &nr, "round trip 32 B: sipc p50 / pipe p50",
-		FIG(s, p50_us), FIG(p, p50_us), LT, "<  1.00");
-	bar_add(rows, &nr, "round trip 32 B: sipc p50 / socketpair p50",
-		FIG(s, p50_us), FIG(u, p50_us), LT, "<  1.00");
-	bar_add(rows, &nr, "round trip 32 B: sipc p99 / binder p99",
-		FIG(s, p99_us), FIG(b, p99_us), LE, "<= 1.00");
-	for (k = 0; k < 2; k++) {
-		wl = k ? WL_STREAM : WL_ROUNDTRIP;
-		for (i = 0; i < 3; i++) {
-			s = find(res, n, wl, "sipc", big[i], 1);
-			b = find(res, n, wl, "binder", big[i], 1);
-			p = find(res, n, wl, "pipe", big[i], 1);
-			u = find(res, n, wl, "socketpair", big[i], 1);
-			m = find(res, n, wl, "shm-futex", big[i], 1);
-			snprintf(what, sizeof(what), "%s %zu KiB: sipc MB/s / pipe",
-				 workload_name(wl), big[i] >> 10);
-			bar_add(rows, &nr, what, FIG(s, mb_s), FIG(p, mb_s), GE,
-				">= 1.50");
-			snprintf(what, sizeof(what), "%s %zu KiB: sipc MB/s / socketpair",
-				 workload_name(wl), big[i] >> 10);
-			bar_add(rows, &nr, what, FIG(s, mb_s), FIG(u, mb_s), GE,
-				">= 1.50");
-			snprintf(what, sizeof(what), "%s %zu KiB: sipc MB/s / binder",
-				 workload_name(wl), big[i] >> 10);
-			bar_add(rows, &nr, what, FIG(s, mb_s), FIG(b, mb_s), GE,
-				">= 1.00");
-			/* Time per message; a round trip's typical one. */
-			snprintf(what, sizeof(what), "%s %zu KiB: sipc %s / shm-futex %s",
-				 workload_name(wl), big[i] >> 10, k ? "time" : "p50",
-				 k ? "time" : "p50");
-			bar_add(rows, &nr, what, k ? FIG(s, mean_us) : FIG(s, p50_us),
-				k ? FIG(m, mean_us) : FIG(m, p50_us), LE, "<= 1.30");
+	for (i = 0; i < 3; i++) {
+		s = find(res, n, wl, place, "sipc", big[i], 1);
+		kib = big[i] >> 10;
+		for (j = 0; j < 3; j++) {
+			p = find(res, n, wl, place, peers[j], big[i], 1);
+			snprintf(what, sizeof(what),
+				 "%s %zu KiB%s: sipc MB/s / %s", wname, kib,
+				 tag, peers[j]);
+			bar_add(rows, nr, what, FIG(s, mb_s), FIG(p, mb_s), GE,
+				targets[j]);
 		}
+		/* Time per message; a round trip's typical one. */
+		m = find(res, n, wl, place, "shm-futex", big[i], 1);
+		snprintf(what, sizeof(what),
+			 "%s %zu KiB%s: sipc %s / shm-futex %s", wname, kib,
+			 tag, fig, fig);
+		if (wl == WL_STREAM)
+			bar_add(rows, nr, what, FIG(s, mean_us),
+				FIG(m, mean_us), LE, "<= 1.30");
+		else
+			bar_add(rows, nr, what, FIG(s, p50_us), FIG(m, p50_us),
+				LE, "<= 1.30");
 	}
-	one = find(res, n, WL_PAIRS, "sipc", 32, 1);
-	four = find(res, n, WL_PAIRS, "sipc", 32, 4);
+}
+
+/* The library's cost over raw ioctls, at 32 B. */
+static void bar_libsipc(const struct result *res, int n, struct bar_row *rows,
+			int *nr, enum placement place)
+{
+	const struct result *s, *l;
+	const char *tag = place_tag(place);
+	char what[96];
+
+	s = find(res, n, WL_ROUNDTRIP, place, "sipc", 32, 1);
+	l = find(res, n, WL_ROUNDTRIP, place, "libsipc", 32, 1);
+	snprintf(what, sizeof(what),
+		 "round trip 32 B%s: libsipc p50 / sipc p50", tag);
+	bar_add(rows, nr, what, FIG(l, p50_us), FIG(s, p50_us), LT, "<  1.10");
+	snprintf(what, sizeof(what),
+		 "round trip 32 B%s: libsipc time per call / sipc", tag);
+	bar_add(rows, nr, what, FIG(s, ops_s), FIG(l, ops_s), LT, "<  1.10");
+}
+
+/* Shared regions beside the copy: where they win, if they do. */
+static void bar_region(const struct result *res, int n, struct bar_row *rows,
+		       int *nr, enum workload wl, enum placement place)
+{
+	const struct result *l, *m;
+	char what[96];
+	size_t size;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		size = i ? 16u << 20 : 1u << 20;
+		l = find(res, n, wl, place, "libsipc", size, 1);
+		m = find(res, n, wl, place, "libsipc-region", size, 1);
+		snprintf(what, sizeof(what),
+			 "%s %zu MiB%s: libsipc-region MB/s / libsipc",
+			 workload_name(wl), size >> 20, place_tag(place));
+		bar_add(rows, nr, what, FIG(m, mb_s), FIG(l, mb_s), GE,
+			"   -   ");
+		rows[*nr - 1].met = rows[*nr - 1].met < 0 ? -1 : 2;
+	}
+}
+
+/* Where the streams ran: one CPU, or two with --stream-split. */
+static enum placement stream_place(const struct result *res, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (res[i].wl == WL_STREAM)
+			return res[i].place;
+	return PL_SAME;
+}
+
+/*
+ * The rows of the same CPU first, as they always were, then those of the
+ * round trips split over two CPUs.
+ */
+static int bar_rows(const struct result *res, int n, struct bar_row *rows)
+{
+	enum placement sp = stream_place(res, n);
+	const struct result *one, *four;
+	char what[96];
+	int nr = 0;
+
+	bar_small(res, n, rows, &nr, PL_SAME);
+	bar_big(res, n, rows, &nr, WL_ROUNDTRIP, PL_SAME);
+	bar_big(res, n, rows, &nr, WL_STREAM, sp);
+	one = find(res, n, WL_PAIRS, PL_SPREAD, "sipc", 32, 1);
+	four = find(res, n, WL_PAIRS, PL_SPREAD, "sipc", 32, 4);
 	snprintf(what, sizeof(what), "pairs: sipc calls/s, 4 pairs / 1 (%d CPUs)",
 		 env.cpus);
 	bar_add(rows, &nr, what, FIG(four, ops_s), FIG(one, ops_s), GE,
@@ -236,31 +327,18 @@ static int bar_rows(const struct result *res, int n, struct bar_row *rows)
 	/* Only where the guest has the CPUs: 4 pairs on fewer cannot. */
 	if (env.cpus < 4 && rows[nr - 1].met >= 0)
 		rows[nr - 1].met = 3;
-	four = find(res, n, WL_PAIRS, "sipc", 32, 2);
+	four = find(res, n, WL_PAIRS, PL_SPREAD, "sipc", 32, 2);
 	bar_add(rows, &nr, "pairs: sipc calls/s, 2 pairs / 1", FIG(four, ops_s),
 		FIG(one, ops_s), GE, "   -   ");
 	rows[nr - 1].met = rows[nr - 1].met < 0 ? -1 : 2;
-	s = find(res, n, WL_ROUNDTRIP, "sipc", 32, 1);
-	bar_add(rows, &nr, "round trip 32 B: libsipc p50 / sipc p50",
-		FIG(l, p50_us), FIG(s, p50_us), LT, "<  1.10");
-	bar_add(rows, &nr, "round trip 32 B: libsipc time per call / sipc",
-		FIG(s, ops_s), FIG(l, ops_s), LT, "<  1.10");
-	/* Shared regions beside the copy: where they win, if they do. */
-	for (k = 0; k < 2; k++) {
-		wl = k ? WL_STREAM : WL_ROUNDTRIP;
-		for (i = 0; i < 2; i++) {
-			size_t size = i ? 16u << 20 : 1u << 20;
+	bar_libsipc(res, n, rows, &nr, PL_SAME);
+	bar_region(res, n, rows, &nr, WL_ROUNDTRIP, PL_SAME);
+	bar_region(res, n, rows, &nr, WL_STREAM, sp);
 
-			l = find(res, n, wl, "libsipc", size, 1);
-			m = find(res, n, wl, "libsipc-region", size, 1);
-			snprintf(what, sizeof(what),
-				 "%s %zu MiB: libsipc-region MB/s / libsipc",
-				 workload_name(wl), size >> 20);
-			bar_add(rows, &nr, what, FIG(m, mb_s), FIG(l, mb_s),
-				GE, "   -   ");
-			rows[nr - 1].met = rows[nr - 1].met < 0 ? -1 : 2;
-		}
-	}
+	bar_small(res, n, rows, &nr, PL_SPLIT);
+	bar_big(res, n, rows, &nr, WL_ROUNDTRIP, PL_SPLIT);
+	bar_libsipc(res, n, rows, &nr, PL_SPLIT);
+	bar_region(res, n, rows, &nr, WL_ROUNDTRIP, PL_SPLIT);
 	return nr;
 }
 
@@ -325,11 +403,12 @@ static void write_csv(FILE *f, const struct result *res, int n)
 {
 	int i;
 
-	fprintf(f, "workload,mechanism,size,pairs,rounds,warmup,iterations,mean_us,p50_us,p99_us,p999_us,mb_s,calls_s,status,note\n");
+	fprintf(f, "workload,mechanism,size,pairs,placement,rounds,warmup,iterations,mean_us,p50_us,p99_us,p999_us,mb_s,calls_s,status,note\n");
 	for (i = 0; i < n; i++) {
-		fprintf(f, "%s,%s,%zu,%d,%d,%ld,%ld,", workload_name(res[i].wl),
-			res[i].mech, res[i].size, res[i].pairs, res[i].rounds,
-			res[i].warmup, res[i].iterations);
+		fprintf(f, "%s,%s,%zu,%d,%s,%d,%ld,%ld,",
+			workload_name(res[i].wl), res[i].mech, res[i].size,
+			res[i].pairs, placement_name(res[i].place),
+			res[i].rounds, res[i].warmup, res[i].iterations);
 		csv_num(f, res[i].mean_us);
 		fputc(',', f);
 		csv_num(f, res[i].p50_us);
@@ -390,10 +469,10 @@ static void write_json(FILE *f, const struct result *res, int n)
 	json_text(f, env.placement);
 	fprintf(f, "\n  },\n  \"results\": [\n");
 	for (i = 0; i < n; i++) {
-		fprintf(f, "    {\"workload\": \"%s\", \"mechanism\": \"%s\", \"size\": %zu, \"pairs\": %d, \"rounds\": %d, \"warmup\": %ld, \"iterations\": %ld, ",
+		fprintf(f, "    {\"workload\": \"%s\", \"mechanism\": \"%s\", \"size\": %zu, \"pairs\": %d, \"placement\": \"%s\", \"rounds\": %d, \"warmup\": %ld, \"iterations\": %ld, ",
 			workload_name(res[i].wl), res[i].mech, res[i].size,
-			res[i].pairs, res[i].rounds, res[i].warmup,
-			res[i].iterations);
+			res[i].pairs, placement_name(res[i].place),
+			res[i].rounds, res[i].warmup, res[i].iterations);
 		json_num(f, "mean_us", res[i].mean_us, ", ");
 		json_num(f, "p50_us", res[i].p50_us, ", ");
 		json_num(f, "p99_us", res[i].p99_us, ", ");
@@ -417,53 +496,99 @@ static void write_json(FILE *f, const struct result *res, int n)
 	fprintf(f, "  ]\n}\n");
 }
 
-/* A markdown table: one row per size (or pair count), one column per mechanism. */
-static void md_pivot(FILE *f, const struct result *res, int n,
-		     enum workload wl, const char *title,
-		     double (*pick)(const struct result *r))
+static const char *const md_mechs[] = {
+	"sipc", "libsipc", "libsipc-region", "binder", "pipe", "socketpair",
+	"shm-futex",
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define NR_MD_MECHS	((int)ARRAY_SIZE(md_mechs))
+
+static long md_key(const struct result *r)
 {
-	static const char *const mechs[] = { "sipc", "libsipc",
-					     "libsipc-region", "binder",
-					     "pipe", "socketpair",
-					     "shm-futex" };
-	const int nr_mechs = sizeof(mechs) / sizeof(mechs[0]);
-	long keys[32];
-	int nk = 0, i, j, k;
-	const struct result *r;
-	long key;
-	char v[24];
+	return r->wl == WL_PAIRS ? r->pairs : (long)r->size;
+}
+
+/* The sizes (or pair counts) and the placements that @wl has results of. */
+static int md_keys(const struct result *res, int n, enum workload wl,
+		   long *keys, bool *places)
+{
+	int nk = 0, i, k;
 
 	for (i = 0; i < n; i++) {
 		if (res[i].wl != wl)
 			continue;
-		key = wl == WL_PAIRS ? res[i].pairs : (long)res[i].size;
-		for (k = 0; k < nk && keys[k] != key; k++)
+		places[res[i].place] = true;
+		for (k = 0; k < nk && keys[k] != md_key(&res[i]); k++)
 			;
 		if (k == nk && nk < 32)
-			keys[nk++] = key;
+			keys[nk++] = md_key(&res[i]);
 	}
+	return nk;
+}
+
+/* One cell: the figure of each placement there is, "same / split". */
+static void md_cell(FILE *f, const struct result *res, int n,
+		    enum workload wl, const char *mech, long key,
+		    const bool *places, double (*pick)(const struct result *r))
+{
+	const struct result *r;
+	const char *sep = " ";
+	int i, p;
+	char v[24];
+
+	for (p = 0; p < PL_COUNT; p++) {
+		if (!places[p])
+			continue;
+		r = NULL;
+		for (i = 0; i < n && !r; i++)
+			if (res[i].wl == wl && (int)res[i].place == p && res[i].ok &&
+			    !strcmp(res[i].mech, mech) &&
+			    md_key(&res[i]) == key)
+				r = &res[i];
+		num(v, sizeof(v), r ? pick(r) : NAN);
+		fprintf(f, "%s%s", sep, v);
+		sep = " / ";
+	}
+	fprintf(f, " |");
+}
+
+/*
+ * A markdown table: one row per size (or pair count), one column per
+ * mechanism; where there are two placements, each cell has both, side by
+ * side, as the title says.
+ */
+static void md_pivot(FILE *f, const struct result *res, int n,
+		     enum workload wl, const char *title,
+		     double (*pick)(const struct result *r))
+{
+	bool places[PL_COUNT] = { false };
+	const char *sep = "";
+	long keys[32];
+	int nk, j, k, p;
+
+	nk = md_keys(res, n, wl, keys, places);
 	if (!nk)
 		return;
-	fprintf(f, "\n### %s\n\n| %s |", title, wl == WL_PAIRS ? "pairs" : "size (B)");
-	for (j = 0; j < nr_mechs; j++)
-		fprintf(f, " %s |", mechs[j]);
+	fprintf(f, "\n### %s (", title);
+	for (p = 0; p < PL_COUNT; p++) {
+		if (!places[p])
+			continue;
+		fprintf(f, "%s%s", sep, placement_name(p));
+		sep = " / ";
+	}
+	fprintf(f, ")\n\n| %s |", wl == WL_PAIRS ? "pairs" : "size (B)");
+	for (j = 0; j < NR_MD_MECHS; j++)
+		fprintf(f, " %s |", md_mechs[j]);
 	fprintf(f, "\n|---:|");
-	for (j = 0; j < nr_mechs; j++)
+	for (j = 0; j < NR_MD_MECHS; j++)
 		fprintf(f, "---:|");
 	fprintf(f, "\n");
 	for (k = 0; k < nk; k++) {
 		fprintf(f, "| %ld |", keys[k]);
-		for (j = 0; j < nr_mechs; j++) {
-			r = NULL;
-			for (i = 0; i < n && !r; i++)
-				if (res[i].wl == wl && res[i].ok &&
-				    !strcmp(res[i].mech, mechs[j]) &&
-				    (wl == WL_PAIRS ? res[i].pairs == keys[k] :
-				     (long)res[i].size == keys[k]))
-					r = &res[i];
-			num(v, sizeof(v), r ? pick(r) : NAN);
-			fprintf(f, " %s |", v);
-		}
+		for (j = 0; j < NR_MD_MECHS; j++)
+			md_cell(f, res, n, wl, md_mechs[j], keys[k], places,
+				pick);
 		fprintf(f, "\n");
 	}
 }
@@ -503,7 +628,7 @@ static void write_md(FILE *f, const struct result *res, int n)
 		fprintf(f, "| %s | %s | %s | %s |\n", rows[i].what, v[0],
 			rows[i].target, met_word(rows[i].met));
 	}
-	fprintf(f, "\n## Figures\n");
+	fprintf(f, "\n## Figures\n\nsame: client and server on one CPU; split: on two.\n");
 	md_pivot(f, res, n, WL_ROUNDTRIP,
 		 "Round trip: p50 latency (us), request of each size, 4-byte reply",
 		 pick_p50);
@@ -516,7 +641,7 @@ static void write_md(FILE *f, const struct result *res, int n)
 	md_pivot(f, res, n, WL_PAIRS,
 		 "Pairs: aggregate calls/s, 32-byte round trips", pick_ops);
 	fprintf(f, "\n### Lookup through the context manager (a call to handle 0 answered with a handle)\n\n");
-	fprintf(f, "| mechanism | mean (us) | p50 (us) | p99 (us) | p99.9 (us) |\n|---|---:|---:|---:|---:|\n");
+	fprintf(f, "| mechanism | placement | mean (us) | p50 (us) | p99 (us) | p99.9 (us) |\n|---|---|---:|---:|---:|---:|\n");
 	for (i = 0; i < n; i++) {
 		if (res[i].wl != WL_LOOKUP || !res[i].ok)
 			continue;
@@ -524,14 +649,15 @@ static void write_md(FILE *f, const struct result *res, int n)
 		num(v[1], 24, res[i].p50_us);
 		num(v[2], 24, res[i].p99_us);
 		num(v[3], 24, res[i].p999_us);
-		fprintf(f, "| %s | %s | %s | %s | %s |\n", res[i].mech, v[0],
-			v[1], v[2], v[3]);
+		fprintf(f, "| %s | %s | %s | %s | %s | %s |\n", res[i].mech,
+			placement_name(res[i].place), v[0], v[1], v[2], v[3]);
 	}
 	for (i = 0; i < n; i++)
 		if (!res[i].ok)
-			fprintf(f, "\n- %s %s %zu B, %d pair(s): %s: %s",
+			fprintf(f, "\n- %s %s %zu B, %d pair(s), %s: %s: %s",
 				workload_name(res[i].wl), res[i].mech,
 				res[i].size, res[i].pairs,
+				placement_name(res[i].place),
 				res[i].skipped ? "skipped" : "FAILED",
 				res[i].note);
 	fprintf(f, "\n\nEvery run, with warm-up and iteration counts: results.csv, results.json.\n");

@@ -169,6 +169,17 @@ const char *workload_name(enum workload wl)
 	return wl < WL_COUNT ? names[wl] : "?";
 }
 
+const char *placement_name(enum placement place)
+{
+	static const char *const names[PL_COUNT] = {
+		[PL_SAME] = "same",
+		[PL_SPLIT] = "split",
+		[PL_SPREAD] = "spread",
+	};
+
+	return place < PL_COUNT ? names[place] : "?";
+}
+
 static const char *binder_path = "/dev/binder";
 
 const char *binder_device(void)
