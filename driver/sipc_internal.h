@@ -323,8 +323,11 @@ struct sipc_thread {
 	struct sipc_txn *stack;		/* innermost transaction */
 	u32 looper;			/* enum sipc_looper_state */
 	bool need_return;		/* woken by flush: go back to user */
-	/* Only the thread itself touches it, in its own ioctl. */
+	/* Bumped (graph lock held) with every wake-up, for a spinner. */
+	unsigned int wake_seq;
+	/* Only the thread itself touches these, in its own ioctl. */
 	struct sipc_txn *spare_txn;	/* freed, kept for the next send */
+	s64 reply_avg_ns;		/* how long its replies took */
 };
 
 bool sipc_is_device_file(struct file *file);
@@ -341,6 +344,12 @@ void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
 int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 		       bool nonblock, bool restartable);
 void sipc_wake_pollers(struct sipc_proc *proc);
+void sipc_thread_wake(struct sipc_thread *thread, bool sync);
+
+/* ---- a caller's spin before it sleeps (spin.c) ---- */
+
+void sipc_spin_note_reply(struct sipc_thread *thread, u64 waited_ns);
+bool sipc_spin_for_wake(struct sipc_thread *thread, unsigned int seq);
 int sipc_looper_enter(struct sipc_thread *thread, u32 flags);
 __poll_t sipc_thread_poll(struct sipc_thread *thread, struct file *file,
 			  struct poll_table_struct *wait);

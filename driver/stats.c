@@ -51,6 +51,8 @@ static const char * const counter_names[SIPC_CNT_NR] = {
 	[SIPC_CNT_ERR_REPLY_FAILED] = "errors_reply_failed",
 	[SIPC_CNT_ERR_NO_MEMORY] = "errors_no_memory",
 	[SIPC_CNT_ERR_OTHER] = "errors_other",
+	[SIPC_CNT_SPINS_WON] = "spins_won",
+	[SIPC_CNT_SPINS_LOST] = "spins_lost",
 };
 
 u64 sipc_counter_read(struct sipc_stats *st, enum sipc_counter c)

@@ -42,6 +42,8 @@ enum sipc_counter {
 	SIPC_CNT_ERR_REPLY_FAILED,
 	SIPC_CNT_ERR_NO_MEMORY,
 	SIPC_CNT_ERR_OTHER,
+	SIPC_CNT_SPINS_WON,	/* a caller's spin saw its reply come */
+	SIPC_CNT_SPINS_LOST,	/* it gave up and slept */
 	SIPC_CNT_NR
 };
 

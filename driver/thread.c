@@ -9,6 +9,7 @@
 #include <linux/log2.h>
 #include <linux/pid.h>
 #include <linux/poll.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -223,7 +224,7 @@ void sipc_proc_unwind_threads(struct sipc_proc *proc)
 		struct sipc_thread *t = rb_entry(n, struct sipc_thread, rb);
 
 		thread_unwind(t, &reap);
-		wake_up_interruptible(&t->wait);
+		sipc_thread_wake(t, false);
 	}
 	spin_unlock(&proc->dev->lock);
 	sipc_txn_reap(&reap);
@@ -247,9 +248,23 @@ void sipc_proc_flush(struct sipc_proc *proc)
 		struct sipc_thread *t = rb_entry(n, struct sipc_thread, rb);
 
 		t->need_return = true;
-		wake_up_interruptible(&t->wait);
+		sipc_thread_wake(t, false);
 	}
 	spin_unlock(&proc->dev->lock);
+}
+
+/*
+ * Wake @thread for its reply or its work. The count lets a caller that
+ * spins for its reply (spin.c) see the wake-up without the lock.
+ */
+void sipc_thread_wake(struct sipc_thread *thread, bool sync)
+{
+	lockdep_assert_held(&thread->proc->dev->lock);
+	WRITE_ONCE(thread->wake_seq, thread->wake_seq + 1);
+	if (sync)
+		wake_up_interruptible_sync(&thread->wait);
+	else
+		wake_up_interruptible(&thread->wait);
 }
 
 /*
@@ -279,10 +294,7 @@ void sipc_queue_proc_work(struct sipc_proc *proc, struct sipc_work *w,
 		return;
 	}
 	list_del_init(&idle->waiting_entry);
-	if (sync)
-		wake_up_interruptible_sync(&idle->wait);
-	else
-		wake_up_interruptible(&idle->wait);
+	sipc_thread_wake(idle, sync);
 }
 
 int sipc_looper_enter(struct sipc_thread *thread, u32 flags)
@@ -452,6 +464,8 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 	struct sipc_txn *call;
 	struct sipc_buffer *handed = NULL;
 	struct sipc_work *w;
+	bool spun = false;
+	u64 start = 0;
 	LIST_HEAD(reap);
 	int ret = 0;
 
@@ -464,6 +478,9 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 			break;
 		}
 		if (call && call->completed) {
+			if (start)
+				sipc_spin_note_reply(thread,
+						     local_clock() - start);
 			handed = sipc_txn_take_reply(thread, call, tr);
 			ret = call->error;
 			sipc_txn_put(call, &reap);
@@ -483,6 +500,17 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 		if (nonblock && !call) {
 			ret = -EAGAIN;
 			break;
+		}
+		/* A reply to wait for: once, spin before sleeping (spin.c). */
+		if (call && !spun) {
+			unsigned int seq = thread->wake_seq;
+
+			spun = true;
+			start = local_clock();
+			spin_unlock(&proc->dev->lock);
+			sipc_spin_for_wake(thread, seq);
+			spin_lock(&proc->dev->lock);
+			continue;
 		}
 		if (may_take_proc_work(thread))
 			list_add(&thread->waiting_entry, &proc->waiting);

@@ -143,7 +143,7 @@ void sipc_txn_fail(struct sipc_txn *t, int error)
 		return;
 	t->error = error;
 	t->completed = true;
-	wake_up_interruptible(&t->from->wait);
+	sipc_thread_wake(t->from, false);
 }
 
 /*
@@ -206,7 +206,7 @@ static void enqueue_txn(struct sipc_thread *thread, struct sipc_txn *t,
 	target_thread = route_nested(thread, t->to_proc);
 	if (target_thread) {
 		list_add_tail(&t->work.entry, &target_thread->todo);
-		wake_up_interruptible_sync(&target_thread->wait);
+		sipc_thread_wake(target_thread, true);
 		/* It may have left its call (EINTR) and be polling. */
 		sipc_wake_pollers(t->to_proc);
 	} else {
@@ -414,7 +414,7 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 		t->reply_proc = caller_proc;
 		t->reply_code = tr->code;
 		t->completed = true;
-		wake_up_interruptible_sync(&t->from->wait);
+		sipc_thread_wake(t->from, true);
 		buf = NULL;
 		caller_proc = NULL;
 	}

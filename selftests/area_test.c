@@ -847,7 +847,7 @@ TEST_F(area, transact_send_flags)
 	struct sipc_transact tr = {
 		.send_op = SIPC_SEND_ONEWAY,
 		.handle = SIPC_CONTEXT_MGR_HANDLE,
-		.send_flags = 1,
+		.send_flags = SIPC_SEND_GATHER << 1,
 	};
 
 	/* A reserved field set is malformed, whatever the target. */

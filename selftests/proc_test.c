@@ -133,7 +133,7 @@ TEST(stats_count_errors_by_kind)
 	long long input = stat_of("errors_bad_input");
 	struct sipc_transact tr = {
 		.send_op = SIPC_SEND_CALL,
-		.send_flags = 1,
+		.send_flags = SIPC_SEND_GATHER << 1,
 	};
 	struct st_ctx c;
 	int i;

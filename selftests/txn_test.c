@@ -910,7 +910,7 @@ TEST_F(txn, bad_arguments)
 
 	memset(&tr, 0, sizeof(tr));
 	tr.send_op = SIPC_SEND_CALL;
-	tr.send_flags = 1;
+	tr.send_flags = ~SIPC_SEND_GATHER;
 	EXPECT_EQ(-EINVAL, st_transact(self->c.fd, &tr)) TH_LOG("send_flags");
 	memset(&tr, 0, sizeof(tr));
 	tr.send_op = 4;
