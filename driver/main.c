@@ -133,10 +133,10 @@ void sipc_proc_die(struct sipc_proc *proc)
 {
 	bool was_dead;
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	was_dead = proc->dead;
 	proc->dead = true;
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	if (was_dead)
 		return;
 	sipc_proc_unwind_threads(proc);
@@ -236,9 +236,9 @@ static int sipc_ioctl_max_threads(struct sipc_proc *proc, u32 __user *arg)
 		return -EFAULT;
 	if (val > SIPC_MAX_THREADS_LIMIT)
 		return -EINVAL;
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	proc->max_threads = val;
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	return 0;
 }
 

@@ -63,9 +63,9 @@ void sipc_node_put_tmp(struct sipc_node *node)
 {
 	struct sipc_device *dev = node->dev;
 
-	spin_lock(&dev->lock);
+	sipc_graph_lock(dev);
 	node_put_tmp_locked(node);
-	spin_unlock(&dev->lock);
+	sipc_graph_unlock(dev);
 }
 
 static struct sipc_ref *ref_by_handle(struct sipc_proc *proc, u32 handle)
@@ -254,7 +254,7 @@ void sipc_proc_kill_objects(struct sipc_proc *proc)
 	struct rb_node *n;
 	LIST_HEAD(reap);
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	list_for_each_entry_safe(w, tmp, &proc->todo, entry) {
 		list_del_init(&w->entry);
 		if (w->type == SIPC_WORK_TXN) {
@@ -278,7 +278,7 @@ void sipc_proc_kill_objects(struct sipc_proc *proc)
 		node_kill(rb_entry(n, struct sipc_node, rb), &reap);
 	while ((n = rb_first(&proc->refs_by_handle)))
 		ref_destroy(rb_entry(n, struct sipc_ref, rb_handle));
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	sipc_txn_reap(&reap);
 }
 
@@ -347,11 +347,11 @@ int sipc_object_translate(struct sipc_proc *from, struct sipc_proc *to,
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	if (!fresh)
 		return -ENOMEM;
-	spin_lock(&to->dev->lock);
+	sipc_graph_lock(to->dev);
 	ret = translate_one(from, to, obj, &fresh);
 	if (!ret && obj->type == SIPC_OBJ_HANDLE)
 		buf->handles[buf->nr_handles++] = obj->handle;
-	spin_unlock(&to->dev->lock);
+	sipc_graph_unlock(to->dev);
 	kfree(fresh);
 	return ret;
 }
@@ -367,7 +367,7 @@ void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf)
 	u32 i;
 
 	if (buf->nr_handles) {
-		spin_lock(&proc->dev->lock);
+		sipc_graph_lock(proc->dev);
 		for (i = 0; i < buf->nr_handles; i++) {
 			ref = ref_by_handle(proc, buf->handles[i]);
 			if (ref && ref->buf_refs) {
@@ -375,7 +375,7 @@ void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf)
 				ref_put_if_unused(ref);
 			}
 		}
-		spin_unlock(&proc->dev->lock);
+		sipc_graph_unlock(proc->dev);
 	}
 	kfree(buf->handles);
 	buf->handles = NULL;
@@ -440,9 +440,9 @@ static bool cm_admin_override(struct sipc_device *dev, kuid_t euid)
 {
 	bool by_uid;
 
-	spin_lock(&dev->lock);
+	sipc_graph_lock(dev);
 	by_uid = cm_uid_allows(dev, euid);
-	spin_unlock(&dev->lock);
+	sipc_graph_unlock(dev);
 	return !by_uid && capable(CAP_SYS_ADMIN);
 }
 
@@ -464,7 +464,7 @@ static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
 	if (!fresh)
 		return -ENOMEM;
 
-	spin_lock(&dev->lock);
+	sipc_graph_lock(dev);
 	if (context_mgr && dev->context_mgr) {
 		ret = -EBUSY;
 	} else if (context_mgr && !admin && !cm_uid_allows(dev, euid)) {
@@ -483,7 +483,7 @@ static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
 			}
 		}
 	}
-	spin_unlock(&dev->lock);
+	sipc_graph_unlock(dev);
 	kfree(fresh);
 	return ret;
 }
@@ -496,7 +496,7 @@ static int node_destroy(struct sipc_proc *proc, struct sipc_node_info *info)
 
 	if (info->flags & ~SIPC_NODE_DESTROY_IF_UNUSED || info->pad)
 		return -EINVAL;
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	node = sipc_node_lookup(proc, info->cookie);
 	if (!node)
 		ret = -ENOENT;
@@ -504,7 +504,7 @@ static int node_destroy(struct sipc_proc *proc, struct sipc_node_info *info)
 		ret = -EBUSY;
 	else
 		node_kill(node, &reap);
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	sipc_txn_reap(&reap);
 	return ret;
 }
@@ -517,7 +517,7 @@ static int ref_adjust(struct sipc_proc *proc, u32 handle, bool acquire)
 	/* Handle 0 is implicit in every process and needs no reference. */
 	if (handle == SIPC_CONTEXT_MGR_HANDLE)
 		return 0;
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	ref = ref_by_handle(proc, handle);
 	if (!ref) {
 		ret = -ENOENT;
@@ -532,7 +532,7 @@ static int ref_adjust(struct sipc_proc *proc, u32 handle, bool acquire)
 		ref->user_refs--;
 		ref_put_if_unused(ref);
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	return ret;
 }
 
@@ -552,7 +552,7 @@ static int death_request(struct sipc_proc *proc, struct sipc_death_request *req)
 	death->proc = proc;
 	death->cookie = req->cookie;
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	ref = ref_by_handle(proc, req->handle);
 	if (!ref) {
 		ret = -ENOENT;
@@ -566,7 +566,7 @@ static int death_request(struct sipc_proc *proc, struct sipc_death_request *req)
 			queue_death(death);
 		death = NULL;
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	kfree(death);
 	return ret;
 }
@@ -579,7 +579,7 @@ static int death_clear(struct sipc_proc *proc, struct sipc_death_request *req)
 
 	if (req->pad)
 		return -EINVAL;
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	ref = ref_by_handle(proc, req->handle);
 	if (ref && ref->death && ref->death->cookie == req->cookie) {
 		death = ref->death;
@@ -588,7 +588,7 @@ static int death_clear(struct sipc_proc *proc, struct sipc_death_request *req)
 		list_del_init(&death->work.entry);
 		ret = 0;
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	if (death)
 		death_free(death);
 	return ret;

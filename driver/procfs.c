@@ -165,7 +165,7 @@ static void snapshot_proc(struct sipc_proc *proc, struct proc_snapshot *s)
 	struct rb_node *n;
 
 	memset(s, 0, sizeof(*s));
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	s->threads = proc->nr_threads;
 	for (n = rb_first(&proc->threads); n; n = rb_next(n))
 		if (rb_entry(n, struct sipc_thread, rb)->stack)
@@ -180,7 +180,7 @@ static void snapshot_proc(struct sipc_proc *proc, struct proc_snapshot *s)
 	s->received = proc->received;
 	s->spawn_requested = proc->requested_threads;
 	s->spawned = proc->started_threads;
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	sipc_area_get_stats(&proc->area, &s->area);
 }
 
@@ -293,7 +293,7 @@ static size_t snapshot_objects(const struct sipc_reader *r,
 	size_t count = 0;
 	struct rb_node *n;
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	for (n = rb_first(&proc->nodes); n && count < max; n = rb_next(n)) {
 		struct sipc_node *node = rb_entry(n, struct sipc_node, rb);
 		struct object_line *o = &out[count++];
@@ -319,7 +319,7 @@ static size_t snapshot_objects(const struct sipc_reader *r,
 		o->count_b = ref->buf_refs;
 		o->death = ref->death;
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	return count;
 }
 
@@ -374,7 +374,7 @@ static void detail_threads(struct seq_file *m, const struct sipc_reader *r,
 	size_t len;
 
 	/* Bounded by the seq_file buffer: a line each, built under the lock. */
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
 		struct sipc_thread *t = rb_entry(n, struct sipc_thread, rb);
 		struct sipc_txn *x;
@@ -388,7 +388,7 @@ static void detail_threads(struct seq_file *m, const struct sipc_reader *r,
 				!!(t->looper & SIPC_THREAD_SPAWNED), depth);
 		seq_write(m, line, len);
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 }
 
 static void detail_one(struct seq_file *m, const struct sipc_reader *r,
@@ -487,7 +487,7 @@ static size_t txn_batch(struct sipc_device *dev, const struct sipc_reader *r,
 	u64 now = local_clock();
 	size_t n = 0, i;
 
-	spin_lock(&dev->lock);
+	sipc_graph_lock(dev);
 	pos = cursor->all_entry.next;
 	for (i = 0; i < SIPC_TXN_BATCH && pos != &dev->txns; i++) {
 		struct sipc_txn *t = list_entry(pos, struct sipc_txn,
@@ -502,7 +502,7 @@ static size_t txn_batch(struct sipc_device *dev, const struct sipc_reader *r,
 		*steps = SIZE_MAX;
 	else
 		*steps += i;
-	spin_unlock(&dev->lock);
+	sipc_graph_unlock(dev);
 	return n;
 }
 
@@ -532,17 +532,17 @@ static int transactions_show(struct seq_file *m, void *v)
 	seq_puts(m, "id from_pid from_tid to_pid to_tid code size age_us kind state\n");
 	/* Those sent while we print may be shown; they cannot keep us here. */
 	max = READ_ONCE(dev->nr_txns) + SIPC_TXN_BATCH;
-	spin_lock(&dev->lock);
+	sipc_graph_lock(dev);
 	list_add(&cursor->all_entry, &dev->txns);
-	spin_unlock(&dev->lock);
+	sipc_graph_unlock(dev);
 	while (steps < max) {
 		n = txn_batch(dev, &r, cursor, lines, &steps);
 		for (i = 0; i < n; i++)
 			txn_line_show(m, &lines[i]);
 	}
-	spin_lock(&dev->lock);
+	sipc_graph_lock(dev);
 	list_del(&cursor->all_entry);
-	spin_unlock(&dev->lock);
+	sipc_graph_unlock(dev);
 	ret = 0;
 out:
 	kfree(cursor);

@@ -105,9 +105,9 @@ void sipc_thread_release(struct sipc_thread *thread)
 	struct sipc_proc *proc = thread->proc;
 	LIST_HEAD(reap);
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	thread_detach(thread, &reap);
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	sipc_txn_reap(&reap);
 	thread_free(thread);
 }
@@ -163,10 +163,10 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 	LIST_HEAD(gone);
 	LIST_HEAD(reap);
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	thread = thread_find(proc, pid, NULL, NULL);
 	if (thread && thread->tid == task_pid(current)) {
-		spin_unlock(&proc->dev->lock);
+		sipc_graph_unlock(proc->dev);
 		return thread;
 	}
 	/* Its owner is dead (its id was free again): no ioctl of it runs. */
@@ -174,7 +174,7 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 		thread_detach(thread, &reap);
 		list_add(&thread->waiting_entry, &gone);
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	threads_free(&gone, &reap);
 
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
@@ -187,7 +187,7 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 	INIT_LIST_HEAD(&fresh->waiting_entry);
 	init_waitqueue_head(&fresh->wait);
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	thread = thread_find(proc, pid, &link, &parent);
 	if (!thread) {
 		rb_link_node(&fresh->rb, parent, link);
@@ -200,7 +200,7 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 		    is_power_of_2(proc->nr_threads))
 			threads_sweep(proc, &gone, &reap);
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	threads_free(&gone, &reap);
 	if (fresh) {
 		put_pid(fresh->tid);
@@ -219,14 +219,14 @@ void sipc_proc_unwind_threads(struct sipc_proc *proc)
 	struct rb_node *n;
 	LIST_HEAD(reap);
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
 		struct sipc_thread *t = rb_entry(n, struct sipc_thread, rb);
 
 		thread_unwind(t, &reap);
 		sipc_thread_wake(t, false);
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	sipc_txn_reap(&reap);
 }
 
@@ -243,14 +243,14 @@ void sipc_proc_flush(struct sipc_proc *proc)
 {
 	struct rb_node *n;
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	for (n = rb_first(&proc->threads); n; n = rb_next(n)) {
 		struct sipc_thread *t = rb_entry(n, struct sipc_thread, rb);
 
 		t->need_return = true;
 		sipc_thread_wake(t, false);
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 }
 
 /*
@@ -305,7 +305,7 @@ int sipc_looper_enter(struct sipc_thread *thread, u32 flags)
 	if (flags & ~(SIPC_LOOPER_SPAWNED | SIPC_LOOPER_DECLINE) ||
 	    flags == (SIPC_LOOPER_SPAWNED | SIPC_LOOPER_DECLINE))
 		return -EINVAL;
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	if (flags & SIPC_LOOPER_DECLINE) {
 		/* Withdrawn, so that the next busy moment may ask again. */
 		if (proc->requested_threads)
@@ -326,7 +326,7 @@ int sipc_looper_enter(struct sipc_thread *thread, u32 flags)
 	} else {
 		thread->looper = SIPC_THREAD_LOOPER;
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	return ret;
 }
 
@@ -342,10 +342,10 @@ __poll_t sipc_thread_poll(struct sipc_thread *thread, struct file *file,
 	 * thread's may go (SIPC_IOC_THREAD_EXIT) while epoll still holds it.
 	 */
 	poll_wait(file, &proc->poll_wait, wait);
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	ready = !list_empty(&thread->todo) ||
 		(!thread->stack && !list_empty(&proc->todo));
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	return ready ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
@@ -400,7 +400,7 @@ static bool thread_has_work(struct sipc_thread *thread)
 	struct sipc_txn *call;
 	bool ret;
 
-	spin_lock(&thread->proc->dev->lock);
+	sipc_graph_lock(thread->proc->dev);
 	call = awaited_call(thread);
 	ret = thread->proc->dead ||
 	      (call && call->completed) || take_work(thread) ||
@@ -412,7 +412,7 @@ static bool thread_has_work(struct sipc_thread *thread)
 	       */
 	      (may_take_proc_work(thread) &&
 	       list_empty(&thread->waiting_entry));
-	spin_unlock(&thread->proc->dev->lock);
+	sipc_graph_unlock(thread->proc->dev);
 	return ret;
 }
 
@@ -469,7 +469,7 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 	LIST_HEAD(reap);
 	int ret = 0;
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	for (;;) {
 		call = awaited_call(thread);
 		/* Its area is gone: nothing can be delivered any more. */
@@ -507,19 +507,19 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 
 			spun = true;
 			start = local_clock();
-			spin_unlock(&proc->dev->lock);
+			sipc_graph_unlock(proc->dev);
 			sipc_spin_for_wake(thread, seq);
-			spin_lock(&proc->dev->lock);
+			sipc_graph_lock(proc->dev);
 			continue;
 		}
 		if (may_take_proc_work(thread))
 			list_add(&thread->waiting_entry, &proc->waiting);
-		spin_unlock(&proc->dev->lock);
+		sipc_graph_unlock(proc->dev);
 
 		ret = wait_event_interruptible(thread->wait,
 					       thread_has_work(thread));
 
-		spin_lock(&proc->dev->lock);
+		sipc_graph_lock(proc->dev);
 		list_del_init(&thread->waiting_entry);
 		if (ret) {
 			/* A reply that raced with the signal still wins. */
@@ -539,7 +539,7 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 		if (ret == -ERESTARTSYS && (call || !restartable))
 			ret = -EINTR;
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	sipc_txn_reap_keep(&reap, &thread->spare_txn);
 	*handedp = handed;
 	return ret;

@@ -264,10 +264,10 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->request_objects = tr->offsets_count;
 	sipc_count(&proc->dev->stats, SIPC_CNT_TXNS_CREATED);
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	node = sipc_handle_to_node(proc, tr->handle);
 	if (IS_ERR(node)) {
-		spin_unlock(&proc->dev->lock);
+		sipc_graph_unlock(proc->dev);
 		sipc_count(&proc->dev->stats, SIPC_CNT_TXNS_FREED);
 		sipc_user_uncharge_txn(user);
 		sipc_user_put(user);
@@ -277,7 +277,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->node = node;
 	t->to_proc = node->proc;
 	sipc_proc_get(t->to_proc);
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	t->from_pid = get_pid(proc->tgid);
 	t->from_tid = get_pid(thread->tid);
 
@@ -294,9 +294,9 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 		goto fail;
 	}
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	if (t->to_proc->dead || node->dead) {
-		spin_unlock(&proc->dev->lock);
+		sipc_graph_unlock(proc->dev);
 		ret = -ESRCH;
 		goto fail;
 	}
@@ -309,7 +309,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	id = t->id;
 	from_pid = proc->pid;
 	to_pid = t->to_proc->pid;
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 	sipc_count(&proc->dev->stats, oneway ? SIPC_CNT_ONEWAYS : SIPC_CNT_CALLS);
 	sipc_count_add(&proc->dev->stats, SIPC_CNT_BYTES, tr->data_size + tr->offsets_count * 8);
 	trace_sipc_send(id, from_pid, to_pid, tr->handle, tr->code,
@@ -376,10 +376,10 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 	LIST_HEAD(reap);
 	int ret = 0;
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	t = thread->stack;
 	if (!t || t->to_thread != thread) {
-		spin_unlock(&proc->dev->lock);
+		sipc_graph_unlock(proc->dev);
 		return -EPROTO;
 	}
 	thread->stack = t->to_parent;
@@ -387,7 +387,7 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 		caller_proc = t->from->proc;
 		sipc_proc_get(caller_proc);
 	}
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 
 	/* An abandoned call: the reply has nobody to go to. */
 	if (caller_proc) {
@@ -398,11 +398,11 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 		}
 	}
 
-	spin_lock(&proc->dev->lock);
+	sipc_graph_lock(proc->dev);
 	if (reply_not_sent(proc, t, caller_proc, ret)) {
 		/* Still this thread's to answer, as before the attempt. */
 		thread->stack = t;
-		spin_unlock(&proc->dev->lock);
+		sipc_graph_unlock(proc->dev);
 		sipc_proc_put(caller_proc);
 		return ret;
 	}
@@ -419,7 +419,7 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 		caller_proc = NULL;
 	}
 	sipc_txn_put(t, &reap);
-	spin_unlock(&proc->dev->lock);
+	sipc_graph_unlock(proc->dev);
 
 	/*
 	 * No area to reply into: the caller exited, closed or unmapped. Like
@@ -524,7 +524,7 @@ void sipc_async_next(struct sipc_node *node)
 	struct sipc_device *dev = node->dev;
 	struct sipc_txn *next;
 
-	spin_lock(&dev->lock);
+	sipc_graph_lock(dev);
 	next = list_first_entry_or_null(&node->async_todo, struct sipc_txn,
 					work.entry);
 	if (next && node->proc) {
@@ -533,7 +533,7 @@ void sipc_async_next(struct sipc_node *node)
 	} else {
 		node->async_busy = false;
 	}
-	spin_unlock(&dev->lock);
+	sipc_graph_unlock(dev);
 	sipc_node_put_tmp(node);
 }
 
@@ -571,12 +571,12 @@ void sipc_txn_refuse(struct sipc_thread *thread, struct sipc_transact *tr,
 
 	if (tr->ev.type == SIPC_EV_TRANSACTION &&
 	    !(tr->ev.flags & SIPC_EVF_ONEWAY)) {
-		spin_lock(&proc->dev->lock);
+		sipc_graph_lock(proc->dev);
 		thread->stack = t->to_parent;
 		t->to_thread = NULL;
 		sipc_txn_fail(t, error);
 		sipc_txn_put(t, &reap);
-		spin_unlock(&proc->dev->lock);
+		sipc_graph_unlock(proc->dev);
 		sipc_txn_reap(&reap);
 	}
 	log_refused(thread, tr, error);

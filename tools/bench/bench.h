@@ -153,6 +153,9 @@ struct result {
 	long warmup, iterations;	/* over all rounds */
 	double mean_us, p50_us, p99_us, p999_us;
 	double mb_s, ops_s;
+	/* sipc's: graph-lock contentions per 1,000 calls (stats.c) */
+	double lock_per_kcall;
+	uint64_t lock_contended, lock_calls;	/* over the rounds */
 	bool ok, skipped;
 	char note[ERR_LEN + 40];
 	/* What the rounds gathered, until result_finish(). */
@@ -181,6 +184,7 @@ void sys_yield(void);
 int futex_wait(uint32_t *addr, uint32_t val);
 int futex_wake(uint32_t *addr, int n);
 size_t server_area(size_t size);
+long long sipc_stat(const char *name);
 const char *workload_name(enum workload wl);
 const char *placement_name(enum placement place);
 const char *binder_device(void);

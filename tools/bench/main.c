@@ -354,6 +354,7 @@ static struct result *new_result(int m, enum workload wl,
 	res->p999_us = NAN;
 	res->mb_s = NAN;
 	res->ops_s = NAN;
+	res->lock_per_kcall = NAN;
 	if (!why && mech->max_size && size > mech->max_size)
 		why = "larger than the mechanism takes";
 	if (!why && size < mech->min_size)

@@ -403,7 +403,7 @@ static void write_csv(FILE *f, const struct result *res, int n)
 {
 	int i;
 
-	fprintf(f, "workload,mechanism,size,pairs,placement,rounds,warmup,iterations,mean_us,p50_us,p99_us,p999_us,mb_s,calls_s,status,note\n");
+	fprintf(f, "workload,mechanism,size,pairs,placement,rounds,warmup,iterations,mean_us,p50_us,p99_us,p999_us,mb_s,calls_s,lock_per_kcall,status,note\n");
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%s,%s,%zu,%d,%s,%d,%ld,%ld,",
 			workload_name(res[i].wl), res[i].mech, res[i].size,
@@ -420,6 +420,8 @@ static void write_csv(FILE *f, const struct result *res, int n)
 		csv_num(f, res[i].mb_s);
 		fputc(',', f);
 		csv_num(f, res[i].ops_s);
+		fputc(',', f);
+		csv_num(f, res[i].lock_per_kcall);
 		fprintf(f, ",%s,", status_word(&res[i]));
 		csv_text(f, res[i].note);
 		fputc('\n', f);
@@ -479,6 +481,7 @@ static void write_json(FILE *f, const struct result *res, int n)
 		json_num(f, "p999_us", res[i].p999_us, ", ");
 		json_num(f, "mb_s", res[i].mb_s, ", ");
 		json_num(f, "calls_s", res[i].ops_s, ", ");
+		json_num(f, "lock_per_kcall", res[i].lock_per_kcall, ", ");
 		fprintf(f, "\"status\": \"%s\", \"note\": ", status_word(&res[i]));
 		json_text(f, res[i].note);
 		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
@@ -613,6 +616,11 @@ static double pick_ops(const struct result *r)
 	return r->ops_s;
 }
 
+static double pick_lock(const struct result *r)
+{
+	return r->lock_per_kcall;
+}
+
 static void write_md(FILE *f, const struct result *res, int n)
 {
 	struct bar_row rows[MAX_BAR];
@@ -640,6 +648,9 @@ static void write_md(FILE *f, const struct result *res, int n)
 		 "One-way streaming: throughput (MB/s)", pick_mbs);
 	md_pivot(f, res, n, WL_PAIRS,
 		 "Pairs: aggregate calls/s, 32-byte round trips", pick_ops);
+	md_pivot(f, res, n, WL_PAIRS,
+		 "Pairs: sipc's graph lock found held, per 1,000 calls",
+		 pick_lock);
 	fprintf(f, "\n### Lookup through the context manager (a call to handle 0 answered with a handle)\n\n");
 	fprintf(f, "| mechanism | placement | mean (us) | p50 (us) | p99 (us) | p99.9 (us) |\n|---|---|---:|---:|---:|---:|\n");
 	for (i = 0; i < n; i++) {

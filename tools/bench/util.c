@@ -192,6 +192,26 @@ void set_binder_device(const char *path)
 	binder_path = path;
 }
 
+/* A counter of /proc/sipc/stats, or -1 without one. */
+long long sipc_stat(const char *name)
+{
+	size_t len = strlen(name);
+	long long v = -1;
+	char line[128];
+	FILE *f = fopen("/proc/sipc/stats", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, name, len) && line[len] == ':') {
+			v = atoll(line + len + 1);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
 /*
  * A sipc server's receive area for requests of @size bytes: SERVER_AREA,
  * or room for two (a one-way may take half the area) and 1 MiB more.
