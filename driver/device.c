@@ -262,3 +262,17 @@ int sipc_devices_init(void)
 		control_registered = true;
 	return ret;
 }
+
+/*
+ * Take the graph lock. A taker that finds it held by another and has to
+ * wait is counted (graph_lock_contended): how often independent pairs of
+ * processes meet on this one lock.
+ */
+void sipc_graph_lock(struct sipc_device *dev)
+	__acquires(&dev->lock)
+{
+	if (likely(spin_trylock(&dev->lock)))
+		return;
+	sipc_count(&dev->stats, SIPC_CNT_GRAPH_CONTENDED);
+	spin_lock(&dev->lock);
+}

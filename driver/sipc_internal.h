@@ -257,19 +257,8 @@ struct sipc_device {
 	struct list_head pid_entries;
 };
 
-/*
- * The graph lock. A taker that finds it held by another and has to wait
- * is counted (graph_lock_contended): how often independent pairs of
- * processes meet on this one lock.
- */
-static inline void sipc_graph_lock(struct sipc_device *dev)
-	__acquires(&dev->lock)
-{
-	if (unlikely(!spin_trylock(&dev->lock))) {
-		sipc_count(&dev->stats, SIPC_CNT_GRAPH_CONTENDED);
-		spin_lock(&dev->lock);
-	}
-}
+/* The graph lock (device.c counts its contentions). */
+void sipc_graph_lock(struct sipc_device *dev) __acquires(&dev->lock);
 
 static inline void sipc_graph_unlock(struct sipc_device *dev)
 	__releases(&dev->lock)

@@ -51,12 +51,13 @@ static const struct mech *const all_mechs[] = {
 
 static const size_t full_sizes[] = {
 	0, 32, 256, 4095, 4096, 4097, 16384, 65536, 262144, 1048576,
+	4194304, 16777216,
 };
 
 static const size_t quick_sizes[] = { 0, 32, 4095, 4097, 65536, 1048576 };
 
 static const size_t full_stream[] = {
-	32, 256, 4096, 16384, 65536, 262144, 1048576,
+	32, 256, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216,
 };
 
 static const size_t quick_stream[] = { 32, 65536, 1048576 };
