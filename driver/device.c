@@ -264,13 +264,14 @@ int sipc_devices_init(void)
 }
 
 /*
- * Take the graph lock. A taker that finds it held by another and has to
- * wait is counted (graph_lock_contended): how often independent pairs of
- * processes meet on this one lock.
+ * Take the graph lock, counted (graph_lock_taken), and counted again when
+ * it was held by another and we had to wait (graph_lock_contended): how
+ * often independent pairs of processes meet on this one lock.
  */
 void sipc_graph_lock(struct sipc_device *dev)
 	__acquires(&dev->lock)
 {
+	sipc_count(&dev->stats, SIPC_CNT_GRAPH_LOCKED);
 	if (likely(spin_trylock(&dev->lock)))
 		return;
 	sipc_count(&dev->stats, SIPC_CNT_GRAPH_CONTENDED);

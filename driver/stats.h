@@ -44,7 +44,8 @@ enum sipc_counter {
 	SIPC_CNT_ERR_OTHER,
 	SIPC_CNT_SPINS_WON,	/* a caller's spin saw its reply come */
 	SIPC_CNT_SPINS_LOST,	/* it gave up and slept */
-	SIPC_CNT_GRAPH_CONTENDED,	/* the graph lock was held by another */
+	SIPC_CNT_GRAPH_LOCKED,		/* the graph lock taken */
+	SIPC_CNT_GRAPH_CONTENDED,	/* ... after waiting for another */
 	SIPC_CNT_NR
 };
 

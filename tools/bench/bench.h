@@ -153,9 +153,12 @@ struct result {
 	long warmup, iterations;	/* over all rounds */
 	double mean_us, p50_us, p99_us, p999_us;
 	double mb_s, ops_s;
-	/* sipc's: graph-lock contentions per 1,000 calls (stats.c) */
-	double lock_per_kcall;
-	uint64_t lock_contended, lock_calls;	/* over the rounds */
+	/*
+	 * sipc's graph lock (stats.c): contentions per 1,000 calls, and how
+	 * often one call takes it.
+	 */
+	double lock_per_kcall, taken_per_call;
+	uint64_t lock_contended, lock_taken, lock_calls; /* all rounds */
 	bool ok, skipped;
 	char note[ERR_LEN + 40];
 	/* What the rounds gathered, until result_finish(). */

@@ -356,6 +356,7 @@ static struct result *new_result(int m, enum workload wl,
 	res->mb_s = NAN;
 	res->ops_s = NAN;
 	res->lock_per_kcall = NAN;
+	res->taken_per_call = NAN;
 	if (!why && mech->max_size && size > mech->max_size)
 		why = "larger than the mechanism takes";
 	if (!why && size < mech->min_size)

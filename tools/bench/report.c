@@ -446,7 +446,7 @@ static void write_csv(FILE *f, const struct result *res, int n)
 {
 	int i;
 
-	fprintf(f, "workload,mechanism,size,pairs,placement,rounds,warmup,iterations,mean_us,p50_us,p99_us,p999_us,mb_s,calls_s,lock_per_kcall,status,note\n");
+	fprintf(f, "workload,mechanism,size,pairs,placement,rounds,warmup,iterations,mean_us,p50_us,p99_us,p999_us,mb_s,calls_s,lock_per_kcall,taken_per_call,status,note\n");
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%s,%s,%zu,%d,%s,%d,%ld,%ld,",
 			workload_name(res[i].wl), res[i].mech, res[i].size,
@@ -465,6 +465,8 @@ static void write_csv(FILE *f, const struct result *res, int n)
 		csv_num(f, res[i].ops_s);
 		fputc(',', f);
 		csv_num(f, res[i].lock_per_kcall);
+		fputc(',', f);
+		csv_num(f, res[i].taken_per_call);
 		fprintf(f, ",%s,", status_word(&res[i]));
 		csv_text(f, res[i].note);
 		fputc('\n', f);
@@ -525,6 +527,7 @@ static void write_json(FILE *f, const struct result *res, int n)
 		json_num(f, "mb_s", res[i].mb_s, ", ");
 		json_num(f, "calls_s", res[i].ops_s, ", ");
 		json_num(f, "lock_per_kcall", res[i].lock_per_kcall, ", ");
+		json_num(f, "taken_per_call", res[i].taken_per_call, ", ");
 		fprintf(f, "\"status\": \"%s\", \"note\": ", status_word(&res[i]));
 		json_text(f, res[i].note);
 		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
@@ -664,6 +667,11 @@ static double pick_lock(const struct result *r)
 	return r->lock_per_kcall;
 }
 
+static double pick_taken(const struct result *r)
+{
+	return r->taken_per_call;
+}
+
 static void write_md(FILE *f, const struct result *res, int n)
 {
 	struct bar_row rows[MAX_BAR];
@@ -694,6 +702,8 @@ static void write_md(FILE *f, const struct result *res, int n)
 	md_pivot(f, res, n, WL_PAIRS,
 		 "Pairs: sipc's graph lock found held, per 1,000 calls",
 		 pick_lock);
+	md_pivot(f, res, n, WL_PAIRS,
+		 "Pairs: sipc's graph lock taken per call", pick_taken);
 	fprintf(f, "\n### Lookup through the context manager (a call to handle 0 answered with a handle)\n\n");
 	fprintf(f, "| mechanism | placement | mean (us) | p50 (us) | p99 (us) | p99.9 (us) |\n|---|---|---:|---:|---:|---:|\n");
 	for (i = 0; i < n; i++) {

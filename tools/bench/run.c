@@ -355,9 +355,11 @@ void result_finish(struct result *res)
 	double sum = 0;
 	size_t i, n = res->nr_lat;
 
-	if (res->ok && res->lock_calls)
+	if (res->ok && res->lock_calls) {
 		res->lock_per_kcall = 1e3 * res->lock_contended /
 				      res->lock_calls;
+		res->taken_per_call = (double)res->lock_taken / res->lock_calls;
+	}
 
 	if (res->ok && k) {
 		qsort(res->round_ops, k, sizeof(double), cmp_double);
@@ -387,7 +389,7 @@ int run_measure(struct run *r, struct result *res, int timeout_s)
 		     (size_t)r->pairs * r->iterations * sizeof(uint64_t);
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct procs p = { 0 };
-	long long lock0, calls0;
+	long long lock0, taken0, calls0;
 	int i;
 
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: waitpid ends */
@@ -433,6 +435,7 @@ int run_measure(struct run *r, struct result *res, int timeout_s)
 	if (wait_ready(r, &p, p.client, r->pairs, "client", res))
 		goto stop;
 	lock0 = sipc_stat("graph_lock_contended");
+	taken0 = sipc_stat("graph_lock_taken");
 	calls0 = sipc_stat("calls");
 	__atomic_store_n(&r->sh->go, 1, __ATOMIC_RELEASE);
 	futex_wake(&r->sh->go, INT_MAX);
@@ -440,6 +443,7 @@ int run_measure(struct run *r, struct result *res, int timeout_s)
 	/* What the pairs met on sipc's one graph lock meanwhile. */
 	if (strstr(r->mech->name, "sipc") && lock0 >= 0 && calls0 >= 0) {
 		res->lock_contended += sipc_stat("graph_lock_contended") - lock0;
+		res->lock_taken += sipc_stat("graph_lock_taken") - taken0;
 		res->lock_calls += sipc_stat("calls") - calls0;
 	}
 stop:
