@@ -436,7 +436,10 @@ static int run_all(void)
 {
 	const size_t *sizes = opt.quick ? quick_sizes : full_sizes;
 	const size_t *stream = opt.quick ? quick_stream : full_stream;
-	int nr_sizes = opt.quick ? 6 : 10, nr_stream = opt.quick ? 3 : 7;
+	int nr_sizes = opt.quick ? (int)ARRAY_SIZE(quick_sizes) :
+				   (int)ARRAY_SIZE(full_sizes);
+	int nr_stream = opt.quick ? (int)ARRAY_SIZE(quick_stream) :
+				    (int)ARRAY_SIZE(full_stream);
 	const int *pairs = default_pairs;
 	int nr_pairs = 4, failed = 0, i;
 
