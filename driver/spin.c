@@ -20,7 +20,11 @@
 
 #include "sipc_internal.h"
 
-static unsigned int sipc_spin_ns = 20000;
+/*
+ * As KVM's halt polling (halt_poll_ns), 200 us by default: past that, the
+ * wake-up a spin saves is small beside the wait itself.
+ */
+static unsigned int sipc_spin_ns = 200000;
 module_param_named(spin_ns, sipc_spin_ns, uint, 0644);
 MODULE_PARM_DESC(spin_ns,
 		 "Longest a caller spins for its reply before it sleeps, in ns (0: never)");
