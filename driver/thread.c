@@ -395,27 +395,6 @@ static struct sipc_work *take_work(struct sipc_thread *thread)
 	return list_first_entry(q, struct sipc_work, entry);
 }
 
-static bool thread_has_work(struct sipc_thread *thread)
-{
-	struct sipc_txn *call;
-	bool ret;
-
-	sipc_graph_lock(thread->proc->dev);
-	call = awaited_call(thread);
-	ret = thread->proc->dead ||
-	      (call && call->completed) || take_work(thread) ||
-	      (thread->need_return && !call) ||
-	      /*
-	       * Taken off the idle list for work that a busy thread took
-	       * first: look again, and go back on the list, or no one will
-	       * ever wake us for the next piece of work.
-	       */
-	      (may_take_proc_work(thread) &&
-	       list_empty(&thread->waiting_entry));
-	sipc_graph_unlock(thread->proc->dev);
-	return ret;
-}
-
 /* Turn one work item into the event returned to user space. */
 static struct sipc_buffer *deliver_work(struct sipc_thread *thread,
 					struct sipc_work *w,
@@ -465,6 +444,7 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 	struct sipc_buffer *handed = NULL;
 	struct sipc_work *w;
 	bool spun = false;
+	unsigned int seq;
 	u64 start = 0;
 	LIST_HEAD(reap);
 	int ret = 0;
@@ -503,8 +483,7 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 		}
 		/* A reply to wait for: once, spin before sleeping (spin.c). */
 		if (call && !spun) {
-			unsigned int seq = thread->wake_seq;
-
+			seq = thread->wake_seq;
 			spun = true;
 			start = local_clock();
 			sipc_graph_unlock(proc->dev);
@@ -514,10 +493,18 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 		}
 		if (may_take_proc_work(thread))
 			list_add(&thread->waiting_entry, &proc->waiting);
+		/*
+		 * Whatever gives this thread its reply or work (a reply, a
+		 * nested call, work queued to an idle thread, a failed call,
+		 * a flush, the context's death) wakes it with
+		 * sipc_thread_wake(), under this lock: the count moving is
+		 * the whole condition, read without the lock.
+		 */
+		seq = thread->wake_seq;
 		sipc_graph_unlock(proc->dev);
 
 		ret = wait_event_interruptible(thread->wait,
-					       thread_has_work(thread));
+					       READ_ONCE(thread->wake_seq) != seq);
 
 		sipc_graph_lock(proc->dev);
 		list_del_init(&thread->waiting_entry);

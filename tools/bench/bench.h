@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define MAX_PAIRS	8
+#define MAX_PAIRS	16
 #define MAX_ROUNDS	100
 /* Room in front of every request for a mechanism's own header. */
 #define HEADROOM	64
