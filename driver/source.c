@@ -15,6 +15,8 @@
 static int source_read_segments(struct sipc_source *src, u64 nr,
 				const void __user *from)
 {
+	/* One limit for the whole list, though root may change it meanwhile. */
+	unsigned long max = READ_ONCE(sipc_max_area_size);
 	size_t i;
 
 	if (nr > SIPC_MAX_SEGMENTS)
@@ -31,7 +33,7 @@ static int source_read_segments(struct sipc_source *src, u64 nr,
 	for (i = 0; i < nr; i++) {
 		u64 len = src->segs[i].len;
 
-		if (len > sipc_max_area_size - src->size)
+		if (len > max - src->size)
 			return -EMSGSIZE;
 		if (!access_ok(u64_to_user_ptr(src->segs[i].addr), len))
 			return -EFAULT;
