@@ -159,6 +159,12 @@ unsigned char *sipc_parcel_grow(struct sipc_parcel *p, size_t len);
 int sipc_parcel_put_fd_item(struct sipc_parcel *p, unsigned int tag, int fd,
 			    const void *extra, size_t extra_len);
 
+/* Parcel items are padded to 4 bytes. */
+static inline size_t sipc_align4(size_t n)
+{
+	return (n + 3) & ~(size_t)3;
+}
+
 /* parcel_ref.c */
 void sipc_parcel_copy_whole(const struct sipc_parcel *p, unsigned char *to);
 int sipc_parcel_flatten(struct sipc_parcel *p);

@@ -18,11 +18,6 @@
 #define OFFS_MIN_CAP	8
 #define RES_MIN_CAP	4
 
-static size_t align4(size_t n)
-{
-	return (n + 3) & ~(size_t)3;
-}
-
 void sipc_parcel_init(struct sipc_parcel *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -386,7 +381,7 @@ static int put_counted(struct sipc_parcel *p, unsigned int tag,
 
 	if (len > UINT32_MAX - 8)
 		return sipc_parcel_fail(p, -EMSGSIZE);
-	total = 8 + align4(len + nul);
+	total = 8 + sipc_align4(len + nul);
 	d = sipc_parcel_grow(p, total);
 	if (!d)
 		return p->error;

@@ -18,11 +18,6 @@
 #define MAX_REFS	((SIPC_MAX_SEGMENTS - 1) / 2)
 #define REFS_MIN_CAP	4
 
-static size_t align4(size_t n)
-{
-	return (n + 3) & ~(size_t)3;
-}
-
 static int reserve_ref(struct sipc_parcel *p)
 {
 	struct sipc_parcel_ref *r;
@@ -44,7 +39,7 @@ SIPC_EXPORT int sipc_parcel_put_bytes_ref(struct sipc_parcel *p,
 {
 	__u32 h = SIPC_TYPE_BYTES, n = (__u32)len;
 	struct sipc_parcel_ref *r;
-	size_t pad = align4(len) - len;
+	size_t pad = sipc_align4(len) - len;
 	unsigned char *d;
 
 	if (!data && len)
