@@ -77,6 +77,7 @@ static int sipc_open(struct inode *inode, struct file *file)
 	proc->tgid = get_pid(task_tgid(current));
 	proc->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	proc->cred = get_cred(file->f_cred);
+	spin_lock_init(&proc->threads_lock);
 	proc->threads = RB_ROOT;
 	INIT_LIST_HEAD(&proc->todo);
 	INIT_LIST_HEAD(&proc->waiting);

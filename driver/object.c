@@ -44,7 +44,7 @@ struct sipc_node *sipc_node_lookup(struct sipc_proc *proc, u64 cookie)
 
 static void node_free_if_unused(struct sipc_node *node)
 {
-	if (node->proc || node->nr_refs || node->tmp_refs)
+	if (node->proc || node->nr_refs || atomic_read(&node->tmp_refs))
 		return;
 	sipc_count(&node->dev->stats, SIPC_CNT_NODES_FREED);
 	sipc_user_uncharge_node(node->user);
@@ -54,15 +54,22 @@ static void node_free_if_unused(struct sipc_node *node)
 
 static void node_put_tmp_locked(struct sipc_node *node)
 {
-	node->tmp_refs--;
-	node_free_if_unused(node);
+	lockdep_assert_held(&node->dev->lock);
+	if (atomic_dec_and_test(&node->tmp_refs))
+		node_free_if_unused(node);
 }
 
-/* No lock held. */
+/*
+ * No lock held. A put that leaves a count of one or more cannot free the
+ * node, and needs no lock: new counts are taken under the graph lock,
+ * from a node that still has one (its own while alive, or ours).
+ */
 void sipc_node_put_tmp(struct sipc_node *node)
 {
 	struct sipc_device *dev = node->dev;
 
+	if (atomic_add_unless(&node->tmp_refs, -1, 1))
+		return;
 	sipc_graph_lock(dev);
 	node_put_tmp_locked(node);
 	sipc_graph_unlock(dev);
@@ -206,7 +213,7 @@ struct sipc_node *sipc_handle_to_node(struct sipc_proc *proc, u32 handle)
 	}
 	if (node->dead)
 		return ERR_PTR(-ESRCH);
-	node->tmp_refs++;
+	atomic_inc(&node->tmp_refs);
 	return node;
 }
 
@@ -244,7 +251,8 @@ static void node_kill(struct sipc_node *node, struct list_head *reap)
 		sipc_txn_put(t, reap);
 	}
 	node->proc = NULL;
-	node_free_if_unused(node);
+	/* Its own count goes with its life. */
+	node_put_tmp_locked(node);
 }
 
 /* The process is gone: its queued work, nodes and handles go too. */
@@ -302,7 +310,8 @@ static int translate_one(struct sipc_proc *from, struct sipc_proc *to,
 		node = sipc_handle_to_node(from, obj->handle);
 		if (IS_ERR(node))
 			return PTR_ERR(node);
-		node->tmp_refs--;
+		/* Alive: its own count keeps it. */
+		node_put_tmp_locked(node);
 	} else {
 		return -EINVAL;
 	}
@@ -403,6 +412,7 @@ static struct sipc_node *node_new(struct sipc_proc *proc, u64 cookie,
 	node->user = proc->user;
 	sipc_user_ref(node->user);
 	node->cookie = cookie;
+	atomic_set(&node->tmp_refs, 1);
 	INIT_HLIST_HEAD(&node->refs);
 	INIT_LIST_HEAD(&node->async_todo);
 	INIT_LIST_HEAD(&node->released.entry);

@@ -295,7 +295,13 @@ struct sipc_proc {
 	struct sipc_user *user;		/* the opener's euid's accounting */
 	bool dead;			/* see sipc_proc_die() */
 	struct sipc_area area;
-	struct rb_root threads;		/* by pid */
+	/*
+	 * Threads by pid: changed with both the graph lock and threads_lock
+	 * held, so either one is enough to read it; a thread's own ioctl
+	 * finds itself under threads_lock alone.
+	 */
+	spinlock_t threads_lock;
+	struct rb_root threads;
 	struct list_head todo;		/* work any thread may take */
 	struct list_head waiting;	/* threads idle for proc work */
 	wait_queue_head_t poll_wait;	/* poll()ers, told of proc work */
@@ -391,7 +397,12 @@ struct sipc_node {
 	u64 cookie;
 	struct hlist_head refs;		/* handles naming this node */
 	u32 nr_refs;
-	u32 tmp_refs;			/* transactions in flight to it */
+	/*
+	 * Transactions in flight to it, plus one of its own while it lives:
+	 * only the put that can free it (after its death) takes the graph
+	 * lock; the others are lock-free (sipc_node_put_tmp()).
+	 */
+	atomic_t tmp_refs;
 	bool dead;
 	bool async_busy;		/* a one-way is being handled */
 	struct list_head async_todo;	/* one-way work waiting its turn */

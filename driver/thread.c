@@ -15,6 +15,7 @@
 
 #include "sipc_internal.h"
 
+/* threads_lock or the graph lock held (see struct sipc_proc). */
 static struct sipc_thread *thread_find(struct sipc_proc *proc, pid_t pid,
 				       struct rb_node ***linkp,
 				       struct rb_node **parentp)
@@ -85,7 +86,9 @@ static void thread_detach(struct sipc_thread *thread, struct list_head *reap)
 
 	lockdep_assert_held(&proc->dev->lock);
 	thread_unwind(thread, reap);
+	spin_lock(&proc->threads_lock);
 	rb_erase(&thread->rb, &proc->threads);
+	spin_unlock(&proc->threads_lock);
 	proc->nr_threads--;
 	/* Its place may be taken by a new spawn. */
 	if (thread->looper & SIPC_THREAD_SPAWNED)
@@ -163,12 +166,15 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 	LIST_HEAD(gone);
 	LIST_HEAD(reap);
 
+	/* The common case, every ioctl: ourselves, without the graph lock. */
+	spin_lock(&proc->threads_lock);
+	thread = thread_find(proc, pid, NULL, NULL);
+	spin_unlock(&proc->threads_lock);
+	if (thread && thread->tid == task_pid(current))
+		return thread;
+
 	sipc_graph_lock(proc->dev);
 	thread = thread_find(proc, pid, NULL, NULL);
-	if (thread && thread->tid == task_pid(current)) {
-		sipc_graph_unlock(proc->dev);
-		return thread;
-	}
 	/* Its owner is dead (its id was free again): no ioctl of it runs. */
 	if (thread) {
 		thread_detach(thread, &reap);
@@ -190,8 +196,10 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 	sipc_graph_lock(proc->dev);
 	thread = thread_find(proc, pid, &link, &parent);
 	if (!thread) {
+		spin_lock(&proc->threads_lock);
 		rb_link_node(&fresh->rb, parent, link);
 		rb_insert_color(&fresh->rb, &proc->threads);
+		spin_unlock(&proc->threads_lock);
 		proc->nr_threads++;
 		sipc_count(&proc->dev->stats, SIPC_CNT_THREADS_CREATED);
 		thread = fresh;
@@ -431,6 +439,21 @@ static struct sipc_buffer *deliver_work(struct sipc_thread *thread,
 }
 
 /*
+ * No lock held: until @thread's wake count moves past @seq, or a signal.
+ * With @spin, spin first (spin.c); a spin that saw no wake-up goes to
+ * sleep on the same count, as nothing has changed that needs a new look
+ * under the lock.
+ */
+static int wait_for_wake(struct sipc_thread *thread, unsigned int seq,
+			 bool spin)
+{
+	if (spin && sipc_spin_for_wake(thread, seq))
+		return 0;
+	return wait_event_interruptible(thread->wait,
+					READ_ONCE(thread->wake_seq) != seq);
+}
+
+/*
  * Wait for the reply to this thread's innermost call, or for work. A signal
  * abandons the awaited call (its late reply is discarded) and returns
  * -EINTR; a pure wait is restartable when nothing was sent before it.
@@ -443,7 +466,7 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 	struct sipc_txn *call;
 	struct sipc_buffer *handed = NULL;
 	struct sipc_work *w;
-	bool spun = false;
+	bool spun = false, spin;
 	unsigned int seq;
 	u64 start = 0;
 	LIST_HEAD(reap);
@@ -481,16 +504,6 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 			ret = -EAGAIN;
 			break;
 		}
-		/* A reply to wait for: once, spin before sleeping (spin.c). */
-		if (call && !spun) {
-			seq = thread->wake_seq;
-			spun = true;
-			start = local_clock();
-			sipc_graph_unlock(proc->dev);
-			sipc_spin_for_wake(thread, seq);
-			sipc_graph_lock(proc->dev);
-			continue;
-		}
 		if (may_take_proc_work(thread))
 			list_add(&thread->waiting_entry, &proc->waiting);
 		/*
@@ -501,10 +514,15 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 		 * the whole condition, read without the lock.
 		 */
 		seq = thread->wake_seq;
+		/* A reply to wait for: the first time, spin before sleeping. */
+		spin = call && !spun;
+		if (spin) {
+			spun = true;
+			start = local_clock();
+		}
 		sipc_graph_unlock(proc->dev);
 
-		ret = wait_event_interruptible(thread->wait,
-					       READ_ONCE(thread->wake_seq) != seq);
+		ret = wait_for_wake(thread, seq, spin);
 
 		sipc_graph_lock(proc->dev);
 		list_del_init(&thread->waiting_entry);
