@@ -462,17 +462,27 @@ static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
 	struct sipc_device *dev = proc->dev;
 	kuid_t euid = current_euid();
 	struct sipc_node *fresh, *node;
+	struct sipc_prio min_prio;
 	bool admin;
 	int ret = 0;
 
-	if (info->flags || info->pad)
+	if (info->flags)
 		return -EINVAL;
+	if (info->sched) {
+		ret = sipc_prio_from_user(info->sched, &min_prio);
+		if (ret)
+			return ret;
+	}
 	if (!READ_ONCE(proc->area.pages))
 		return -EBADFD;
 	admin = context_mgr && cm_admin_override(dev, euid);
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	if (!fresh)
 		return -ENOMEM;
+	if (info->sched) {
+		fresh->has_min_prio = true;
+		fresh->min_prio = min_prio;
+	}
 
 	sipc_graph_lock(dev);
 	if (context_mgr && dev->context_mgr) {

@@ -230,6 +230,31 @@ struct sipc_buffer *sipc_buffer_claim(struct sipc_area *area,
 				      unsigned long user_addr);
 void sipc_buffer_deliver(struct sipc_area *area, struct sipc_buffer *buf);
 
+/* ---- priority inheritance (prio.c) ---- */
+
+/* A scheduling class and priority, as inheritance compares them. */
+struct sipc_prio {
+	int policy;		/* SCHED_NORMAL, _FIFO, _RR or _IDLE */
+	int prio;		/* FIFO, RR: 1-99; NORMAL: nice */
+};
+
+/* A task's own settings, to put back. */
+struct sipc_sched {
+	u8 policy;
+	u8 rt_priority;
+	s8 nice;
+	bool reset_on_fork;
+};
+
+/* Where a call's priority stands (struct sipc_txn.prio_state). */
+enum sipc_prio_state {
+	SIPC_PRIO_NONE,		/* nothing to do, or done */
+	SIPC_PRIO_ASK,		/* whoever serves it raises itself if below */
+	SIPC_PRIO_CALLER,	/* the caller raises the thread it went to */
+	SIPC_PRIO_RAISED,	/* its server runs raised: put back on reply */
+	SIPC_PRIO_DONE,		/* replied or given up */
+};
+
 /* ---- device, processes, threads (main.c, thread.c) ---- */
 
 /* One instance: /dev/sipc, or /dev/sipc-<name>. Nothing crosses instances. */
@@ -328,6 +353,7 @@ enum sipc_looper_state {
 };
 
 struct sipc_thread {
+	refcount_t refs;		/* its process's tree, and prio.c's */
 	struct sipc_proc *proc;
 	struct rb_node rb;
 	pid_t pid;
@@ -343,6 +369,13 @@ struct sipc_thread {
 	/* Only the thread itself touches these, in its own ioctl. */
 	struct sipc_txn *spare_txn;	/* freed, kept for the next send */
 	s64 reply_avg_ns;		/* how long its replies took */
+	/* Raising and putting back its task's priority (prio.c). */
+	struct mutex prio_lock;
+	u32 prio_depth;			/* calls it serves raised */
+	bool prio_gone;			/* left sipc: raise no more */
+	/* Taken, held for prio.c: the thread raises itself once unlocked. */
+	struct sipc_txn *prio_pending;
+	struct sipc_sched prio_base;	/* its own, while raised */
 };
 
 bool sipc_is_device_file(struct file *file);
@@ -350,6 +383,8 @@ void sipc_proc_get(struct sipc_proc *proc);
 void sipc_proc_put(struct sipc_proc *proc);
 struct sipc_thread *sipc_thread_get(struct sipc_proc *proc);
 void sipc_thread_release(struct sipc_thread *thread);
+void sipc_thread_ref(struct sipc_thread *thread);
+void sipc_thread_put(struct sipc_thread *thread);
 void sipc_proc_die(struct sipc_proc *proc);
 void sipc_proc_unwind_threads(struct sipc_proc *proc);
 void sipc_proc_free_threads(struct sipc_proc *proc);
@@ -360,6 +395,19 @@ int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 		       bool nonblock, bool restartable);
 void sipc_wake_pollers(struct sipc_proc *proc);
 void sipc_thread_wake(struct sipc_thread *thread, bool sync);
+
+int sipc_prio_from_user(u32 sched, struct sipc_prio *p);
+void sipc_prio_for_call(struct sipc_txn *t, const struct sipc_node *node);
+bool sipc_prio_below(const struct sipc_txn *t, struct sipc_thread *thread);
+void sipc_prio_claim(struct sipc_txn *t, struct sipc_thread *thread);
+void sipc_prio_raise_thread(struct sipc_txn *t, struct sipc_thread *thread);
+bool sipc_prio_on_deliver(struct sipc_txn *t);
+void sipc_prio_serve(struct sipc_thread *thread, struct sipc_txn *t);
+bool sipc_prio_on_pop(struct sipc_txn *t, struct sipc_sched *prev);
+void sipc_prio_restore(struct sipc_thread *thread, const struct sipc_sched *s);
+void sipc_prio_settle(struct sipc_thread *thread);
+void sipc_prio_leave(struct sipc_thread *thread);
+void sipc_prio_abandon(struct sipc_thread *thread, struct sipc_txn *t);
 
 /* ---- a caller's spin before it sleeps (spin.c) ---- */
 
@@ -408,6 +456,8 @@ struct sipc_node {
 	struct list_head async_todo;	/* one-way work waiting its turn */
 	struct sipc_work released;	/* "no handles left" notice */
 	bool released_queued;
+	bool has_min_prio;		/* set at creation, never changed */
+	struct sipc_prio min_prio;
 };
 
 struct sipc_death {
@@ -472,6 +522,10 @@ struct sipc_txn {
 	struct sipc_proc *reply_proc;	/* caller's proc, holds a reference */
 	struct sipc_buffer *reply;
 	u32 reply_code;
+	/* What its server runs it at, at least (prio.c) */
+	struct sipc_prio prio;
+	enum sipc_prio_state prio_state;
+	struct sipc_sched server_prev;	/* the server's, before raised */
 };
 
 int sipc_transact(struct sipc_thread *thread, struct sipc_transact *tr);

@@ -50,6 +50,9 @@ bool sipc_spin_for_wake(struct sipc_thread *thread, unsigned int seq)
 	u32 budget = READ_ONCE(sipc_spin_ns);
 	u64 avg = thread->reply_avg_ns, limit, start;
 
+	/* Woken already (we were preempted on the way): no spin to count. */
+	if (READ_ONCE(thread->wake_seq) != seq)
+		return true;
 	if (!budget || avg > budget || num_online_cpus() < 2)
 		return false;
 	/* No history yet: the whole budget, to learn. */

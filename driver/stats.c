@@ -53,6 +53,7 @@ static const char * const counter_names[SIPC_CNT_NR] = {
 	[SIPC_CNT_ERR_OTHER] = "errors_other",
 	[SIPC_CNT_SPINS_WON] = "spins_won",
 	[SIPC_CNT_SPINS_LOST] = "spins_lost",
+	[SIPC_CNT_PRIO_RAISED] = "prio_raised",
 	[SIPC_CNT_GRAPH_LOCKED] = "graph_lock_taken",
 	[SIPC_CNT_GRAPH_CONTENDED] = "graph_lock_contended",
 };

@@ -44,6 +44,7 @@ enum sipc_counter {
 	SIPC_CNT_ERR_OTHER,
 	SIPC_CNT_SPINS_WON,	/* a caller's spin saw its reply come */
 	SIPC_CNT_SPINS_LOST,	/* it gave up and slept */
+	SIPC_CNT_PRIO_RAISED,	/* a server thread raised for a call */
 	SIPC_CNT_GRAPH_LOCKED,		/* the graph lock taken */
 	SIPC_CNT_GRAPH_CONTENDED,	/* ... after waiting for another */
 	SIPC_CNT_NR

@@ -95,12 +95,28 @@ static void thread_detach(struct sipc_thread *thread, struct list_head *reap)
 		proc->started_threads--;
 }
 
-static void thread_free(struct sipc_thread *thread)
+/* Graph lock held, or the thread in its process's tree: one more holder. */
+void sipc_thread_ref(struct sipc_thread *thread)
 {
+	refcount_inc(&thread->refs);
+}
+
+/* No lock held. The struct goes with its last holder. */
+void sipc_thread_put(struct sipc_thread *thread)
+{
+	if (!refcount_dec_and_test(&thread->refs))
+		return;
 	sipc_count(&thread->proc->dev->stats, SIPC_CNT_THREADS_FREED);
 	put_pid(thread->tid);
 	kfree(thread->spare_txn);
+	mutex_destroy(&thread->prio_lock);
 	kfree(thread);
+}
+
+/* Out of the tree: its process's reference goes. */
+static void thread_free(struct sipc_thread *thread)
+{
+	sipc_thread_put(thread);
 }
 
 void sipc_thread_release(struct sipc_thread *thread)
@@ -108,6 +124,7 @@ void sipc_thread_release(struct sipc_thread *thread)
 	struct sipc_proc *proc = thread->proc;
 	LIST_HEAD(reap);
 
+	sipc_prio_leave(thread);
 	sipc_graph_lock(proc->dev);
 	thread_detach(thread, &reap);
 	sipc_graph_unlock(proc->dev);
@@ -186,6 +203,8 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	if (!fresh)
 		return ERR_PTR(-ENOMEM);
+	refcount_set(&fresh->refs, 1);
+	mutex_init(&fresh->prio_lock);
 	fresh->proc = proc;
 	fresh->pid = pid;
 	fresh->tid = get_pid(task_pid(current));
@@ -212,6 +231,7 @@ struct sipc_thread *sipc_thread_get(struct sipc_proc *proc)
 	threads_free(&gone, &reap);
 	if (fresh) {
 		put_pid(fresh->tid);
+		mutex_destroy(&fresh->prio_lock);
 		kfree(fresh);
 	}
 	return thread;
@@ -550,6 +570,27 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 	return ret;
 }
 
+/*
+ * A call just taken that runs above this thread (sipc_txn_deliver() held
+ * it for this): raise the thread before user space runs it, or, with
+ * @serve false (it was refused), only let go of it.
+ */
+static void serve_pending(struct sipc_thread *thread, bool serve)
+{
+	struct sipc_txn *t = thread->prio_pending;
+	LIST_HEAD(reap);
+
+	if (likely(!t))
+		return;
+	thread->prio_pending = NULL;
+	if (serve)
+		sipc_prio_serve(thread, t);
+	sipc_graph_lock(thread->proc->dev);
+	sipc_txn_put(t, &reap);
+	sipc_graph_unlock(thread->proc->dev);
+	sipc_txn_reap(&reap);
+}
+
 int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 		       bool nonblock, bool restartable)
 {
@@ -564,8 +605,10 @@ int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 		err = handed->nr_fds ? sipc_fd_install(area, handed) : 0;
 		if (!err) {
 			sipc_buffer_deliver(area, handed);
+			serve_pending(thread, true);
 			return ret;
 		}
+		serve_pending(thread, false);
 		/* Its descriptors do not fit: the payload fails, not us. */
 		sipc_txn_refuse(thread, tr, handed, err);
 		if (tr->ev.type == SIPC_EV_REPLY)

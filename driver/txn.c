@@ -179,9 +179,32 @@ static struct sipc_thread *route_nested(struct sipc_thread *thread,
 	return NULL;
 }
 
-/* Graph lock held: hand a finished transaction to its target. */
+/*
+ * An idle thread of @proc for @t, taken off the idle list, if one is idle
+ * and runs below what @t wants (it will be raised: prio.c). Otherwise the
+ * call goes to the process's queue, for any thread. Graph lock held.
+ */
+static struct sipc_thread *idle_thread_to_raise(struct sipc_proc *proc,
+						struct sipc_txn *t)
+{
+	struct sipc_thread *idle;
+
+	lockdep_assert_held(&proc->dev->lock);
+	idle = list_first_entry_or_null(&proc->waiting, struct sipc_thread,
+					waiting_entry);
+	if (!idle || !sipc_prio_below(t, idle))
+		return NULL;
+	list_del_init(&idle->waiting_entry);
+	return idle;
+}
+
+/*
+ * Graph lock held: hand a finished transaction to its target. A call
+ * that goes to a thread running below it comes back in @raisep, that
+ * thread held, for the caller to raise once unlocked.
+ */
 static void enqueue_txn(struct sipc_thread *thread, struct sipc_txn *t,
-			bool oneway)
+			bool oneway, struct sipc_thread **raisep)
 {
 	struct sipc_node *node = t->node;
 	struct sipc_thread *target_thread;
@@ -203,9 +226,14 @@ static void enqueue_txn(struct sipc_thread *thread, struct sipc_txn *t,
 	t->from = thread;
 	t->from_parent = thread->stack;
 	thread->stack = t;
-	target_thread = route_nested(thread, t->to_proc);
+	target_thread = route_nested(thread, t->to_proc) ?:
+			idle_thread_to_raise(t->to_proc, t);
 	if (target_thread) {
 		list_add_tail(&t->work.entry, &target_thread->todo);
+		if (sipc_prio_below(t, target_thread)) {
+			sipc_prio_claim(t, target_thread);
+			*raisep = target_thread;
+		}
 		sipc_thread_wake(target_thread, true);
 		/* It may have left its call (EINTR) and be polling. */
 		sipc_wake_pollers(t->to_proc);
@@ -230,6 +258,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 		    struct sipc_source *src, bool oneway)
 {
 	struct sipc_proc *proc = thread->proc;
+	struct sipc_thread *raise = NULL;
 	struct sipc_user *user;
 	pid_t from_pid, to_pid;
 	struct sipc_node *node;
@@ -277,6 +306,8 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->node = node;
 	t->to_proc = node->proc;
 	sipc_proc_get(t->to_proc);
+	if (!oneway)
+		sipc_prio_for_call(t, node);
 	sipc_graph_unlock(proc->dev);
 	t->from_pid = get_pid(proc->tgid);
 	t->from_tid = get_pid(thread->tid);
@@ -300,7 +331,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 		ret = -ESRCH;
 		goto fail;
 	}
-	enqueue_txn(thread, t, oneway);
+	enqueue_txn(thread, t, oneway, &raise);
 	list_add_tail(&t->all_entry, &proc->dev->txns);
 	proc->dev->nr_txns++;
 	proc->sent++;
@@ -310,6 +341,9 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	from_pid = proc->pid;
 	to_pid = t->to_proc->pid;
 	sipc_graph_unlock(proc->dev);
+	/* Our call, and ours to hold until its reply: t stays. */
+	if (raise)
+		sipc_prio_raise_thread(t, raise);
 	sipc_count(&proc->dev->stats, oneway ? SIPC_CNT_ONEWAYS : SIPC_CNT_CALLS);
 	sipc_count_add(&proc->dev->stats, SIPC_CNT_BYTES, tr->data_size + tr->offsets_count * 8);
 	trace_sipc_send(id, from_pid, to_pid, tr->handle, tr->code,
@@ -372,6 +406,8 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 	struct sipc_proc *proc = thread->proc, *caller_proc = NULL;
 	struct sipc_log_entry done = {};
 	struct sipc_buffer *buf = NULL;
+	struct sipc_sched own;
+	bool raised;
 	struct sipc_txn *t;
 	LIST_HEAD(reap);
 	int ret = 0;
@@ -418,8 +454,12 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 		buf = NULL;
 		caller_proc = NULL;
 	}
+	raised = sipc_prio_on_pop(t, &own);
 	sipc_txn_put(t, &reap);
 	sipc_graph_unlock(proc->dev);
+	/* The caller is awake: now the server may go back to its own. */
+	if (raised)
+		sipc_prio_restore(thread, &own);
 
 	/*
 	 * No area to reply into: the caller exited, closed or unmapped. Like
@@ -494,6 +534,10 @@ struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
 		t->to_thread = thread;
 		t->to_parent = thread->stack;
 		thread->stack = t;
+		if (sipc_prio_on_deliver(t)) {
+			t->refs++;
+			thread->prio_pending = t;
+		}
 	}
 	return buf;
 }
@@ -571,6 +615,7 @@ void sipc_txn_refuse(struct sipc_thread *thread, struct sipc_transact *tr,
 
 	if (tr->ev.type == SIPC_EV_TRANSACTION &&
 	    !(tr->ev.flags & SIPC_EVF_ONEWAY)) {
+		sipc_prio_abandon(thread, t);
 		sipc_graph_lock(proc->dev);
 		thread->stack = t->to_parent;
 		t->to_thread = NULL;
@@ -628,6 +673,7 @@ static int transact(struct sipc_thread *thread, struct sipc_transact *tr)
 	if (!READ_ONCE(thread->proc->area.pages) ||
 	    READ_ONCE(thread->proc->dead))
 		return -EBADFD;
+	sipc_prio_settle(thread);
 	if (tr->free_buffer) {
 		ret = sipc_free_buffer(thread->proc, tr->free_buffer);
 		if (ret)

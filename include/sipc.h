@@ -477,6 +477,21 @@ int sipc_node_create(struct sipc *s,
 		     void *data, unsigned int flags, struct sipc_node **out);
 
 /*
+ * sipc_node_create() with a minimum scheduling class and priority for the
+ * threads that serve synchronous calls to the node (driver 1.3 on):
+ * @sched is SIPC_SCHED_NICE(nice), SIPC_SCHED_FIFO(prio) or
+ * SIPC_SCHED_RR(prio) of <linux/sipc.h>, or 0 for none. A call runs at
+ * the higher of this and its caller's. -EPERM if it is more than this
+ * process may use itself, -EINVAL from an older driver.
+ */
+int sipc_node_create_sched(struct sipc *s,
+			   int (*handler)(struct sipc_node *node,
+					  const struct sipc_txn *txn,
+					  struct sipc_parcel *reply),
+			   void *data, unsigned int flags, uint32_t sched,
+			   struct sipc_node **out);
+
+/*
  * Destroy @n: the driver fails its queued calls and tells holders of its
  * handles it died. The memory goes once no handler of it runs any more.
  */

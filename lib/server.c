@@ -34,7 +34,17 @@ SIPC_EXPORT int sipc_node_create(struct sipc *s,
 				 void *data, unsigned int flags,
 				 struct sipc_node **out)
 {
-	struct sipc_node_info info = { 0 };
+	return sipc_node_create_sched(s, handler, data, flags, 0, out);
+}
+
+SIPC_EXPORT int sipc_node_create_sched(struct sipc *s,
+				       int (*handler)(struct sipc_node *node,
+						      const struct sipc_txn *txn,
+						      struct sipc_parcel *reply),
+				       void *data, unsigned int flags,
+				       uint32_t sched, struct sipc_node **out)
+{
+	struct sipc_node_info info = { .sched = sched };
 	unsigned long cmd = SIPC_IOC_NODE_CREATE;
 	struct sipc_node *n;
 	int ret;

@@ -61,7 +61,7 @@
 #include <linux/types.h>
 
 #define SIPC_VERSION_MAJOR	1
-#define SIPC_VERSION_MINOR	2
+#define SIPC_VERSION_MINOR	3
 
 /* The receive area: page multiple, at least this, at most the module's max. */
 #define SIPC_AREA_MIN_SIZE	(16 * 4096)
@@ -120,12 +120,31 @@ struct sipc_object {
 	};
 };
 
-/* Node creation: the owner names it with a cookie of its choice. */
+/*
+ * Node creation: the owner names it with a cookie of its choice. From
+ * minor version 3 on, sched may give the node a minimum scheduling class
+ * and priority: every synchronous call to it runs at least at that in the
+ * thread that serves it (as it runs at least at its caller's, see
+ * SIPC_IOC_TRANSACT). Raising a minimum above what the owner may use
+ * itself (RLIMIT_RTPRIO, RLIMIT_NICE, or CAP_SYS_NICE) is EPERM; a driver
+ * older than 1.3 refuses any sched with EINVAL.
+ */
 struct sipc_node_info {
 	__u64 cookie;
 	__u32 flags;		/* must be 0 */
-	__u32 pad;		/* must be 0 */
+	union {
+		__u32 sched;	/* 0, or SIPC_SCHED_NICE/FIFO/RR(...) */
+		__u32 pad;	/* its name before 1.3 */
+	};
 };
+
+#define SIPC_SCHED_MIN		(1U << 16)	/* sched holds a minimum */
+#define SIPC_SCHED_MASK		(SIPC_SCHED_MIN | 0xffffU)
+#define SIPC_SCHED_POLICY(s)	(((s) >> 8) & 0xffU)	/* SCHED_NORMAL/FIFO/RR */
+#define SIPC_SCHED_PRIO(s)	((s) & 0xffU)		/* RT 1-99, or nice + 20 */
+#define SIPC_SCHED_NICE(nice)	(SIPC_SCHED_MIN | (0U << 8) | (__u32)((nice) + 20))
+#define SIPC_SCHED_FIFO(prio)	(SIPC_SCHED_MIN | (1U << 8) | (__u32)(prio))
+#define SIPC_SCHED_RR(prio)	(SIPC_SCHED_MIN | (2U << 8) | (__u32)(prio))
 
 /* SIPC_IOC_NODE_DESTROY flags */
 #define SIPC_NODE_DESTROY_IF_UNUSED	(1U << 0) /* EBUSY while handles exist */
