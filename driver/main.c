@@ -328,11 +328,16 @@ static int __init sipc_init(void)
 	ret = sipc_fd_init();
 	if (ret)
 		goto err_lru;
-	ret = sipc_devices_init();
+	ret = sipc_features_init();
 	if (ret)
 		goto err_fd;
+	ret = sipc_devices_init();
+	if (ret)
+		goto err_features;
 	return 0;
 
+err_features:
+	sipc_features_exit();
 err_fd:
 	sipc_fd_exit();
 err_lru:
@@ -346,6 +351,7 @@ static void __exit sipc_exit(void)
 {
 	/* No file is open: every device goes, checking it leaked nothing. */
 	sipc_devices_exit();
+	sipc_features_exit();
 	sipc_fd_exit();
 	sipc_area_lru_exit();
 	sipc_procfs_exit();

@@ -426,6 +426,11 @@ int sipc_fd_install(struct sipc_area *area, struct sipc_buffer *buf);
 int sipc_fd_init(void);
 void sipc_fd_exit(void);
 
+/* ---- /sys/module/sipc/features (features.c) ---- */
+
+int sipc_features_init(void);
+void sipc_features_exit(void);
+
 /* ---- /proc/sipc (procfs.c) ---- */
 
 int sipc_procfs_init(void);

@@ -79,6 +79,14 @@ int sipc_fd(const struct sipc *s);
 /* The read-only receive area: where incoming payloads appear. */
 const void *sipc_area(const struct sipc *s, size_t *size);
 
+/*
+ * Whether the loaded driver has the optional feature @name (a file of
+ * /sys/module/sipc/features/: "gather", "priority_inheritance", ...):
+ * 1 if it has, 0 if it has not (or predates feature files), -EINVAL for a
+ * name that is not one, another -errno if it cannot be told.
+ */
+int sipc_has_feature(const char *name);
+
 /* The driver's ABI version. */
 int sipc_driver_version(const struct sipc *s, uint32_t *major,
 			uint32_t *minor);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
 /*
- * libsipc: opening the device, checking the driver's version, mapping and
- * unmapping the receive area, giving receive buffers back.
+ * libsipc: opening the device, checking the driver's version and features,
+ * mapping and unmapping the receive area, giving receive buffers back.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -115,4 +117,42 @@ SIPC_EXPORT int sipc_driver_version(const struct sipc *s, __u32 *major,
 	*major = s->version.major;
 	*minor = s->version.minor;
 	return 0;
+}
+
+#define SIPC_FEATURES_DIR	"/sys/module/sipc/features/"
+#define SIPC_FEATURE_NAME_MAX	64
+
+/* Lower-case letters, digits and '_' only: a name, never a path. */
+static int feature_name_ok(const char *name)
+{
+	size_t i, len = name ? strlen(name) : 0;
+
+	if (!len || len > SIPC_FEATURE_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
+			return 0;
+	return 1;
+}
+
+SIPC_EXPORT int sipc_has_feature(const char *name)
+{
+	char path[sizeof(SIPC_FEATURES_DIR) + SIPC_FEATURE_NAME_MAX];
+	char value[4] = "";
+	ssize_t n;
+	int fd, err;
+
+	if (!feature_name_ok(name))
+		return -EINVAL;
+	snprintf(path, sizeof(path), SIPC_FEATURES_DIR "%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	n = read(fd, value, sizeof(value) - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	return value[0] == '1';
 }

@@ -72,6 +72,28 @@ START_TEST(test_open_maps_area)
 }
 END_TEST
 
+/* Names, not paths: anything else is refused before the file system. */
+START_TEST(test_feature_name_checked)
+{
+	ck_assert_int_eq(sipc_has_feature(NULL), -EINVAL);
+	ck_assert_int_eq(sipc_has_feature(""), -EINVAL);
+	ck_assert_int_eq(sipc_has_feature("../parameters/spin_ns"), -EINVAL);
+	ck_assert_int_eq(sipc_has_feature("Gather"), -EINVAL);
+	ck_assert_int_eq(sipc_has_feature("a-b"), -EINVAL);
+}
+END_TEST
+
+/* The loaded driver's own features, and none it does not have. */
+START_TEST(test_driver_features)
+{
+	ck_assert_int_eq(sipc_has_feature("gather"), 1);
+	ck_assert_int_eq(sipc_has_feature("looper_decline"), 1);
+	ck_assert_int_eq(sipc_has_feature("priority_inheritance"), 1);
+	ck_assert_int_eq(sipc_has_feature("node_min_sched"), 1);
+	ck_assert_int_eq(sipc_has_feature("no_such_feature"), 0);
+}
+END_TEST
+
 START_TEST(test_open_custom_size)
 {
 	struct sipc *s;
@@ -128,10 +150,12 @@ static Suite *device_suite(void)
 	tcase_add_test(host, test_open_missing_path);
 	tcase_add_test(host, test_open_wrong_device);
 	tcase_add_test(host, test_strerror_distinct);
+	tcase_add_test(host, test_feature_name_checked);
 	suite_add_tcase(s, host);
 
 	if (access(SIPC_DEVICE_PATH, F_OK) == 0) {
 		tcase_add_test(dev, test_open_maps_area);
+		tcase_add_test(dev, test_driver_features);
 		tcase_add_test(dev, test_open_custom_size);
 		tcase_add_test(dev, test_open_too_small);
 		tcase_add_test_raise_signal(dev, test_area_is_read_only,
