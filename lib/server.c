@@ -42,7 +42,7 @@ SIPC_EXPORT int sipc_node_create_sched(struct sipc *s,
 						      const struct sipc_txn *txn,
 						      struct sipc_parcel *reply),
 				       void *data, unsigned int flags,
-				       uint32_t sched, struct sipc_node **out)
+				       __u32 sched, struct sipc_node **out)
 {
 	struct sipc_node_info info = { .sched = sched };
 	unsigned long cmd = SIPC_IOC_NODE_CREATE;
