@@ -42,6 +42,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -56,6 +57,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -835,6 +837,45 @@ static int xioctl(unsigned long cmd, void *arg)
 	return ioctl(ex.fd, cmd, arg) ? -errno : 0;
 }
 
+/* A node's minimum priority: none, a valid one, or any 32 bits. */
+static uint32_t pick_sched(uint32_t r)
+{
+	switch (r % 6) {
+	case 0:
+		return SIPC_SCHED_NICE((int)(r >> 8) % 40 - 20);
+	case 1:
+		return SIPC_SCHED_FIFO(1 + (r >> 8) % 99);
+	case 2:
+		return SIPC_SCHED_RR(1 + (r >> 8) % 99);
+	case 3:
+		return r;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The thread's own priority, which its calls lend their servers: a nice
+ * value, or for one call a low real-time priority (never kept: a fuzzer
+ * thread at SCHED_FIFO would starve its CPU).
+ */
+static int call_at_priority(struct call *c)
+{
+	struct sched_param rt = { .sched_priority = 1 + c->c % 3 };
+	struct sched_param normal = { 0 };
+	int ret;
+
+	if (c->d % 2) {
+		setpriority(PRIO_PROCESS, 0, (int)(c->c % 40) - 20);
+		return do_transact(c, SIPC_SEND_CALL, false);
+	}
+	if (sched_setscheduler(0, c->c % 2 ? SCHED_FIFO : SCHED_RR, &rt))
+		return -errno;
+	ret = do_transact(c, SIPC_SEND_CALL, false);
+	sched_setscheduler(0, SCHED_OTHER, &normal);
+	return ret;
+}
+
 /* poll(), or epoll, on the device; sometimes the thread leaves first. */
 static int do_poll(const struct call *c)
 {
@@ -1603,6 +1644,8 @@ static int run_call(struct call *c)
 		return -EBADF;
 	switch (c->op) {
 	case OP_CALL:
+		if (c->x % 8 == 7)
+			return call_at_priority(c);
 		return do_transact(c, SIPC_SEND_CALL, false);
 	case OP_ONEWAY:
 		return do_transact(c, SIPC_SEND_ONEWAY, c->x % 2);
@@ -1625,6 +1668,7 @@ static int run_call(struct call *c)
 		return xioctl(SIPC_IOC_FREE_BUFFER, &addr);
 	case OP_NODE_CREATE:
 		ni.flags = c->d % 8 ? 0 : 1;
+		ni.sched = pick_sched(c->c);
 		return xioctl(SIPC_IOC_NODE_CREATE, &ni);
 	case OP_NODE_DESTROY:
 		ni.flags = c->d % 3;
