@@ -26,12 +26,14 @@ SIPC_FEATURE(looper_decline);		/* 1.1: SIPC_LOOPER_DECLINE */
 SIPC_FEATURE(gather);			/* 1.2: SIPC_SEND_GATHER */
 SIPC_FEATURE(priority_inheritance);	/* 1.3: calls run at the caller's */
 SIPC_FEATURE(node_min_sched);		/* 1.3: sipc_node_info.sched */
+SIPC_FEATURE(failure_watch);		/* 1.3: /proc/sipc/failures */
 
 static struct attribute *feature_attrs[] = {
 	&feature_looper_decline.attr,
 	&feature_gather.attr,
 	&feature_priority_inheritance.attr,
 	&feature_node_min_sched.attr,
+	&feature_failure_watch.attr,
 	NULL,
 };
 

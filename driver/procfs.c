@@ -10,6 +10,7 @@
  *   transactions            transactions alive now, headed table
  *   transaction_log         the last log_size completed ones
  *   failed_transaction_log  the last log_size failed ones, with a reason
+ *   failures                failed ones as they happen (watch.c)
  *   users                   (module-wide) what each user has charged now
  * The formats are documented in README.md and are stable.
  *
@@ -55,18 +56,13 @@ static DEFINE_MUTEX(sipc_pids_lock);
  * Credentials are the reader's too, as procfs checks them: a descriptor
  * handed on shows its new holder only what that holder may see.
  */
-struct sipc_reader {
-	struct pid_namespace *ns;
-	bool all;		/* CAP_SYS_PTRACE over ns: every process in it */
-};
-
-static void reader_init(struct sipc_reader *r)
+void sipc_reader_init(struct sipc_reader *r)
 {
 	r->ns = task_active_pid_ns(current);
 	r->all = ns_capable_noaudit(r->ns->user_ns, CAP_SYS_PTRACE);
 }
 
-static pid_t reader_nr(const struct sipc_reader *r, struct pid *pid)
+pid_t sipc_reader_nr(const struct sipc_reader *r, struct pid *pid)
 {
 	return pid ? pid_nr_ns(pid, r->ns) : 0;
 }
@@ -76,13 +72,13 @@ static pid_t reader_nr(const struct sipc_reader *r, struct pid *pid)
  * Atomic: called under the graph lock. A process gone is for the
  * privileged only: there are no credentials left to compare.
  */
-static bool reader_sees(const struct sipc_reader *r, struct pid *pid)
+static bool sipc_reader_sees(const struct sipc_reader *r, struct pid *pid)
 {
 	const struct cred *me = current_cred(), *tc;
 	struct task_struct *task;
 	bool ok = false;
 
-	if (!reader_nr(r, pid))
+	if (!sipc_reader_nr(r, pid))
 		return false;
 	if (r->all)
 		return true;
@@ -99,11 +95,11 @@ static bool reader_sees(const struct sipc_reader *r, struct pid *pid)
 }
 
 /* A row naming the processes @a and @b (either may be NULL, not both). */
-static bool reader_sees_row(const struct sipc_reader *r, struct pid *a,
+bool sipc_reader_sees_row(const struct sipc_reader *r, struct pid *a,
 			    struct pid *b)
 {
-	return (a || b) && (!a || reader_sees(r, a)) &&
-	       (!b || reader_sees(r, b));
+	return (a || b) && (!a || sipc_reader_sees(r, a)) &&
+	       (!b || sipc_reader_sees(r, b));
 }
 
 /*
@@ -113,7 +109,7 @@ static bool reader_sees_row(const struct sipc_reader *r, struct pid *a,
  */
 static bool reader_owns(const struct sipc_reader *r, struct sipc_proc *proc)
 {
-	return reader_sees(r, proc->tgid) &&
+	return sipc_reader_sees(r, proc->tgid) &&
 	       (r->all || uid_eq(proc->cred->euid, current_fsuid()));
 }
 
@@ -192,7 +188,7 @@ static void state_header(struct seq_file *m)
 static void state_line(struct seq_file *m, const struct sipc_reader *r,
 		       struct sipc_proc *proc, struct proc_snapshot *s)
 {
-	seq_printf(m, "%d ", reader_nr(r, proc->tgid));
+	seq_printf(m, "%d ", sipc_reader_nr(r, proc->tgid));
 	seq_escape(m, proc->comm, SIPC_COMM_ESCAPE);
 	seq_printf(m, " %u %u %u %u %u %zu %zu %zu %zu %zu %u %llu %llu\n",
 		   s->threads, s->waiting, s->busy,
@@ -260,7 +256,7 @@ static int state_show(struct seq_file *m, void *v)
 	struct sipc_reader r;
 	size_t n, i;
 
-	reader_init(&r);
+	sipc_reader_init(&r);
 	procs = grab_procs(m->private, &r, 0, &n);
 	if (!procs)
 		return -ENOMEM;
@@ -312,8 +308,8 @@ static size_t snapshot_objects(const struct sipc_reader *r,
 		struct object_line *o = &out[count++];
 
 		o->handle = ref->handle;
-		if (owner && reader_sees(r, owner->tgid))
-			o->owner = reader_nr(r, owner->tgid);
+		if (owner && sipc_reader_sees(r, owner->tgid))
+			o->owner = sipc_reader_nr(r, owner->tgid);
 		o->dead = ref->node->dead;
 		o->count_a = ref->user_refs;
 		o->count_b = ref->buf_refs;
@@ -384,7 +380,7 @@ static void detail_threads(struct seq_file *m, const struct sipc_reader *r,
 			x = x->to_thread == t ? x->to_parent : x->from_parent;
 		len = scnprintf(line, sizeof(line),
 				"thread: %d looper=%d spawned=%d stack=%d\n",
-				reader_nr(r, t->tid), !!(t->looper & SIPC_THREAD_LOOPER),
+				sipc_reader_nr(r, t->tid), !!(t->looper & SIPC_THREAD_LOOPER),
 				!!(t->looper & SIPC_THREAD_SPAWNED), depth);
 		seq_write(m, line, len);
 	}
@@ -398,7 +394,7 @@ static void detail_one(struct seq_file *m, const struct sipc_reader *r,
 
 	snapshot_proc(proc, &s);
 	seq_printf(m, "context: %d\npid: %d\ncomm: ", context,
-		   reader_nr(r, proc->tgid));
+		   sipc_reader_nr(r, proc->tgid));
 	seq_escape(m, proc->comm, SIPC_COMM_ESCAPE);
 	seq_printf(m, "\nthreads: %u\nwaiting: %u\nbusy: %u\nmax_threads: %u\n",
 		   s.threads, s.waiting, s.busy, proc->max_threads);
@@ -425,7 +421,7 @@ static int detail_show(struct seq_file *m, void *v)
 	struct sipc_reader r;
 	size_t n, i;
 
-	reader_init(&r);
+	sipc_reader_init(&r);
 	procs = grab_procs(pe->dev, &r, pe->pid, &n);
 	if (!procs)
 		return -ENOMEM;
@@ -456,13 +452,13 @@ static bool txn_line_fill(const struct sipc_reader *r, struct sipc_txn *t,
 	struct sipc_proc *to = t->to_proc;
 
 	lockdep_assert_held(&to->dev->lock);
-	if (!reader_sees_row(r, t->from_pid, to->tgid))
+	if (!sipc_reader_sees_row(r, t->from_pid, to->tgid))
 		return false;
 	l->id = t->id;
-	l->from_pid = reader_nr(r, t->from_pid);
-	l->from_tid = reader_nr(r, t->from_tid);
-	l->to_pid = reader_nr(r, to->tgid);
-	l->to_tid = t->to_thread ? reader_nr(r, t->to_thread->tid) : 0;
+	l->from_pid = sipc_reader_nr(r, t->from_pid);
+	l->from_tid = sipc_reader_nr(r, t->from_tid);
+	l->to_pid = sipc_reader_nr(r, to->tgid);
+	l->to_tid = t->to_thread ? sipc_reader_nr(r, t->to_thread->tid) : 0;
 	l->code = t->code;
 	l->size = t->request_size;
 	l->age_us = div_u64(now - t->start, NSEC_PER_USEC);
@@ -524,7 +520,7 @@ static int transactions_show(struct seq_file *m, void *v)
 	size_t steps = 0, max, n, i;
 	int ret = -ENOMEM;
 
-	reader_init(&r);
+	sipc_reader_init(&r);
 	lines = kcalloc(SIPC_TXN_BATCH, sizeof(*lines), GFP_KERNEL);
 	cursor = kzalloc(sizeof(*cursor), GFP_KERNEL);
 	if (!lines || !cursor)
@@ -552,17 +548,30 @@ out:
 
 /* ---- the logs ---- */
 
+int sipc_log_format(char *buf, size_t size, const struct sipc_reader *r,
+		    const struct sipc_log_entry *e)
+{
+	return scnprintf(buf, size,
+			 "%llu %llu %llu %s %d %d %d %d %u %u %llu %llu %u %s\n",
+			 e->id, e->when, e->duration_ns,
+			 e->kind == SIPC_SEND_CALL ? "call" :
+			 e->kind == SIPC_SEND_ONEWAY ? "oneway" : "reply",
+			 sipc_reader_nr(r, e->from_pid),
+			 sipc_reader_nr(r, e->from_tid),
+			 sipc_reader_nr(r, e->to_pid),
+			 sipc_reader_nr(r, e->to_tid),
+			 e->handle, e->code, e->size, e->reply_size,
+			 e->objects,
+			 e->error ? sipc_error_reason(e->error) : "ok");
+}
+
 static void log_line(struct seq_file *m, const struct sipc_reader *r,
 		     struct sipc_log_entry *e)
 {
-	seq_printf(m, "%llu %llu %llu %s %d %d %d %d %u %u %llu %llu %u %s\n",
-		   e->id, e->when, e->duration_ns,
-		   e->kind == SIPC_SEND_CALL ? "call" :
-		   e->kind == SIPC_SEND_ONEWAY ? "oneway" : "reply",
-		   reader_nr(r, e->from_pid), reader_nr(r, e->from_tid),
-		   reader_nr(r, e->to_pid), reader_nr(r, e->to_tid),
-		   e->handle, e->code, e->size, e->reply_size, e->objects,
-		   e->error ? sipc_error_reason(e->error) : "ok");
+	char line[SIPC_LOG_LINE_MAX];
+
+	sipc_log_format(line, sizeof(line), r, e);
+	seq_puts(m, line);
 }
 
 static int log_show(struct seq_file *m, enum sipc_log_kind kind)
@@ -573,18 +582,18 @@ static int log_show(struct seq_file *m, enum sipc_log_kind kind)
 	unsigned int n, i, shown = 0;
 	u64 total;
 
-	reader_init(&r);
+	sipc_reader_init(&r);
 	e = kvcalloc(sipc_log_size, sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
 	n = sipc_log_snapshot(st, kind, e, sipc_log_size, &total);
 	for (i = 0; i < n; i++)
-		shown += reader_sees_row(&r, e[i].from_pid, e[i].to_pid);
+		shown += sipc_reader_sees_row(&r, e[i].from_pid, e[i].to_pid);
 	seq_printf(m, "# %llu logged since load, last %u shown\n", total,
 		   shown);
-	seq_puts(m, "id time_ns duration_ns kind from_pid from_tid to_pid to_tid handle code size reply_size objects reason\n");
+	seq_puts(m, SIPC_LOG_HEADER);
 	for (i = 0; i < n; i++)
-		if (reader_sees_row(&r, e[i].from_pid, e[i].to_pid))
+		if (sipc_reader_sees_row(&r, e[i].from_pid, e[i].to_pid))
 			log_line(m, &r, &e[i]);
 	sipc_log_put(e, n);
 	kvfree(e);
@@ -682,7 +691,7 @@ static int users_show(struct seq_file *m, void *v)
 	struct sipc_reader r;
 	size_t i, n;
 
-	reader_init(&r);
+	sipc_reader_init(&r);
 	u = kvcalloc(SIPC_USERS_SHOWN, sizeof(*u), GFP_KERNEL);
 	if (!u)
 		return -ENOMEM;
@@ -733,6 +742,8 @@ int sipc_procfs_add_device(struct sipc_device *dev)
 		if (!proc_create_single_data(device_files[i].name, 0444, dir,
 					     device_files[i].show, dev))
 			goto fail;
+	if (sipc_watch_add(dev, dir))
+		goto fail;
 	return 0;
 fail:
 	sipc_procfs_remove_device(dev);
@@ -743,12 +754,15 @@ void sipc_procfs_remove_device(struct sipc_device *dev)
 {
 	size_t i;
 
+	/* A watcher blocked in read() would hold up the removal. */
+	sipc_log_close(&dev->stats);
 	if (*dev->name) {
 		proc_remove(dev->proc_dir);
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(device_files); i++)
 		remove_proc_entry(device_files[i].name, dev->proc_dir);
+	remove_proc_entry("failures", dev->proc_dir);
 	remove_proc_subtree("proc", dev->proc_dir);
 }
 

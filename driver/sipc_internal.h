@@ -431,7 +431,28 @@ void sipc_fd_exit(void);
 int sipc_features_init(void);
 void sipc_features_exit(void);
 
-/* ---- /proc/sipc (procfs.c) ---- */
+/* ---- /proc/sipc (procfs.c, watch.c) ---- */
+
+/*
+ * Who reads, taken at each read (procfs.c says why): the reader's pid
+ * namespace, and whether it may see every process in it.
+ */
+struct sipc_reader {
+	struct pid_namespace *ns;
+	bool all;		/* CAP_SYS_PTRACE over ns: every process in it */
+};
+
+void sipc_reader_init(struct sipc_reader *r);
+pid_t sipc_reader_nr(const struct sipc_reader *r, struct pid *pid);
+bool sipc_reader_sees_row(const struct sipc_reader *r, struct pid *a,
+			  struct pid *b);
+
+/* A log entry as a line of the logs' table; the table's header. */
+#define SIPC_LOG_LINE_MAX	256
+#define SIPC_LOG_HEADER	"id time_ns duration_ns kind from_pid from_tid to_pid to_tid handle code size reply_size objects reason\n"
+int sipc_log_format(char *buf, size_t size, const struct sipc_reader *r,
+		    const struct sipc_log_entry *e);
+int sipc_watch_add(struct sipc_device *dev, struct proc_dir_entry *dir);
 
 int sipc_procfs_init(void);
 void sipc_procfs_exit(void);

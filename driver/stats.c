@@ -151,6 +151,7 @@ int sipc_stats_init(struct sipc_stats *st)
 		return -ENOMEM;
 	for (i = 0; i < SIPC_LOG_NR; i++) {
 		spin_lock_init(&st->logs[i].lock);
+		init_waitqueue_head(&st->logs[i].wait);
 		st->logs[i].ring = kcalloc(sipc_log_size,
 					   sizeof(*st->logs[i].ring),
 					   GFP_KERNEL);
@@ -213,6 +214,54 @@ void sipc_log_add(struct sipc_stats *st, enum sipc_log_kind kind,
 	log->total++;
 	spin_unlock_irqrestore(&log->lock, flags);
 	sipc_log_put(&old, 1);
+	/* Ordered after the count by the lock: a watcher sees it, or wakes. */
+	if (wq_has_sleeper(&log->wait))
+		wake_up_interruptible(&log->wait);
+}
+
+u64 sipc_log_total(struct sipc_stats *st, enum sipc_log_kind kind)
+{
+	struct sipc_log *log = &st->logs[kind];
+	unsigned long flags;
+	u64 total;
+
+	spin_lock_irqsave(&log->lock, flags);
+	total = log->total;
+	spin_unlock_irqrestore(&log->lock, flags);
+	return total;
+}
+
+unsigned int sipc_log_since(struct sipc_stats *st, enum sipc_log_kind kind,
+			    u64 *cursor, struct sipc_log_entry *out,
+			    unsigned int max, u64 *lost)
+{
+	struct sipc_log *log = &st->logs[kind];
+	unsigned int n, i;
+	unsigned long flags;
+	u64 oldest;
+
+	spin_lock_irqsave(&log->lock, flags);
+	oldest = log->total - min_t(u64, log->total, sipc_log_size);
+	*lost = *cursor < oldest ? oldest - *cursor : 0;
+	*cursor = max(*cursor, oldest);
+	n = min_t(u64, log->total - *cursor, max);
+	for (i = 0; i < n; i++) {
+		out[i] = log->ring[(*cursor + i) % sipc_log_size];
+		log_entry_get(&out[i]);
+	}
+	*cursor += n;
+	spin_unlock_irqrestore(&log->lock, flags);
+	return n;
+}
+
+/* The device goes: every watcher returns, so that its file can go. */
+void sipc_log_close(struct sipc_stats *st)
+{
+	int i;
+
+	WRITE_ONCE(st->closing, true);
+	for (i = 0; i < SIPC_LOG_NR; i++)
+		wake_up_interruptible_all(&st->logs[i].wait);
 }
 
 unsigned int sipc_log_snapshot(struct sipc_stats *st, enum sipc_log_kind kind,

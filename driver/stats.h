@@ -10,6 +10,7 @@
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 /* Objects come in pairs: *_CREATED then *_FREED; in use is the difference. */
 enum sipc_counter {
@@ -86,12 +87,14 @@ struct sipc_log {
 	spinlock_t lock;		/* the ring and its count */
 	struct sipc_log_entry *ring;
 	u64 total;			/* ever added; next slot is total % size */
+	wait_queue_head_t wait;		/* watchers of new entries (watch.c) */
 };
 
 /* One device instance's statistics. */
 struct sipc_stats {
 	struct sipc_cpu_counters __percpu *cpu;
 	struct sipc_log logs[SIPC_LOG_NR];
+	bool closing;			/* the device goes: watchers end */
 };
 
 extern unsigned int sipc_log_size;
@@ -124,6 +127,16 @@ unsigned int sipc_log_snapshot(struct sipc_stats *st, enum sipc_log_kind kind,
 			       struct sipc_log_entry *out, unsigned int max,
 			       u64 *total);
 void sipc_log_put(struct sipc_log_entry *e, unsigned int n);
+/*
+ * The entries after *@cursor (an entry count), up to @max, oldest first,
+ * held as sipc_log_snapshot()'s; *@cursor moves past them. *@lost says how
+ * many the ring dropped before they could be read.
+ */
+unsigned int sipc_log_since(struct sipc_stats *st, enum sipc_log_kind kind,
+			    u64 *cursor, struct sipc_log_entry *out,
+			    unsigned int max, u64 *lost);
+u64 sipc_log_total(struct sipc_stats *st, enum sipc_log_kind kind);
+void sipc_log_close(struct sipc_stats *st);
 u64 sipc_next_txn_id(void);
 bool sipc_leak_check(struct sipc_stats *st, const char *device);
 

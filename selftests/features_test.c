@@ -19,6 +19,7 @@ static const struct {
 	{ "gather", 2 },
 	{ "priority_inheritance", 3 },
 	{ "node_min_sched", 3 },
+	{ "failure_watch", 3 },
 };
 
 #define NR_KNOWN	(sizeof(known) / sizeof(known[0]))

@@ -649,6 +649,51 @@ out:
 	return ret;
 }
 
+/* ---- watch ---- */
+
+/* The failures file of the device: /dev/sipc-NAME's is its instance's. */
+static void failures_path(char *buf, size_t len)
+{
+	const char *name = device ? strrchr(device, '/') : NULL;
+
+	name = name ? name + 1 : device;
+	if (name && !strncmp(name, "sipc-", 5))
+		snprintf(buf, len, "/proc/sipc/instances/%s/failures",
+			 name + 5);
+	else
+		snprintf(buf, len, "/proc/sipc/failures");
+}
+
+/* Failed transactions as they happen, until COUNT of them (or forever). */
+static int cmd_watch(int argc, char **argv)
+{
+	char path[128], line[512];
+	int count = -1, seen = 0, opt;
+	FILE *f;
+
+	optind = 1;
+	while ((opt = getopt(argc, argv, "n:")) != -1) {
+		if (opt != 'n')
+			return EXIT_USAGE;
+		count = atoi(optarg);
+	}
+	if (optind != argc || !count)
+		return EXIT_USAGE;
+	failures_path(path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return fail(path, -errno);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while ((count < 0 || seen < count) && fgets(line, sizeof(line), f)) {
+		fputs(line, stdout);
+		/* The header and "# N lost" are not failures. */
+		if (line[0] != '#' && strncmp(line, "id ", 3))
+			seen++;
+	}
+	fclose(f);
+	return EXIT_OK;
+}
+
 /* ---- help and the table ---- */
 
 static void usage(FILE *f)
@@ -679,6 +724,8 @@ static const struct command commands[] = {
 	{ "stats", "", "the driver's counters (/proc/sipc)", cmd_stats },
 	{ "top", "[-n COUNT] [-i SECONDS] [-r ROWS]",
 	  "rates per second and the busiest processes", cmd_top },
+	{ "watch", "[-n COUNT]", "failed transactions as they happen",
+	  cmd_watch },
 	{ "help", "", "this text", cmd_help },
 	{ NULL, NULL, NULL, NULL }
 };
