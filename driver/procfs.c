@@ -96,7 +96,7 @@ static bool sipc_reader_sees(const struct sipc_reader *r, struct pid *pid)
 
 /* A row naming the processes @a and @b (either may be NULL, not both). */
 bool sipc_reader_sees_row(const struct sipc_reader *r, struct pid *a,
-			    struct pid *b)
+			  struct pid *b)
 {
 	return (a || b) && (!a || sipc_reader_sees(r, a)) &&
 	       (!b || sipc_reader_sees(r, b));
