@@ -14,6 +14,7 @@
 #include <linux/file.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/security.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
 
@@ -97,6 +98,74 @@ static inline int sipc_compat_receive_fd(struct file *file, int __user *ufd,
 }
 
 #define receive_fd(file, ufd, o_flags) sipc_compat_receive_fd(file, ufd, o_flags)
+#endif
+
+/*
+ * The current task's LSM security context as text (secctx.c). 6.14 gave
+ * the LSM interfaces struct lsm_prop and struct lsm_context in place of a
+ * secid and a (pointer, length) pair.
+ */
+#ifdef SIPC_HAVE_LSMPROP_TO_SECCTX
+#include <uapi/linux/lsm.h>
+
+struct sipc_secctx {
+	struct lsm_context ctx;
+};
+
+static inline int sipc_secctx_current(struct sipc_secctx *s)
+{
+	struct lsm_prop prop;
+	int ret;
+
+	security_current_getlsmprop_subj(&prop);
+	ret = security_lsmprop_to_secctx(&prop, &s->ctx, LSM_ID_UNDEF);
+	return ret < 0 ? ret : 0;
+}
+
+static inline const char *sipc_secctx_text(const struct sipc_secctx *s)
+{
+	return s->ctx.context;
+}
+
+static inline u32 sipc_secctx_len(const struct sipc_secctx *s)
+{
+	return s->ctx.context ? s->ctx.len : 0;
+}
+
+static inline void sipc_secctx_release(struct sipc_secctx *s)
+{
+	if (s->ctx.context)
+		security_release_secctx(&s->ctx);
+}
+#else
+struct sipc_secctx {
+	char *context;
+	u32 len;
+};
+
+static inline int sipc_secctx_current(struct sipc_secctx *s)
+{
+	u32 secid;
+
+	security_current_getsecid_subj(&secid);
+	return security_secid_to_secctx(secid, &s->context, &s->len);
+}
+
+static inline const char *sipc_secctx_text(const struct sipc_secctx *s)
+{
+	return s->context;
+}
+
+static inline u32 sipc_secctx_len(const struct sipc_secctx *s)
+{
+	return s->context ? s->len : 0;
+}
+
+static inline void sipc_secctx_release(struct sipc_secctx *s)
+{
+	if (s->context)
+		security_release_secctx(s->context, s->len);
+}
 #endif
 
 #endif /* SIPC_COMPAT_H */

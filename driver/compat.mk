@@ -15,6 +15,8 @@ ccflags-y += $(call sipc_has,mm.h,void vm_flags_set.struct vm_area_struct,VM_FLA
 ccflags-y += $(call sipc_has,shrinker.h,[*]shrinker_alloc.unsigned int flags,SHRINKER_ALLOC)
 # 6.9
 ccflags-y += $(call sipc_has,file.h,int receive_fd.struct file [*]file. int __user [*]ufd,RECEIVE_FD_UFD)
+# 6.14
+ccflags-y += $(call sipc_has,security.h,int security_lsmprop_to_secctx.struct lsm_prop,LSMPROP_TO_SECCTX)
 
 # The kernels sipc supports, as dkms.conf's BUILD_EXCLUSIVE_KERNEL says:
 # an older one lacks what the driver needs, a newer one is untested.

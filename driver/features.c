@@ -27,6 +27,7 @@ SIPC_FEATURE(gather);			/* 1.2: SIPC_SEND_GATHER */
 SIPC_FEATURE(priority_inheritance);	/* 1.3: calls run at the caller's */
 SIPC_FEATURE(node_min_sched);		/* 1.3: sipc_node_info.sched */
 SIPC_FEATURE(failure_watch);		/* 1.3: /proc/sipc/failures */
+SIPC_FEATURE(txn_secctx);		/* 1.3: SIPC_NODE_TXN_SECCTX */
 
 static struct attribute *feature_attrs[] = {
 	&feature_looper_decline.attr,
@@ -34,6 +35,7 @@ static struct attribute *feature_attrs[] = {
 	&feature_priority_inheritance.attr,
 	&feature_node_min_sched.attr,
 	&feature_failure_watch.attr,
+	&feature_txn_secctx.attr,
 	NULL,
 };
 

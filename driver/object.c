@@ -466,7 +466,7 @@ static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
 	bool admin;
 	int ret = 0;
 
-	if (info->flags)
+	if (info->flags & ~SIPC_NODE_TXN_SECCTX)
 		return -EINVAL;
 	if (info->sched) {
 		ret = sipc_prio_from_user(info->sched, &min_prio);
@@ -483,6 +483,7 @@ static int node_create(struct sipc_proc *proc, struct sipc_node_info *info,
 		fresh->has_min_prio = true;
 		fresh->min_prio = min_prio;
 	}
+	fresh->want_secctx = info->flags & SIPC_NODE_TXN_SECCTX;
 
 	sipc_graph_lock(dev);
 	if (context_mgr && dev->context_mgr) {

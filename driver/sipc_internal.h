@@ -119,6 +119,7 @@ struct sipc_buffer {
 	u32 nr_fds;
 	u32 nr_handles;
 	u32 *handles;			/* the receiver's, held by it */
+	u32 secctx_size;		/* the sender's context after offsets */
 	struct sipc_charge *charge;	/* its sender's share; NULL: reply */
 };
 
@@ -213,6 +214,13 @@ int sipc_source_read(struct sipc_source *src, size_t pos, void *to,
 		     size_t len);
 int sipc_source_copy(struct sipc_source *src, struct sipc_area *area,
 		     struct sipc_buffer *buf, size_t pos, size_t len);
+
+/* ---- the sender's security context (secctx.c) ---- */
+
+size_t sipc_secctx_take(struct sipc_secctx *s);
+void sipc_secctx_put_into(struct sipc_secctx *s, struct sipc_area *area,
+			  struct sipc_buffer *buf, size_t off);
+void sipc_secctx_drop(struct sipc_secctx *s);
 
 /* ---- payloads into buffers (payload.c) ---- */
 
@@ -482,6 +490,7 @@ struct sipc_node {
 	struct list_head async_todo;	/* one-way work waiting its turn */
 	struct sipc_work released;	/* "no handles left" notice */
 	bool released_queued;
+	bool want_secctx;		/* SIPC_NODE_TXN_SECCTX, never changed */
 	bool has_min_prio;		/* set at creation, never changed */
 	struct sipc_prio min_prio;
 };

@@ -44,24 +44,34 @@ static struct sipc_buffer *fill_buffer(struct sipc_proc *from,
 				       struct sipc_proc *to,
 				       struct sipc_transact *tr,
 				       struct sipc_source *src, bool oneway,
-				       struct sipc_user *sender)
+				       struct sipc_user *sender,
+				       struct sipc_secctx *secctx)
 {
 	size_t data_size = tr->data_size, count = tr->offsets_count;
+	size_t ctx_size = secctx ? sipc_secctx_take(secctx) : 0;
 	struct sipc_area *area = &to->area;
 	struct sipc_buffer *buf;
 	int ret;
 
-	buf = sipc_buffer_alloc(area, sipc_buffer_size(data_size, count),
-				oneway, sender);
+	buf = sipc_buffer_alloc(area, sipc_buffer_size(data_size, count) +
+				ctx_size, oneway, sender);
 	if (IS_ERR(buf))
-		return buf;
+		goto fail;
 	buf->data_size = data_size;
 	ret = sipc_payload_copy(from, to, buf, src,
 				u64_to_user_ptr(tr->offsets), count);
 	if (ret) {
 		sipc_buffer_free(area, buf);
-		return ERR_PTR(ret);
+		buf = ERR_PTR(ret);
+		goto fail;
 	}
+	if (secctx)
+		sipc_secctx_put_into(secctx, area, buf,
+				     ALIGN(data_size, 8) + count * 8);
+	return buf;
+fail:
+	if (secctx)
+		sipc_secctx_drop(secctx);
 	return buf;
 }
 
@@ -259,7 +269,9 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 {
 	struct sipc_proc *proc = thread->proc;
 	struct sipc_thread *raise = NULL;
+	struct sipc_secctx secctx;
 	struct sipc_user *user;
+	bool want_secctx;
 	pid_t from_pid, to_pid;
 	struct sipc_node *node;
 	struct sipc_txn *t;
@@ -308,6 +320,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	sipc_proc_get(t->to_proc);
 	if (!oneway)
 		sipc_prio_for_call(t, node);
+	want_secctx = node->want_secctx;
 	sipc_graph_unlock(proc->dev);
 	t->from_pid = get_pid(proc->tgid);
 	t->from_tid = get_pid(thread->tid);
@@ -318,7 +331,8 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->sender_euid = from_kuid_munged(t->to_proc->cred->user_ns,
 					  current_euid());
 
-	t->buffer = fill_buffer(proc, t->to_proc, tr, src, oneway, user);
+	t->buffer = fill_buffer(proc, t->to_proc, tr, src, oneway, user,
+				want_secctx ? &secctx : NULL);
 	if (IS_ERR(t->buffer)) {
 		ret = PTR_ERR(t->buffer);
 		t->buffer = NULL;
@@ -427,7 +441,8 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 
 	/* An abandoned call: the reply has nobody to go to. */
 	if (caller_proc) {
-		buf = fill_buffer(proc, caller_proc, tr, src, false, NULL);
+		buf = fill_buffer(proc, caller_proc, tr, src, false, NULL,
+				  NULL);
 		if (IS_ERR(buf)) {
 			ret = PTR_ERR(buf);
 			buf = NULL;
@@ -498,6 +513,10 @@ static void set_event_buffer(struct sipc_event *ev, struct sipc_area *area,
 	ev->offsets = sipc_buffer_user_addr(area, buf,
 					    ALIGN(buf->data_size, 8));
 	ev->offsets_count = buf->offsets_count;
+	if (buf->secctx_size) {
+		ev->flags |= SIPC_EVF_SECCTX;
+		ev->secctx_size = buf->secctx_size;
+	}
 }
 
 /* Graph lock held: an incoming transaction becomes this thread's event. */

@@ -465,10 +465,16 @@ struct sipc_txn {
 	pid_t sender_pid;
 	uid_t sender_euid;
 	struct sipc_parcel *request;	/* in place, valid in the handler */
+	/*
+	 * With SIPC_NODE_SECCTX: the sending task's LSM security context
+	 * (e.g. its AppArmor label), valid in the handler; NULL without.
+	 */
+	const char *sender_secctx;
 };
 
 /* sipc_node_create() flags */
 #define SIPC_NODE_CONTEXT_MANAGER	0x1U	/* claim handle 0 */
+#define SIPC_NODE_SECCTX		0x2U	/* callers' security contexts */
 
 /*
  * Create a node served by @handler, called for every call and one-way

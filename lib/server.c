@@ -50,8 +50,10 @@ SIPC_EXPORT int sipc_node_create_sched(struct sipc *s,
 	int ret;
 
 	*out = NULL;
-	if (!handler || flags & ~SIPC_NODE_CONTEXT_MANAGER)
+	if (!handler || flags & ~(SIPC_NODE_CONTEXT_MANAGER | SIPC_NODE_SECCTX))
 		return -EINVAL;
+	if (flags & SIPC_NODE_SECCTX)
+		info.flags |= SIPC_NODE_TXN_SECCTX;
 	if (flags & SIPC_NODE_CONTEXT_MANAGER)
 		cmd = SIPC_IOC_SET_CONTEXT_MGR;
 	n = calloc(1, sizeof(*n));
@@ -171,6 +173,17 @@ static struct sipc_node *node_for(struct sipc *s, __u64 cookie,
 	return n;
 }
 
+/* The sender's context after the offsets, as the driver put it there. */
+static const char *event_secctx(const struct sipc_event *ev)
+{
+	const char *ctx;
+
+	if (!(ev->flags & SIPC_EVF_SECCTX) || !ev->secctx_size)
+		return NULL;
+	ctx = (const char *)(uintptr_t)(ev->offsets + ev->offsets_count * 8);
+	return ctx[ev->secctx_size - 1] ? NULL : ctx;
+}
+
 static int dispatch_txn(struct sipc *s, const struct sipc_event *ev,
 			struct sipc_parcel *req, struct sipc_parcel *reply,
 			struct sipc_node **cache)
@@ -181,6 +194,7 @@ static int dispatch_txn(struct sipc *s, const struct sipc_event *ev,
 		.sender_pid = (pid_t)ev->sender_pid,
 		.sender_euid = (uid_t)ev->sender_euid,
 		.request = req,
+		.sender_secctx = event_secctx(ev),
 	};
 	struct sipc_node *n;
 	int status;

@@ -20,6 +20,7 @@ static const struct {
 	{ "priority_inheritance", 3 },
 	{ "node_min_sched", 3 },
 	{ "failure_watch", 3 },
+	{ "txn_secctx", 3 },
 };
 
 #define NR_KNOWN	(sizeof(known) / sizeof(known[0]))

@@ -18,6 +18,7 @@
 
 #include "kselftest_harness.h"
 #include "sipc_test.h"
+#include "st_apparmor.h"
 
 #define SECRET_FMT	"/tmp/sipc-lsm-secret-%d"
 #define SECRET_TEXT	"for the owner and the allowed only"
@@ -43,12 +44,6 @@ static const char profiles[] =
 	"profile " P_DENY " {\n" PROFILE_RULES
 	"  deny /tmp/sipc-lsm-secret-* r,\n}\n";
 
-static const char * const parsers[] = {
-	"/usr/bin/apparmor_parser",	/* where tools/sipc-vm puts it */
-	"/usr/sbin/apparmor_parser",
-	"/sbin/apparmor_parser",
-};
-
 enum {
 	LSM_READ = 1,	/* status: fds received; reply: what the first read */
 	LSM_GIVE,	/* reply: an fd of the secret, opened by the server */
@@ -62,33 +57,6 @@ struct lsm_srv {
 	char secret[64];
 };
 
-/*
- * Put the calling task under @profile now, not at its next exec: the
- * helpers are forks of the test and exec nothing. The per-LSM file first
- * (since 5.8), the shared one on kernels without it.
- */
-static int aa_confine(const char *profile)
-{
-	static const char * const attrs[] = {
-		"/proc/self/attr/apparmor/current",
-		"/proc/self/attr/current",
-	};
-	char cmd[128];
-	size_t i;
-	int fd, len, ret = -ENOENT;
-
-	len = snprintf(cmd, sizeof(cmd), "changeprofile %s", profile);
-	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
-		fd = open(attrs[i], O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ret = write(fd, cmd, len) == len ? 0 : -errno;
-		close(fd);
-		return ret;
-	}
-	return ret;
-}
-
 static int lsm_server(void *arg)
 {
 	struct lsm_srv *s = arg;
@@ -100,7 +68,7 @@ static int lsm_server(void *arg)
 	char text[128];
 
 	if (s->profile)
-		CK(aa_confine(s->profile) == 0);
+		CK(st_aa_confine(s->profile) == 0);
 	CK(st_open(&c, ST_AREA) == 0);
 	CK(st_claim_cm(c.fd, ST_CM_COOKIE) == 0);
 	CK(st_put(&s->ready, 1) == 0);
@@ -159,67 +127,6 @@ static int lsm_server(void *arg)
 		if (ev.code == LSM_QUIT)
 			return 0;
 	}
-}
-
-/* Run apparmor_parser -r on the profiles: 0, or why not. */
-static const char *aa_load(void)
-{
-	const char *parser = NULL;
-	size_t i;
-	pid_t pid;
-	int fd, status;
-
-	for (i = 0; i < ARRAY_SIZE(parsers); i++)
-		if (!access(parsers[i], X_OK))
-			parser = parsers[i];
-	if (!parser)
-		return "no apparmor_parser to load a profile";
-	fd = open(PROFILE_PATH, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return "cannot write the profiles";
-	if (write(fd, profiles, sizeof(profiles) - 1) != sizeof(profiles) - 1) {
-		close(fd);
-		return "cannot write the profiles";
-	}
-	close(fd);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		return "cannot fork";
-	if (!pid) {
-		/* -K: no policy cache, the guest has nowhere to keep one. */
-		execl(parser, parser, "-r", "-K", "-q", PROFILE_PATH, NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status))
-		return "apparmor_parser failed";
-	return NULL;
-}
-
-/* Why AppArmor cannot be used here, or NULL when it can. */
-static const char *aa_unavailable(void)
-{
-	char lsm[256];
-	ssize_t n;
-	int fd;
-
-	if (access("/sys/module/apparmor", F_OK))
-		return "this kernel has no AppArmor (CONFIG_SECURITY_APPARMOR)";
-	fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return "no securityfs (/sys/kernel/security/lsm)";
-	n = read(fd, lsm, sizeof(lsm) - 1);
-	close(fd);
-	if (n < 0)
-		return "cannot read /sys/kernel/security/lsm";
-	lsm[n] = 0;
-	if (!strstr(lsm, "apparmor"))
-		return "AppArmor is not an active LSM in this kernel";
-	if (access("/sys/kernel/security/apparmor/.replace", W_OK))
-		return "no AppArmor policy interface in securityfs";
-	return aa_load();
 }
 
 /* Is there a line in the failed log for a @kind to @pid with @code? */
@@ -281,7 +188,7 @@ FIXTURE_SETUP(lsm)
 
 	self->c.fd = -1;
 	self->c.area = NULL;
-	self->skip = aa_unavailable();
+	self->skip = st_aa_unavailable(profiles, PROFILE_PATH);
 	if (self->skip)
 		return;
 	snprintf(self->secret, sizeof(self->secret), SECRET_FMT, getpid());
@@ -358,7 +265,7 @@ TEST_F(lsm, call_carries_file)
 		SKIP(return, "%s", self->skip);
 	self->server = start_server(_metadata, self->secret, variant->profile);
 	ASSERT_LT(0, self->server);
-	ASSERT_EQ(0, aa_confine(P_OWNER));
+	ASSERT_EQ(0, st_aa_confine(P_OWNER));
 	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
 
 	ret = send_secret(_metadata, self->c.fd, self->secret, false, &ev);
@@ -385,7 +292,7 @@ TEST_F(lsm, oneway_carries_file)
 		SKIP(return, "%s", self->skip);
 	self->server = start_server(_metadata, self->secret, variant->profile);
 	ASSERT_LT(0, self->server);
-	ASSERT_EQ(0, aa_confine(P_OWNER));
+	ASSERT_EQ(0, st_aa_confine(P_OWNER));
 	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
 
 	ASSERT_EQ(0, send_secret(_metadata, self->c.fd, self->secret, true,
@@ -413,7 +320,7 @@ TEST_F(lsm, reply_carries_file)
 	self->server = start_server(_metadata, self->secret, P_OWNER);
 	ASSERT_LT(0, self->server);
 	if (variant->profile)
-		ASSERT_EQ(0, aa_confine(variant->profile));
+		ASSERT_EQ(0, st_aa_confine(variant->profile));
 	ASSERT_EQ(0, st_open(&self->c, ST_AREA));
 
 	if (variant->allowed) {

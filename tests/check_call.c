@@ -102,6 +102,40 @@ START_TEST(test_bytes_by_reference)
 }
 END_TEST
 
+/* What this thread runs as per its LSM, without the newline; or -1. */
+static int own_secctx(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/thread-self/attr/current", "re");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return ok ? 0 : -1;
+}
+
+/* A node made with SIPC_NODE_SECCTX sees each caller's context. */
+START_TEST(test_sender_secctx)
+{
+	struct sipc_parcel *reply = sipc_parcel_new();
+	const char *got;
+	char mine[256];
+	int ret;
+
+	ret = sipc_call(mgr, T_SECCTX, NULL, reply);
+	if (own_secctx(mine, sizeof(mine))) {
+		ck_assert_int_eq(ret, -ENODATA);
+	} else {
+		ck_assert_int_eq(ret, 0);
+		ck_assert_int_eq(sipc_parcel_get_string(reply, &got, NULL), 0);
+		ck_assert_str_eq(got, mine);
+	}
+	sipc_parcel_free(reply);
+}
+END_TEST
+
 static int call_status(int32_t status)
 {
 	struct sipc_parcel *req = sipc_parcel_new();
@@ -426,6 +460,7 @@ static Suite *call_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_roundtrip_reuse);
 	tcase_add_test(tc, test_bytes_by_reference);
+	tcase_add_test(tc, test_sender_secctx);
 	tcase_add_test(tc, test_status_and_errors);
 	tcase_add_test(tc, test_oneway);
 	tcase_add_test(tc, test_stop_while_idle);

@@ -38,6 +38,7 @@ enum {
 	T_TID,		/* -> i32 the serving thread's id */
 	T_KEPT,		/* -> the kept handle */
 	T_BYTES,	/* bytes, i32 -> the bytes (by reference), i32 + 1 */
+	T_SECCTX,	/* -> the caller's security context, or -ENODATA */
 };
 
 static inline double now_s(void)
@@ -113,6 +114,10 @@ static inline int ts_handle(struct sipc_node *node, const struct sipc_txn *txn,
 			return -EBADMSG;
 		sipc_parcel_put_string(reply, str);
 		return sipc_parcel_put_i32(reply, i + 1);
+	case T_SECCTX:
+		if (!txn->sender_secctx)
+			return -ENODATA;
+		return sipc_parcel_put_string(reply, txn->sender_secctx);
 	case T_BYTES:
 		/* The reply refers into the request's buffer: it must live. */
 		if (sipc_parcel_get_bytes(req, &bytes, &len) ||
@@ -193,7 +198,8 @@ static inline int ts_main(void *arg)
 	/* The last test's server may still be on its way out. */
 	for (i = 0; i < 200; i++) {
 		ret = sipc_node_create(ts.s, ts_handle, NULL,
-				       SIPC_NODE_CONTEXT_MANAGER, &mgr);
+				       SIPC_NODE_CONTEXT_MANAGER |
+				       SIPC_NODE_SECCTX, &mgr);
 		if (ret != -EBUSY)
 			break;
 		usleep(10000);

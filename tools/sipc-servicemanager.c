@@ -10,10 +10,13 @@
  *   # first matching line wins; no line matches: refused
  *   allow  root    *
  *   allow  1000    demo.*
+ *   allow  *       media.*   label=media_server*
  *   deny   *       *
  *
- * (a user is a name, a uid or *; a name pattern is a shell glob). Without
- * the default file everyone may add any name, as in the dev VM.
+ * (a user is a name, a uid or *; a name pattern is a shell glob; a rule
+ * with label= matches only a sender whose LSM security context, e.g. its
+ * AppArmor label, the glob matches). Without the default file everyone
+ * may add any name, as in the dev VM.
  *
  *   sipc-servicemanager [-c FILE] [-d DEVICE] [-v]
  *
@@ -42,6 +45,7 @@ struct rule {
 	bool any_user;
 	uid_t uid;
 	char *pattern;
+	char *label;		/* NULL: any sender's context */
 };
 
 struct entry {
@@ -54,7 +58,7 @@ struct entry {
 
 static struct sipc *dev;
 static struct rule *rules;
-static bool allow_all, verbose;
+static bool allow_all, verbose, want_labels;
 static struct entry *entries;
 
 static void logmsg(const char *fmt, ...)
@@ -96,7 +100,7 @@ static int parse_user(const char *s, struct rule *r)
 /* Returns 0, or -1 after saying what is wrong where. */
 static int load_policy(const char *path, bool must_exist)
 {
-	char line[512], verb[16], user[64], pat[256], extra[2];
+	char line[512], verb[16], user[64], pat[256], label[256], extra[2];
 	struct rule *r, **tail = &rules;
 	int n = 0, nr_rules = 0, fields;
 	FILE *f = fopen(path, "re");
@@ -116,21 +120,28 @@ static int load_policy(const char *path, bool must_exist)
 		n++;
 		if (c)
 			*c = 0;
-		fields = sscanf(line, "%15s %63s %255s %1s", verb, user, pat,
-				extra);
+		fields = sscanf(line, "%15s %63s %255s %255s %1s", verb, user,
+				pat, label, extra);
 		if (fields <= 0)
 			continue;
 		r = calloc(1, sizeof(*r));
-		if (!r || fields != 3 || parse_user(user, r) ||
+		if (!r || (fields != 3 && (fields != 4 ||
+					   strncmp(label, "label=", 6))) ||
+		    parse_user(user, r) ||
 		    (strcmp(verb, "allow") && strcmp(verb, "deny"))) {
-			logmsg("%s:%d: want \"allow|deny USER PATTERN\"%s", path,
-			       n, r && fields == 3 ? " (unknown user?)" : "");
+			logmsg("%s:%d: want \"allow|deny USER PATTERN [label=GLOB]\"%s",
+			       path, n, r && (fields == 3 || fields == 4) ?
+			       " (unknown user?)" : "");
 			free(r);
 			fclose(f);
 			return -1;
 		}
 		r->allow = !strcmp(verb, "allow");
 		r->pattern = strdup(pat);
+		if (fields == 4) {
+			r->label = strdup(label + 6);
+			want_labels = true;
+		}
 		*tail = r;
 		tail = &r->next;
 		nr_rules++;
@@ -140,7 +151,13 @@ static int load_policy(const char *path, bool must_exist)
 	return 0;
 }
 
-static bool may_add(uid_t uid, const char *name)
+/* A rule's label= matches a sender with a context its glob matches. */
+static bool label_matches(const struct rule *r, const char *secctx)
+{
+	return !r->label || (secctx && !fnmatch(r->label, secctx, 0));
+}
+
+static bool may_add(uid_t uid, const char *secctx, const char *name)
 {
 	struct rule *r;
 
@@ -148,7 +165,7 @@ static bool may_add(uid_t uid, const char *name)
 		return true;
 	for (r = rules; r; r = r->next)
 		if ((r->any_user || r->uid == uid) &&
-		    !fnmatch(r->pattern, name, 0))
+		    !fnmatch(r->pattern, name, 0) && label_matches(r, secctx))
 			return r->allow;
 	return false;
 }
@@ -206,9 +223,11 @@ static int add(const struct sipc_txn *txn)
 	ret = sipc_parcel_get_handle(req, &h);
 	if (ret)
 		return -EINVAL;
-	if (!may_add(txn->sender_euid, name)) {
-		logmsg("refused \"%s\" to pid %d uid %u: policy", name,
-		       (int)txn->sender_pid, (unsigned int)txn->sender_euid);
+	if (!may_add(txn->sender_euid, txn->sender_secctx, name)) {
+		logmsg("refused \"%s\" to pid %d uid %u%s%s: policy", name,
+		       (int)txn->sender_pid, (unsigned int)txn->sender_euid,
+		       want_labels ? " label " : "", !want_labels ? "" :
+		       txn->sender_secctx ? txn->sender_secctx : "(none)");
 		sipc_handle_put(h);
 		return -EPERM;
 	}
@@ -360,8 +379,9 @@ int main(int argc, char **argv)
 		       ret == -ENOENT ? strerror(ENOENT) : sipc_strerror(ret));
 		return 1;
 	}
-	ret = sipc_node_create(dev, handle, NULL, SIPC_NODE_CONTEXT_MANAGER,
-			       &node);
+	/* Senders' security contexts only when a rule looks at them. */
+	ret = sipc_node_create(dev, handle, NULL, SIPC_NODE_CONTEXT_MANAGER |
+			       (want_labels ? SIPC_NODE_SECCTX : 0), &node);
 	if (ret) {
 		logmsg("cannot claim handle 0: %s", sipc_strerror(ret));
 		sipc_close(dev);

@@ -146,6 +146,13 @@ struct sipc_node_info {
 #define SIPC_SCHED_FIFO(prio)	(SIPC_SCHED_MIN | (1U << 8) | (__u32)(prio))
 #define SIPC_SCHED_RR(prio)	(SIPC_SCHED_MIN | (2U << 8) | (__u32)(prio))
 
+/*
+ * SIPC_IOC_NODE_CREATE and SIPC_IOC_SET_CONTEXT_MGR flags (1.3 on):
+ * every transaction to the node carries its sender's LSM security context
+ * (SIPC_EVF_SECCTX), as Binder's FLAT_BINDER_FLAG_TXN_SECURITY_CTX.
+ */
+#define SIPC_NODE_TXN_SECCTX	(1U << 1)
+
 /* SIPC_IOC_NODE_DESTROY flags */
 #define SIPC_NODE_DESTROY_IF_UNUSED	(1U << 0) /* EBUSY while handles exist */
 
@@ -194,8 +201,15 @@ enum sipc_event_type {
 	SIPC_EV_RELEASED = 4,		/* a node of ours has no handles left */
 };
 
-/* struct sipc_event.flags */
+/*
+ * struct sipc_event.flags. SIPC_EVF_SECCTX: the sending task's LSM
+ * security context (e.g. an AppArmor label), NUL-terminated, secctx_size
+ * bytes with the NUL, follows the object offsets in the same buffer (at
+ * offsets + offsets_count * 8), taken when it sent; for a node made with
+ * SIPC_NODE_TXN_SECCTX, when the kernel has an LSM that gives one.
+ */
 #define SIPC_EVF_ONEWAY		(1U << 0) /* no reply expected */
+#define SIPC_EVF_SECCTX		(1U << 1) /* the sender's security context */
 
 /* struct sipc_transact.out_flags */
 #define SIPC_OUT_SENT		(1U << 0) /* the send part was done */
@@ -208,7 +222,10 @@ struct sipc_event {
 	__u32 code;		/* transaction code, or the reply's status */
 	__u32 sender_pid;	/* set by the kernel, in the receiver's pid ns */
 	__u32 sender_euid;	/* set by the kernel, in the receiver's user ns */
-	__u32 pad;
+	union {
+		__u32 secctx_size;	/* SIPC_EVF_SECCTX, with its NUL */
+		__u32 pad;		/* its name before 1.3 */
+	};
 	__u64 cookie;		/* target node / death notice / released node */
 	__u64 data;		/* payload address in this process's area */
 	__u64 data_size;
