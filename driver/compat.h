@@ -122,7 +122,7 @@ static inline int sipc_secctx_current(struct sipc_secctx *s)
 	return ret < 0 ? ret : 0;
 }
 
-static inline const char *sipc_secctx_text(const struct sipc_secctx *s)
+static inline char *sipc_secctx_text(const struct sipc_secctx *s)
 {
 	return s->ctx.context;
 }
@@ -151,7 +151,7 @@ static inline int sipc_secctx_current(struct sipc_secctx *s)
 	return security_secid_to_secctx(secid, &s->context, &s->len);
 }
 
-static inline const char *sipc_secctx_text(const struct sipc_secctx *s)
+static inline char *sipc_secctx_text(const struct sipc_secctx *s)
 {
 	return s->context;
 }

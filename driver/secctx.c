@@ -28,7 +28,7 @@ void sipc_secctx_put_into(struct sipc_secctx *s, struct sipc_area *area,
 	char nul = 0;
 
 	if (len) {
-		sipc_buffer_access(area, buf, off, (void *)sipc_secctx_text(s),
+		sipc_buffer_access(area, buf, off, sipc_secctx_text(s),
 				   len, true);
 		sipc_buffer_access(area, buf, off + len, &nul, 1, true);
 		buf->secctx_size = len + 1;
