@@ -41,12 +41,15 @@ SIPC_KERNELS=(6.1 6.12 6.12-rt 7.2)
 SIPC_NEWEST=${SIPC_KERNELS[-1]}
 
 # The canonical name of a kernel the tools take: 6.1 (also "debian"),
-# 6.12, 6.12-rt, or the newest (also "latest" and "debug").
+# 6.12, 6.12-rt, the newest (also "latest" and "debug"), or the newest
+# without the debug options, for the benchmarks (NEWEST-perf, also
+# "perf"; not in the matrix).
 sipc_kernel_name() {
 	case $1 in
 	6.1|debian) echo 6.1 ;;
 	6.12|6.12-rt) echo "$1" ;;
 	"$SIPC_NEWEST"|latest|debug) echo "$SIPC_NEWEST" ;;
+	"$SIPC_NEWEST-perf"|perf) echo "$SIPC_NEWEST-perf" ;;
 	*) return 1 ;;
 	esac
 }
@@ -86,15 +89,18 @@ sipc_module_copy() {
 # Select kernel NAME: sets SIPC_KNAME, SIPC_KREL (its release, once known),
 # SIPC_KDIR_ROOT (its cache folder) and, for Debian's kernels, the image
 # package and its version. The newest kernel is resolved by
-# tools/sipc-debug-kernel instead.
+# tools/sipc-debug-kernel instead: SIPC_KFLAVOUR says which of its
+# flavours (debug or perf; empty for Debian's), SIPC_KDEBUG=1 the debug one.
+# shellcheck disable=SC2034 # SIPC_KDEBUG: read by sipc-vm and run-tests
 sipc_kernel_select() {
 	SIPC_KNAME=$(sipc_kernel_name "$1") ||
-		die "unknown kernel $1 (one of ${SIPC_KERNELS[*]}, latest, debug)"
-	SIPC_KDEBUG=0
-	if [ "$SIPC_KNAME" = "$SIPC_NEWEST" ]; then
-		SIPC_KDEBUG=1
-		return 0
-	fi
+		die "unknown kernel $1 (one of ${SIPC_KERNELS[*]}, latest, debug;" \
+		    "$SIPC_NEWEST-perf or perf)"
+	SIPC_KDEBUG=0 SIPC_KFLAVOUR=
+	case $SIPC_KNAME in
+	"$SIPC_NEWEST") SIPC_KDEBUG=1 SIPC_KFLAVOUR=debug; return 0 ;;
+	"$SIPC_NEWEST-perf") SIPC_KFLAVOUR=perf; return 0 ;;
+	esac
 	SIPC_KPKG=$(sipc_apt_dep "$(sipc_kernel_meta "$SIPC_KNAME")" '^linux-image-[0-9]')
 	[ -n "$SIPC_KPKG" ] || die "cannot resolve Debian's $SIPC_KNAME kernel"
 	SIPC_KREL=${SIPC_KPKG#linux-image-}
@@ -107,14 +113,15 @@ sipc_kernel_select() {
 
 # Make the selected kernel ready: Debian's image and headers downloaded
 # once (apt-get download + dpkg -x, keeping what the VM and an external
-# module build need), or the newest one built (tools/sipc-debug-kernel).
-# Sets SIPC_VMLINUZ, SIPC_KDIR, SIPC_KREL and SIPC_KMODULES (modules the
-# VM loads besides sipc.ko: Debian's Binder).
+# module build need), or the newest one built, in the selected flavour
+# (tools/sipc-debug-kernel). Sets SIPC_VMLINUZ, SIPC_KDIR, SIPC_KREL and
+# SIPC_KMODULES (modules the VM loads besides sipc.ko: Debian's Binder).
 sipc_kernel_fetch() {
 	[ -n "${SIPC_KNAME:-}" ] || sipc_kernel_select "${SIPC_KERNEL:-6.1}"
-	if [ "$SIPC_KDEBUG" = 1 ]; then
+	if [ -n "$SIPC_KFLAVOUR" ]; then
 		local dir
-		dir=$("$SIPC_TOP/tools/sipc-debug-kernel" --dir) || exit 1
+		dir=$("$SIPC_TOP/tools/sipc-debug-kernel" \
+			--flavour "$SIPC_KFLAVOUR" --dir) || exit 1
 		SIPC_VMLINUZ=$dir/bzImage SIPC_KDIR=$dir/kdir
 		SIPC_KREL=$(cat "$dir/release") SIPC_KMODULES=
 		return 0
