@@ -119,16 +119,7 @@ static void *serve(void *arg)
 
 static int claim(int fd, __u32 sched)
 {
-	struct sipc_node_info ni = { .cookie = ST_CM_COOKIE, .sched = sched };
-	int ret, i;
-
-	for (i = 0; i < 200; i++) {
-		ret = st_err(ioctl(fd, SIPC_IOC_SET_CONTEXT_MGR, &ni));
-		if (ret != -EBUSY)
-			break;
-		usleep(10000);
-	}
-	return ret;
+	return st_claim_cm_as(fd, ST_CM_COOKIE, 0, sched);
 }
 
 static int start_server(struct pi_server *srv)
@@ -196,13 +187,7 @@ static long param_read(void)
 
 static int param_write(long v)
 {
-	FILE *f = fopen(PI_PARAM, "w");
-	int ret;
-
-	if (!f)
-		return -errno;
-	ret = fprintf(f, "%ld\n", v) < 0 ? -EIO : 0;
-	return fclose(f) ? -errno : ret;
+	return st_param_write(PI_PARAM, v);
 }
 
 FIXTURE(pi) {

@@ -73,16 +73,7 @@ FIXTURE_TEARDOWN(secctx)
 
 static int claim(int fd, __u32 flags)
 {
-	struct sipc_node_info ni = { .cookie = ST_CM_COOKIE, .flags = flags };
-	int ret, i;
-
-	for (i = 0; i < 200; i++) {
-		ret = st_err(ioctl(fd, SIPC_IOC_SET_CONTEXT_MGR, &ni));
-		if (ret != -EBUSY)
-			break;
-		usleep(10000);
-	}
-	return ret;
+	return st_claim_cm_as(fd, ST_CM_COOKIE, flags, 0);
 }
 
 TEST_F(secctx, not_asked_not_given)

@@ -226,17 +226,37 @@ static inline int st_set_cm(int fd, __u64 cookie)
  * out (a helper killed by its parent's death), so EBUSY is retried a
  * little while before it counts.
  */
-static inline int st_claim_cm(int fd, __u64 cookie)
+static inline int st_claim_cm_as(int fd, __u64 cookie, __u32 flags,
+				 __u32 sched)
 {
+	struct sipc_node_info ni = { .cookie = cookie, .flags = flags };
 	int ret, i;
 
+	ni.sched = sched;
 	for (i = 0; i < 200; i++) {
-		ret = st_set_cm(fd, cookie);
+		ret = st_err(ioctl(fd, SIPC_IOC_SET_CONTEXT_MGR, &ni));
 		if (ret != -EBUSY)
 			break;
 		usleep(10000);
 	}
 	return ret;
+}
+
+static inline int st_claim_cm(int fd, __u64 cookie)
+{
+	return st_claim_cm_as(fd, cookie, 0, 0);
+}
+
+/* Write @v to a module parameter's file: 0 or -errno. */
+static inline int st_param_write(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fprintf(f, "%ld\n", v) < 0 ? -EIO : 0;
+	return fclose(f) ? -errno : ret;
 }
 
 static inline int st_acquire(int fd, __u32 handle)

@@ -39,13 +39,7 @@ static inline long st_spin_read(void)
 
 static inline int st_spin_write(long v)
 {
-	FILE *f = fopen(ST_SPIN_PARAM, "w");
-	int ret;
-
-	if (!f)
-		return -errno;
-	ret = fprintf(f, "%ld\n", v) < 0 ? -EIO : 0;
-	return fclose(f) ? -errno : ret;
+	return st_param_write(ST_SPIN_PARAM, v);
 }
 
 static inline int st_pin(int cpu)
