@@ -28,6 +28,9 @@
 /* The reply: 4 bytes, the request's sequence number xor this. */
 #define REPLY_MAGIC	0x5eb1c0deu
 #define ERR_LEN		200
+/* Inversion: the client's and the hog's SCHED_FIFO priorities. */
+#define INV_CLIENT_RT	50
+#define INV_HOG_RT	20
 
 /*
  * Transaction codes: the operation in the top byte, the low 24 bits of the
@@ -49,6 +52,7 @@ enum workload {
 	WL_STREAM,		/* one-way messages, MB/s */
 	WL_PAIRS,		/* round trips on N pairs at once */
 	WL_LOOKUP,		/* a call to handle 0 answered with a handle */
+	WL_INVERSION,		/* an RT client's calls beside an RT hog */
 	WL_COUNT,
 };
 
@@ -57,6 +61,12 @@ enum placement {
 	PL_SAME,		/* client and server on one CPU */
 	PL_SPLIT,		/* client on one CPU, server on another */
 	PL_SPREAD,		/* pairs: pair i on CPU i mod N */
+	/*
+	 * Inversion: everything on one CPU, the mechanism's priority
+	 * inheritance on, or off (or, where it has none, as it comes).
+	 */
+	PL_INHERIT,
+	PL_NO_INHERIT,
 	PL_COUNT,
 };
 
@@ -90,6 +100,14 @@ struct mech {
 	int (*send)(struct client *c);
 	/* Ask the context manager for the server's handle again; checked. */
 	int (*lookup)(struct client *c);
+	/*
+	 * The inversion workload: takes part as it comes (no real-time
+	 * inheritance: PL_NO_INHERIT only), or with its inheritance switched
+	 * on and off by its setup() (both placements). Why it cannot switch
+	 * it here (NULL: it can). Parent.
+	 */
+	bool inversion, inherits;
+	const char *(*inherit_unavailable)(void);
 };
 
 /* What each process reports through the shared mapping. */
@@ -104,6 +122,7 @@ struct shared {
 	uint32_t go;			/* futex: 0 until clients may start */
 	uint32_t pad;
 	struct slot registry;
+	struct slot hog;
 	struct slot server[MAX_PAIRS];
 	struct slot client[MAX_PAIRS];
 	uint64_t lat[];			/* [pair][iteration], nanoseconds */
@@ -118,6 +137,8 @@ struct run {
 	long warmup, iterations;
 	bool full_check;		/* check every byte of every request */
 	int client_cpu[MAX_PAIRS], server_cpu[MAX_PAIRS], registry_cpu;
+	int hog_cpu;
+	uint64_t hog_ns;		/* inversion: the hog's spin, and sleep */
 	int done_pipe[MAX_PAIRS][2];	/* server -> client: stream progress */
 	struct shared *sh;
 	void *priv;			/* the mechanism's, from setup() */
@@ -151,7 +172,7 @@ struct result {
 	size_t size;
 	int pairs, rounds;
 	long warmup, iterations;	/* over all rounds */
-	double mean_us, p50_us, p99_us, p999_us;
+	double mean_us, p50_us, p99_us, p999_us, max_us;
 	double mb_s, ops_s;
 	/*
 	 * sipc's graph lock (stats.c): contentions per 1,000 calls, and how
@@ -192,6 +213,8 @@ const char *workload_name(enum workload wl);
 const char *placement_name(enum placement place);
 const char *binder_device(void);
 void set_binder_device(const char *path);
+const char *rt_unavailable(void);
+int set_sched(int policy, int rt_priority);
 
 /* payload.c: what a request holds and how each end checks it */
 void payload_fill(unsigned char *p, size_t size);
@@ -212,9 +235,9 @@ void result_finish(struct result *res);
 /* report.c: what the run was on, and what it found */
 struct env {
 	char kernel[128], cpu_model[128], clocksource[32];
-	char timer[256], placement[384];
+	char timer[256], placement[512];
 	const char *mode;
-	int cpus;
+	int cpus, hog_ms;
 	bool erms, fsrm, hypervisor;
 };
 

@@ -5,15 +5,18 @@
  *
  *   sipc-bench [--quick] [--out DIR [--dump]] [--tap] [-m MECH]... [-w WL]...
  *              [-s SIZE]... [-p PAIRS]... [-n N] [--check-all] [--binder DEV]
- *              [--placement same|split|both]
+ *              [--placement same|split|both] [--hog-ms H]
  *
  * Mechanisms: sipc (raw ioctls), libsipc, libsipc-region (the request in
  * a sealed shared region, 4 KiB and up), binder (raw ioctls, up to 1 MiB),
  * pipe, socketpair and shm-futex (the floor, up to 1 MiB). Sizes go up to
  * 16 MiB (-s). Workloads: roundtrip (a request
  * of each size, a 4-byte reply), stream (one-way messages), pairs (round
- * trips of 32 bytes on 1, 2, 4, 8 pairs at once) and lookup (a call to
- * handle 0 answered with a handle, for the mechanisms that have one).
+ * trips of 32 bytes on 1, 2, 4, 8 pairs at once), lookup (a call to
+ * handle 0 answered with a handle, for the mechanisms that have one) and
+ * inversion (a SCHED_FIFO client's 32-byte calls to a normal server while
+ * a lower SCHED_FIFO hog spins for H ms and sleeps for H ms, all on one
+ * CPU: sipc with its priority inheritance on and off, and Binder).
  * Round trips and lookups are measured in two placements, side by side:
  * both ends on one CPU ("same") and client and server on two ("split").
  * Neither alone is the truth: on one CPU every hand-over is a context
@@ -73,7 +76,7 @@ struct options {
 	size_t sizes[MAX_SIZES];
 	int nr_sizes, rounds;
 	int pairs[MAX_PAIRS];
-	int nr_pairs;
+	int nr_pairs, hog_ms;
 	long iterations;
 };
 
@@ -93,7 +96,8 @@ static void print_usage(FILE *f)
 		"  --tap            TAP output, one test per mechanism (for the test suite)\n"
 		"  -m, --mech M     only mechanism M (repeatable): sipc libsipc\n"
 		"                   libsipc-region binder pipe socketpair shm-futex\n"
-		"  -w, --workload W only workload W (repeatable): roundtrip stream pairs lookup\n"
+		"  -w, --workload W only workload W (repeatable): roundtrip stream\n"
+		"                   pairs lookup inversion\n"
 		"  -s, --size N     round-trip and stream payload size (repeatable)\n"
 		"  -p, --pairs N    pair count of the pairs workload (repeatable)\n"
 		"  -n, --iterations N   measured iterations of every run (all rounds)\n"
@@ -104,6 +108,7 @@ static void print_usage(FILE *f)
 		"  --placement P    round trips and lookups: same (client and\n"
 		"                   server on one CPU), split (on two CPUs) or\n"
 		"                   both, side by side (default)\n"
+		"  --hog-ms H       inversion: the hog spins H ms, sleeps H ms (default 5)\n"
 		"  --binder DEV     the Binder device (default /dev/binder)\n",
 		"sipc-bench");
 }
@@ -157,6 +162,7 @@ static int parse_args(int argc, char **argv)
 		{ "stream-split", no_argument, NULL, 'S' },
 		{ "binder", required_argument, NULL, 'B' },
 		{ "placement", required_argument, NULL, 'P' },
+		{ "hog-ms", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -190,6 +196,11 @@ static int parse_args(int argc, char **argv)
 			break;
 		case 'P':
 			if (parse_placement(optarg))
+				goto bad;
+			break;
+		case 'H':
+			opt.hog_ms = atoi(optarg);
+			if (opt.hog_ms < 1 || opt.hog_ms > 500)
 				goto bad;
 			break;
 		case 'm':
@@ -240,6 +251,8 @@ static int parse_args(int argc, char **argv)
 		goto bad;
 	if (!opt.rounds)
 		opt.rounds = opt.quick ? 1 : 5;
+	if (!opt.hog_ms)
+		opt.hog_ms = 5;
 	if (!opt.place_on[PL_SAME] && !opt.place_on[PL_SPLIT])
 		parse_placement("both");
 	for (i = 0; i < NR_MECHS; i++)
@@ -287,6 +300,10 @@ static void counts(struct run *r)
 		if (r->size > (1u << 20))
 			r->iterations = max_l(32, (1024l << 20) / r->size);
 		r->warmup = r->iterations / 10;
+	} else if (r->wl == WL_INVERSION) {
+		/* A pause of H/2 on average before each: ~8 s a row. */
+		r->iterations = 2000;
+		r->warmup = 100;
 	} else if (r->wl == WL_ROUNDTRIP) {
 		r->iterations = r->size <= 4097 ? 10000 : r->size <= 65536 ?
 				5000 : r->size <= 262144 ? 2000 : 1000;
@@ -313,15 +330,25 @@ static void counts(struct run *r)
 	r->warmup = r->warmup / opt.rounds ? r->warmup / opt.rounds : 1;
 }
 
+/* Inversion: the second CPU (CPU 1), or the only one. */
+static int inversion_cpu(void)
+{
+	return cpus[nr_cpus > 1 ? 1 : 0];
+}
+
 /*
  * Same: everything on the last CPU. Split: the client on the first, the
  * server and the context manager on the last (a lookup's server is the
- * context manager). Spread: pair i on CPU i mod N.
+ * context manager). Spread: pair i on CPU i mod N. Inversion: everything,
+ * the hog too, on one CPU.
  */
 static void placement(struct run *r)
 {
 	int i, last = cpus[nr_cpus - 1];
 
+	if (r->wl == WL_INVERSION)
+		last = inversion_cpu();
+	r->hog_cpu = last;
 	r->registry_cpu = r->place == PL_SPREAD ? -1 : last;
 	for (i = 0; i < r->pairs; i++) {
 		r->server_cpu[i] = r->place == PL_SPREAD ?
@@ -353,6 +380,7 @@ static struct result *new_result(int m, enum workload wl,
 	res->p50_us = NAN;
 	res->p99_us = NAN;
 	res->p999_us = NAN;
+	res->max_us = NAN;
 	res->mb_s = NAN;
 	res->ops_s = NAN;
 	res->lock_per_kcall = NAN;
@@ -363,6 +391,11 @@ static struct result *new_result(int m, enum workload wl,
 		why = "smaller than the mechanism is for";
 	if (!why && place == PL_SPLIT && nr_cpus < 2)
 		why = "one CPU: no split placement";
+	if (!why && wl == WL_INVERSION)
+		why = rt_unavailable();
+	if (!why && wl == WL_INVERSION && mech->inherits &&
+	    mech->inherit_unavailable)
+		why = mech->inherit_unavailable();
 	if (why || mech_dead[m]) {
 		res->ok = false;
 		res->skipped = true;
@@ -381,7 +414,9 @@ static void run_round(int m, struct result *res)
 	counts(&r);
 	res->iterations += r.iterations;
 	res->warmup += r.warmup;
-	r.full_check = opt.check_all || opt.quick;
+	/* Inversion: the server's fixed work, all 32 bytes compared. */
+	r.full_check = opt.check_all || opt.quick || r.wl == WL_INVERSION;
+	r.hog_ns = opt.hog_ms * 1000000ull;
 	placement(&r);
 	if (run_measure(&r, res, opt.quick ? 60 : 600) &&
 	    strstr(res->note, "timed out"))
@@ -389,35 +424,68 @@ static void run_round(int m, struct result *res)
 }
 
 /*
- * One workload at one size (or pair count) for every mechanism: in rounds,
- * the mechanisms taking turns (each round starting one further on), so
- * that a burst of noise from the host falls on all of them alike.
+ * @nr results (@mech_of: of which mechanism each), measured in rounds,
+ * taking turns (each round starting one further on), so that a burst of
+ * noise from the host falls on all of them alike.
  */
-static int measure(enum workload wl, enum placement place, size_t size,
-		   int pairs)
+static int measure_set(struct result **res, const int *mech_of, int nr)
 {
-	struct result *res[NR_MECHS] = { NULL };
-	int m, k, round, failed = 0;
+	int j, k, round, failed = 0;
 
-	for (m = 0; m < NR_MECHS; m++)
-		if (opt.mech_on[m] && (wl != WL_LOOKUP || all_mechs[m]->handles))
-			res[m] = new_result(m, wl, place, size, pairs);
 	for (round = 0; round < opt.rounds; round++) {
-		for (k = 0; k < NR_MECHS; k++) {
-			m = (k + round) % NR_MECHS;
-			if (res[m] && res[m]->ok)
-				run_round(m, res[m]);
+		for (k = 0; k < nr; k++) {
+			j = (k + round) % nr;
+			if (res[j]->ok)
+				run_round(mech_of[j], res[j]);
 		}
 	}
-	for (m = 0; m < NR_MECHS; m++) {
-		if (!res[m])
-			continue;
-		result_finish(res[m]);
-		report_row(stdout, res[m], opt.tap);
-		failed |= !res[m]->ok && !res[m]->skipped;
+	for (j = 0; j < nr; j++) {
+		result_finish(res[j]);
+		report_row(stdout, res[j], opt.tap);
+		failed |= !res[j]->ok && !res[j]->skipped;
 	}
 	fflush(stdout);
 	return failed;
+}
+
+/* One workload at one size (or pair count) for every mechanism. */
+static int measure(enum workload wl, enum placement place, size_t size,
+		   int pairs)
+{
+	struct result *res[NR_MECHS];
+	int mech_of[NR_MECHS], m, nr = 0;
+
+	for (m = 0; m < NR_MECHS; m++) {
+		if (!opt.mech_on[m] || (wl == WL_LOOKUP && !all_mechs[m]->handles))
+			continue;
+		res[nr] = new_result(m, wl, place, size, pairs);
+		if (res[nr])
+			mech_of[nr++] = m;
+	}
+	return measure_set(res, mech_of, nr);
+}
+
+/*
+ * The inversion, 32-byte calls: each mechanism that takes part as it
+ * comes, and those that can switch their inheritance with it on and off.
+ */
+static int measure_inversion(void)
+{
+	struct result *res[2 * NR_MECHS];
+	int mech_of[2 * NR_MECHS], m, p, nr = 0;
+
+	for (m = 0; m < NR_MECHS; m++) {
+		if (!opt.mech_on[m] || !all_mechs[m]->inversion)
+			continue;
+		for (p = PL_INHERIT; p <= PL_NO_INHERIT; p++) {
+			if (p == PL_INHERIT && !all_mechs[m]->inherits)
+				continue;
+			res[nr] = new_result(m, WL_INVERSION, p, 32, 1);
+			if (res[nr])
+				mech_of[nr++] = m;
+		}
+	}
+	return measure_set(res, mech_of, nr);
 }
 
 /* A round trip (or lookup) of one size in each placement asked for. */
@@ -463,6 +531,8 @@ static int run_all(void)
 		failed |= measure(WL_PAIRS, PL_SPREAD, 32, pairs[i]);
 	if (opt.wl_on[WL_LOOKUP])
 		failed |= measure_placed(WL_LOOKUP, 4);
+	if (opt.wl_on[WL_INVERSION])
+		failed |= measure_inversion();
 	return failed;
 }
 
@@ -524,12 +594,19 @@ int main(int argc, char **argv)
 	find_cpus();
 	clock_calibrate();
 	env.mode = opt.quick ? "quick" : "full";
+	env.hog_ms = opt.hog_ms;
 	env_collect();
 	snprintf(env.placement, sizeof(env.placement),
 		 "round trips and lookups, same: client, server and context manager on CPU %d; split: client on CPU %d, server and context manager on CPU %d; streams: sender on CPU %d, receiver on CPU %d; pairs: pair i (client and server) on CPU i mod %d",
 		 cpus[nr_cpus - 1], cpus[0], cpus[nr_cpus - 1],
 		 opt.stream_split ? cpus[0] : cpus[nr_cpus - 1],
 		 cpus[nr_cpus - 1], nr_cpus);
+	if (opt.wl_on[WL_INVERSION])
+		snprintf(env.placement + strlen(env.placement),
+			 sizeof(env.placement) - strlen(env.placement),
+			 "; inversion: client (SCHED_FIFO %d), server (normal), context manager and hog (SCHED_FIFO %d, %d ms spinning, %d ms asleep) on CPU %d",
+			 INV_CLIENT_RT, INV_HOG_RT, opt.hog_ms, opt.hog_ms,
+			 inversion_cpu());
 	if (opt.tap)
 		printf("TAP version 13\n1..%d\n", count_mechs());
 	report_begin(stdout, opt.tap);

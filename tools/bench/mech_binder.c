@@ -455,4 +455,5 @@ const struct mech mech_binder = {
 	.call = binder_call,
 	.send = binder_send,
 	.lookup = binder_lookup,
+	.inversion = true,	/* mainline: a nice floor, no RT inheritance */
 };

@@ -5,10 +5,16 @@
  * next; the server's reply frees the request and waits for the next one.
  * The context manager (handle 0) keeps each server's handle and hands it
  * out, translated, in a lookup's reply.
+ *
+ * The inversion workload runs with priority inheritance on and off: each
+ * run's setup sets module parameter priority_inheritance, its teardown
+ * puts back what it found (so does a SIGINT, SIGTERM or SIGHUP between).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -20,6 +26,7 @@
 #include "bench.h"
 
 #define SIPC_PATH	"/dev/sipc"
+#define PI_PARAM	"/sys/module/sipc/parameters/priority_inheritance"
 
 /* Registration and lookup: an index and, in a reply or an ADD, a handle. */
 struct reg_msg {
@@ -45,6 +52,111 @@ struct sclient {
 static const char *sipc_unavailable(void)
 {
 	return access(SIPC_PATH, R_OK | W_OK) ? "no " SIPC_PATH : NULL;
+}
+
+/*
+ * priority_inheritance as found ('Y' or 'N') while a run has changed it,
+ * 0 otherwise; atomic for the signal handler.
+ */
+static char pi_saved;
+static pid_t pi_owner;
+
+/* Async-signal-safe: open, write, close. */
+static int pi_write(char v)
+{
+	int fd = open(PI_PARAM, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, &v, 1) != 1)
+		ret = -1;
+	if (close(fd))
+		ret = -1;
+	return ret;
+}
+
+static int pi_read(void)
+{
+	int fd = open(PI_PARAM, O_RDONLY | O_CLOEXEC);
+	char v = 0;
+
+	if (fd < 0)
+		return -1;
+	if (read(fd, &v, 1) != 1)
+		v = 0;
+	close(fd);
+	return v == 'Y' || v == 'N' ? v : -1;
+}
+
+/* Killed during a run: put the parameter back, then die of the signal. */
+static void pi_on_signal(int sig)
+{
+	char v = __atomic_load_n(&pi_saved, __ATOMIC_SEQ_CST);
+
+	if (v && getpid() == pi_owner)
+		pi_write(v);
+	raise(sig);
+}
+
+static const char *sipc_inherit_unavailable(void)
+{
+	static char why[ERR_LEN];
+	int fd = open(PI_PARAM, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return pi_read() < 0 ? "priority_inheritance unreadable" : NULL;
+	}
+	if (errno == ENOENT)
+		return "sipc.ko has no priority_inheritance parameter";
+	snprintf(why, sizeof(why), "priority_inheritance: %s%s",
+		 strerror(errno), geteuid() ? " (not root)" : "");
+	return why;
+}
+
+/* Inversion: inheritance on or off for this run, as the placement says. */
+static int sipc_setup(struct run *r)
+{
+	struct sigaction sa = {
+		.sa_handler = pi_on_signal,
+		.sa_flags = SA_RESETHAND,
+	};
+	char want = r->place == PL_INHERIT ? 'Y' : 'N';
+	int found;
+
+	if (r->wl != WL_INVERSION)
+		return 0;
+	found = pi_read();
+	if (found < 0)
+		return bench_fail("cannot read %s", PI_PARAM);
+	if (found == want)
+		return 0;
+	if (!pi_owner) {
+		pi_owner = getpid();
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
+	__atomic_store_n(&pi_saved, found, __ATOMIC_SEQ_CST);
+	if (pi_write(want) || pi_read() != want) {
+		pi_write(found);
+		__atomic_store_n(&pi_saved, 0, __ATOMIC_SEQ_CST);
+		return bench_fail("cannot set %s to %c: %s", PI_PARAM, want,
+				  strerror(errno));
+	}
+	return 0;
+}
+
+static void sipc_teardown(struct run *r)
+{
+	char v = __atomic_load_n(&pi_saved, __ATOMIC_SEQ_CST);
+
+	if (!v)
+		return;
+	if (pi_write(v))
+		fprintf(stderr, "sipc-bench: cannot put %s back to %c: %s\n",
+			PI_PARAM, v, strerror(errno));
+	__atomic_store_n(&pi_saved, 0, __ATOMIC_SEQ_CST);
 }
 
 static int sdev_open(struct sdev *d, size_t area_size)
@@ -326,10 +438,15 @@ const struct mech mech_sipc = {
 	.what = "raw SIPC_IOC_TRANSACT: one ioctl per side per round trip, buffers freed inside it",
 	.handles = true,
 	.unavailable = sipc_unavailable,
+	.setup = sipc_setup,
+	.teardown = sipc_teardown,
 	.registry = sipc_registry,
 	.serve = sipc_serve,
 	.connect = sipc_connect,
 	.call = sipc_call,
 	.send = sipc_send,
 	.lookup = sipc_lookup,
+	.inversion = true,
+	.inherits = true,
+	.inherit_unavailable = sipc_inherit_unavailable,
 };

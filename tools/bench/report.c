@@ -93,10 +93,10 @@ void report_begin(FILE *f, bool tap)
 {
 	fprintf(f, "%ssipc-bench (%s mode)\n", pre(tap), env.mode);
 	env_lines(f, pre(tap));
-	fprintf(f, "%s%-9s %-6s %-10s %8s %5s %6s %9s %9s %9s %9s %9s %9s\n",
+	fprintf(f, "%s%-9s %-10s %-10s %8s %5s %6s %9s %9s %9s %9s %9s %9s %9s\n",
 		pre(tap), "workload", "place", "mechanism", "size", "pairs",
-		"iters", "mean_us", "p50_us", "p99_us", "p99.9_us", "MB/s",
-		"calls/s");
+		"iters", "mean_us", "p50_us", "p99_us", "p99.9_us", "max_us",
+		"MB/s", "calls/s");
 }
 
 static void num(char *buf, size_t len, double v)
@@ -111,9 +111,9 @@ static void num(char *buf, size_t len, double v)
 
 void report_row(FILE *f, const struct result *res, bool tap)
 {
-	char v[6][24];
+	char v[7][24];
 
-	fprintf(f, "%s%-9s %-6s %-10s %8zu %5d %6ld ", pre(tap),
+	fprintf(f, "%s%-9s %-10s %-10s %8zu %5d %6ld ", pre(tap),
 		workload_name(res->wl), placement_name(res->place), res->mech,
 		res->size, res->pairs, res->iterations);
 	if (!res->ok) {
@@ -125,10 +125,11 @@ void report_row(FILE *f, const struct result *res, bool tap)
 	num(v[1], 24, res->p50_us);
 	num(v[2], 24, res->p99_us);
 	num(v[3], 24, res->p999_us);
-	num(v[4], 24, res->mb_s);
-	num(v[5], 24, res->ops_s);
-	fprintf(f, "%9s %9s %9s %9s %9s %9s\n", v[0], v[1], v[2], v[3], v[4],
-		v[5]);
+	num(v[4], 24, res->max_us);
+	num(v[5], 24, res->mb_s);
+	num(v[6], 24, res->ops_s);
+	fprintf(f, "%9s %9s %9s %9s %9s %9s %9s\n", v[0], v[1], v[2], v[3],
+		v[4], v[5], v[6]);
 }
 
 /* ---- the bar ---- */
@@ -446,7 +447,7 @@ static void write_csv(FILE *f, const struct result *res, int n)
 {
 	int i;
 
-	fprintf(f, "workload,mechanism,size,pairs,placement,rounds,warmup,iterations,mean_us,p50_us,p99_us,p999_us,mb_s,calls_s,lock_per_kcall,taken_per_call,status,note\n");
+	fprintf(f, "workload,mechanism,size,pairs,placement,rounds,warmup,iterations,mean_us,p50_us,p99_us,p999_us,max_us,mb_s,calls_s,lock_per_kcall,taken_per_call,status,note\n");
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%s,%s,%zu,%d,%s,%d,%ld,%ld,",
 			workload_name(res[i].wl), res[i].mech, res[i].size,
@@ -459,6 +460,8 @@ static void write_csv(FILE *f, const struct result *res, int n)
 		csv_num(f, res[i].p99_us);
 		fputc(',', f);
 		csv_num(f, res[i].p999_us);
+		fputc(',', f);
+		csv_num(f, res[i].max_us);
 		fputc(',', f);
 		csv_num(f, res[i].mb_s);
 		fputc(',', f);
@@ -524,6 +527,7 @@ static void write_json(FILE *f, const struct result *res, int n)
 		json_num(f, "p50_us", res[i].p50_us, ", ");
 		json_num(f, "p99_us", res[i].p99_us, ", ");
 		json_num(f, "p999_us", res[i].p999_us, ", ");
+		json_num(f, "max_us", res[i].max_us, ", ");
 		json_num(f, "mb_s", res[i].mb_s, ", ");
 		json_num(f, "calls_s", res[i].ops_s, ", ");
 		json_num(f, "lock_per_kcall", res[i].lock_per_kcall, ", ");
@@ -672,6 +676,43 @@ static double pick_taken(const struct result *r)
 	return r->taken_per_call;
 }
 
+/*
+ * The inversion, its rows side by side: sipc with its inheritance on and
+ * off, and the mechanisms that have none (Binder).
+ */
+static void md_inversion(FILE *f, const struct result *res, int n)
+{
+	const struct result *r;
+	char v[5][24];
+	int i, rows = 0;
+
+	for (i = 0; i < n; i++) {
+		r = &res[i];
+		if (r->wl != WL_INVERSION)
+			continue;
+		if (!rows++) {
+			fprintf(f, "\n### Inversion: a SCHED_FIFO %d client's 32-byte calls to a normal server beside a SCHED_FIFO %d hog (us)\n\n",
+				INV_CLIENT_RT, INV_HOG_RT);
+			fprintf(f, "Client, server and hog on one CPU; the hog spins %d ms and sleeps %d ms by turns, the client pauses 0-%d ms before each call.\n",
+				env.hog_ms, env.hog_ms, env.hog_ms);
+			fprintf(f, "Without inheritance a call that meets the hog spinning waits for it (up to %d ms); with it, the server runs the call at the client's priority, above the hog.\n",
+				env.hog_ms);
+			fprintf(f, "sipc: module parameter `priority_inheritance` Y (inherit) or N (no-inherit); Binder (mainline) has no real-time inheritance, only a nice floor.\n\n");
+			fprintf(f, "| mechanism | inheritance | calls | mean | p50 | p99 | p99.9 | max | |\n|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+		}
+		num(v[0], 24, r->mean_us);
+		num(v[1], 24, r->p50_us);
+		num(v[2], 24, r->p99_us);
+		num(v[3], 24, r->p999_us);
+		num(v[4], 24, r->max_us);
+		/* Why a row has no figures: in the list at the end. */
+		fprintf(f, "| %s | %s | %ld | %s | %s | %s | %s | %s | %s |\n",
+			r->mech, placement_name(r->place), r->iterations,
+			v[0], v[1], v[2], v[3], v[4],
+			r->ok ? "" : status_word(r));
+	}
+}
+
 static void write_md(FILE *f, const struct result *res, int n)
 {
 	struct bar_row rows[MAX_BAR];
@@ -716,6 +757,7 @@ static void write_md(FILE *f, const struct result *res, int n)
 		fprintf(f, "| %s | %s | %s | %s | %s | %s |\n", res[i].mech,
 			placement_name(res[i].place), v[0], v[1], v[2], v[3]);
 	}
+	md_inversion(f, res, n);
 	for (i = 0; i < n; i++)
 		if (!res[i].ok)
 			fprintf(f, "\n- %s %s %zu B, %d pair(s), %s: %s: %s",

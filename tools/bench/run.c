@@ -10,11 +10,19 @@
  * times into a shared mapping; servers and the context manager run until
  * they are killed. A process that fails writes why into its slot and exits
  * non-zero; a run that outlives its time limit is killed whole.
+ *
+ * The inversion workload adds a hog, started before the clients: on the
+ * one CPU of the run, at SCHED_FIFO below the client's and above the
+ * normal server, it spins and sleeps by turns. The client pauses a
+ * pseudo-random time of up to one spin before each measured call, so that
+ * its calls fall at every point of the hog's cycle, not only at the one
+ * its own rhythm would lock onto.
  */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -32,7 +41,7 @@ static void on_alarm(int sig)
 }
 
 struct procs {
-	pid_t registry;
+	pid_t registry, hog;
 	pid_t server[MAX_PAIRS];
 	pid_t client[MAX_PAIRS];
 	int ready[2];
@@ -94,6 +103,23 @@ static int client_stream(struct client *c, struct slot *slot, int ready_fd)
 	return 0;
 }
 
+static void pause_ns(uint64_t ns)
+{
+	struct timespec ts = { ns / 1000000000u, ns % 1000000000u };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* xorshift32: the same pauses in every run. */
+static uint32_t next_rand(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
 /* Round trips (calls or lookups), each one timed. */
 static int client_calls(struct client *c, struct slot *slot, int ready_fd)
 {
@@ -101,6 +127,7 @@ static int client_calls(struct client *c, struct slot *slot, int ready_fd)
 	int (*op)(struct client *c) = r->wl == WL_LOOKUP ? r->mech->lookup :
 							    r->mech->call;
 	uint64_t *lat = r->sh->lat + (size_t)c->pair * r->iterations;
+	uint32_t rnd = 0x9e3779b9u ^ c->pair;
 	uint64_t t;
 	long i;
 
@@ -110,6 +137,8 @@ static int client_calls(struct client *c, struct slot *slot, int ready_fd)
 				return -1;
 			slot->start_ns = now_ns();
 		}
+		if (r->wl == WL_INVERSION && i >= r->warmup)
+			pause_ns(next_rand(&rnd) % r->hog_ns);
 		c->seq = i + 1;
 		payload_stamp(c->buf, r->size, c->seq);
 		t = ticks();
@@ -140,6 +169,8 @@ static void client_main(struct run *r, int pair, int ready_fd)
 	payload_fill(c.buf, r->size);
 	if (r->mech->connect(&c))
 		_exit(1);
+	if (r->wl == WL_INVERSION && set_sched(SCHED_FIFO, INV_CLIENT_RT))
+		_exit(1);
 	if (r->wl == WL_STREAM)
 		ret = client_stream(&c, slot, ready_fd);
 	else
@@ -152,9 +183,27 @@ static void server_main(struct run *r, int pair, int ready_fd)
 	struct server s;
 
 	child_start(&r->sh->server[pair], r->server_cpu[pair]);
+	if (r->wl == WL_INVERSION && set_sched(SCHED_OTHER, 0))
+		_exit(1);
 	if (!server_init(&s, r, pair))
 		r->mech->serve(&s, ready_fd);
 	_exit(1);
+}
+
+/* Inversion: spin for hog_ns, sleep for hog_ns, until killed. */
+static void hog_main(struct run *r, int ready_fd)
+{
+	uint64_t spin = (uint64_t)(r->hog_ns * clock_rate()), t;
+
+	child_start(&r->sh->hog, r->hog_cpu);
+	if (set_sched(SCHED_FIFO, INV_HOG_RT) || signal_ready(ready_fd))
+		_exit(1);
+	for (;;) {
+		t = ticks();
+		while (ticks() - t < spin)
+			;
+		pause_ns(r->hog_ns);
+	}
 }
 
 static void registry_main(struct run *r, int ready_fd)
@@ -213,7 +262,8 @@ static int wait_ready(struct run *r, struct procs *p, const pid_t *pids,
 			    waitpid(pids[i], &status, WNOHANG) == pids[i]) {
 				child_died(res, who, i, pids == p->client ?
 					   &r->sh->client[i] : pids == p->server ?
-					   &r->sh->server[i] : &r->sh->registry,
+					   &r->sh->server[i] : pids == &p->hog ?
+					   &r->sh->hog : &r->sh->registry,
 					   status);
 				return -1;
 			}
@@ -235,6 +285,8 @@ static pid_t spawn(struct run *r, struct procs *p, int role, int pair)
 		registry_main(r, p->ready[1]);
 	else if (role == 1)
 		server_main(r, pair, p->ready[1]);
+	else if (role == 3)
+		hog_main(r, p->ready[1]);
 	client_main(r, pair, p->ready[1]);
 	return 0;
 }
@@ -275,6 +327,9 @@ static void wait_clients(struct run *r, struct procs *p, struct result *res)
 			p->registry = 0;
 			child_died(res, "context manager", 0,
 				   &r->sh->registry, status);
+		} else if (pid == p->hog) {
+			p->hog = 0;
+			child_died(res, "hog", 0, &r->sh->hog, status);
 		}
 		if (!res->ok)
 			break;
@@ -361,7 +416,8 @@ void result_finish(struct result *res)
 		res->taken_per_call = (double)res->lock_taken / res->lock_calls;
 	}
 
-	if (res->ok && k) {
+	/* Inversion: the client's pauses are most of its time. */
+	if (res->ok && k && res->wl != WL_INVERSION) {
 		qsort(res->round_ops, k, sizeof(double), cmp_double);
 		res->ops_s = k % 2 ? res->round_ops[k / 2] :
 			     (res->round_ops[k / 2 - 1] + res->round_ops[k / 2]) / 2;
@@ -377,6 +433,7 @@ void result_finish(struct result *res)
 		res->p50_us = percentile_us(res->lat, n, 0.50);
 		res->p99_us = percentile_us(res->lat, n, 0.99);
 		res->p999_us = percentile_us(res->lat, n, 0.999);
+		res->max_us = res->lat[n - 1] / 1e3;
 	}
 	free(res->lat);
 	res->lat = NULL;
@@ -430,6 +487,11 @@ int run_measure(struct run *r, struct result *res, int timeout_s)
 		p.server[i] = spawn(r, &p, 1, i);
 	if (wait_ready(r, &p, p.server, r->pairs, "server", res))
 		goto stop;
+	if (r->wl == WL_INVERSION) {
+		p.hog = spawn(r, &p, 3, 0);
+		if (wait_ready(r, &p, &p.hog, 1, "hog", res))
+			goto stop;
+	}
 	for (i = 0; i < r->pairs; i++)
 		p.client[i] = spawn(r, &p, 2, i);
 	if (wait_ready(r, &p, p.client, r->pairs, "client", res))
@@ -447,6 +509,7 @@ int run_measure(struct run *r, struct result *res, int timeout_s)
 		res->lock_calls += sipc_stat("calls") - calls0;
 	}
 stop:
+	reap(&p.hog);
 	for (i = 0; i < r->pairs; i++)
 		reap(&p.client[i]);
 	for (i = 0; i < r->pairs; i++)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __x86_64__
@@ -164,6 +165,7 @@ const char *workload_name(enum workload wl)
 		[WL_STREAM] = "stream",
 		[WL_PAIRS] = "pairs",
 		[WL_LOOKUP] = "lookup",
+		[WL_INVERSION] = "inversion",
 	};
 
 	return wl < WL_COUNT ? names[wl] : "?";
@@ -175,6 +177,8 @@ const char *placement_name(enum placement place)
 		[PL_SAME] = "same",
 		[PL_SPLIT] = "split",
 		[PL_SPREAD] = "spread",
+		[PL_INHERIT] = "inherit",
+		[PL_NO_INHERIT] = "no-inherit",
 	};
 
 	return place < PL_COUNT ? names[place] : "?";
@@ -190,6 +194,52 @@ const char *binder_device(void)
 void set_binder_device(const char *path)
 {
 	binder_path = path;
+}
+
+/* The calling thread's policy and RT priority (0 for the normal ones). */
+int set_sched(int policy, int rt_priority)
+{
+	struct sched_param sp = { .sched_priority = rt_priority };
+
+	if (sched_setscheduler(0, policy, &sp))
+		return bench_fail("sched_setscheduler(%s %d): %s",
+				  policy == SCHED_FIFO ? "SCHED_FIFO" :
+				  "SCHED_OTHER", rt_priority, strerror(errno));
+	return 0;
+}
+
+/*
+ * Why this process's children cannot run at SCHED_FIFO (NULL: they can).
+ * Tried once, in a child: root alone is not enough where real-time
+ * scheduling is confined to a group without runtime.
+ */
+const char *rt_unavailable(void)
+{
+	static char why[ERR_LEN];
+	static bool tried;
+	struct sched_param sp = { .sched_priority = INV_CLIENT_RT };
+	int status = 0;
+	pid_t pid;
+
+	if (tried)
+		return why[0] ? why : NULL;
+	tried = true;
+	fflush(NULL);
+	pid = fork();
+	if (!pid)
+		_exit(sched_setscheduler(0, SCHED_FIFO, &sp) ? errno : 0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		snprintf(why, sizeof(why), "cannot try SCHED_FIFO: %s",
+			 strerror(errno));
+		return why;
+	}
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return NULL;
+	snprintf(why, sizeof(why), "no SCHED_FIFO %d here: %s%s",
+		 INV_CLIENT_RT, WIFEXITED(status) ?
+		 strerror(WEXITSTATUS(status)) : "the try was killed",
+		 geteuid() ? " (not root)" : "");
+	return why;
 }
 
 /* A counter of /proc/sipc/stats, or -1 without one. */
