@@ -79,6 +79,14 @@ static void prio_of_task(struct task_struct *task, struct sipc_prio *p)
 	}
 }
 
+/* What a thread's own settings @s are worth, as inheritance compares. */
+static void prio_of_sched(const struct sipc_sched *s, struct sipc_prio *p)
+{
+	p->policy = s->policy == SCHED_FIFO || s->policy == SCHED_RR ||
+		    s->policy == SCHED_IDLE ? s->policy : SCHED_NORMAL;
+	p->prio = p->policy == SCHED_NORMAL ? s->nice : s->rt_priority;
+}
+
 static bool may_nice(void)
 {
 	return ns_capable_noaudit(&init_user_ns, CAP_SYS_NICE);
@@ -176,6 +184,11 @@ bool sipc_prio_below(const struct sipc_txn *t, struct sipc_thread *thread)
 
 	if (t->prio_state != SIPC_PRIO_ASK)
 		return false;
+	/* Idle but still settling (it owes): what it goes back to. */
+	if (READ_ONCE(thread->prio_owed)) {
+		prio_of_sched(&thread->prio_owed_to, &now);
+		return prio_above(&t->prio, &now);
+	}
 	rcu_read_lock();
 	task = pid_task(thread->tid, PIDTYPE_PID);
 	if (task) {
@@ -222,6 +235,52 @@ static void sched_set(struct task_struct *task, u32 policy, u32 rt_priority,
 				    task_pid_nr(task), ret);
 }
 
+static bool wants_prio(const struct sipc_txn *t)
+{
+	return t->prio_state == SIPC_PRIO_ASK ||
+	       t->prio_state == SIPC_PRIO_CALLER;
+}
+
+static void prio_apply(struct task_struct *task, const struct sipc_prio *p,
+		       const struct sipc_sched *own)
+{
+	if (p->policy == SCHED_NORMAL)
+		sched_set(task, SCHED_NORMAL, 0, p->prio, own->reset_on_fork);
+	else
+		sched_set(task, p->policy, p->prio, own->nice,
+			  own->reset_on_fork);
+}
+
+/*
+ * @thread, still raised for the call it answered (it owes its own
+ * settings back), is to serve @t: straight from there to @t's priority,
+ * or to its own, in one change, never below both in between. The depth
+ * the answered call had passes to @t. prio_lock held.
+ */
+static void serve_from_owed(struct sipc_thread *thread,
+			    struct task_struct *task, struct sipc_txn *t)
+{
+	const struct sipc_sched *own = &thread->prio_owed_to;
+	struct sipc_prio base;
+
+	lockdep_assert_held(&thread->prio_lock);
+	thread->prio_owed = false;
+	prio_of_sched(own, &base);
+	if (wants_prio(t) && prio_above(&t->prio, &base)) {
+		t->server_prev = *own;
+		prio_apply(task, &t->prio, own);
+		t->prio_state = SIPC_PRIO_RAISED;
+		sipc_count(&thread->proc->dev->stats, SIPC_CNT_PRIO_RAISED);
+		return;
+	}
+	sched_set(task, own->policy, own->rt_priority, own->nice,
+		  own->reset_on_fork);
+	if (thread->prio_depth)
+		thread->prio_depth--;
+	if (wants_prio(t))
+		t->prio_state = SIPC_PRIO_NONE;
+}
+
 /*
  * Raise @task, which serves @t for @thread, if it runs below @t's want;
  * the thread's prio_lock held. @t remembers what it ran at before.
@@ -232,6 +291,12 @@ static void prio_raise(struct sipc_thread *thread, struct task_struct *task,
 	struct sipc_prio now;
 
 	lockdep_assert_held(&thread->prio_lock);
+	if (thread->prio_owed) {
+		serve_from_owed(thread, task, t);
+		return;
+	}
+	if (!wants_prio(t))
+		return;
 	prio_of_task(task, &now);
 	if (!prio_above(&t->prio, &now)) {
 		t->prio_state = SIPC_PRIO_NONE;
@@ -240,12 +305,7 @@ static void prio_raise(struct sipc_thread *thread, struct task_struct *task,
 	sched_save(task, &t->server_prev);
 	if (!thread->prio_depth++)
 		thread->prio_base = t->server_prev;
-	if (t->prio.policy == SCHED_NORMAL)
-		sched_set(task, SCHED_NORMAL, 0, t->prio.prio,
-			  t->server_prev.reset_on_fork);
-	else
-		sched_set(task, t->prio.policy, t->prio.prio,
-			  t->server_prev.nice, t->server_prev.reset_on_fork);
+	prio_apply(task, &t->prio, &t->server_prev);
 	t->prio_state = SIPC_PRIO_RAISED;
 	sipc_count(&thread->proc->dev->stats, SIPC_CNT_PRIO_RAISED);
 }
@@ -276,7 +336,7 @@ void sipc_prio_raise_thread(struct sipc_txn *t, struct sipc_thread *thread)
  * Graph lock held, the current thread taking @t: whether it has to see to
  * its priority itself (sipc_prio_serve()) once the lock is dropped.
  */
-bool sipc_prio_on_deliver(struct sipc_txn *t)
+bool sipc_prio_on_deliver(struct sipc_thread *thread, struct sipc_txn *t)
 {
 	struct sipc_prio now;
 
@@ -284,6 +344,9 @@ bool sipc_prio_on_deliver(struct sipc_txn *t)
 		return true;
 	if (t->prio_state != SIPC_PRIO_ASK)
 		return false;
+	/* Still raised for the call it answered: it owes its own. */
+	if (thread->prio_owed)
+		return true;
 	prio_of_task(current, &now);
 	if (prio_above(&t->prio, &now))
 		return true;
@@ -295,9 +358,7 @@ bool sipc_prio_on_deliver(struct sipc_txn *t)
 void sipc_prio_serve(struct sipc_thread *thread, struct sipc_txn *t)
 {
 	mutex_lock(&thread->prio_lock);
-	if (t->prio_state == SIPC_PRIO_ASK ||
-	    t->prio_state == SIPC_PRIO_CALLER)
-		prio_raise(thread, current, t);
+	prio_raise(thread, current, t);
 	mutex_unlock(&thread->prio_lock);
 }
 
@@ -315,9 +376,27 @@ bool sipc_prio_on_pop(struct sipc_txn *t, struct sipc_sched *prev)
 	return raised;
 }
 
-void sipc_prio_restore(struct sipc_thread *thread, const struct sipc_sched *s)
+/*
+ * The current thread answered a call it ran raised: it goes back to @s,
+ * but only once it is sure no new call waits for it (the reply's caller,
+ * running again, may send the next one at once, and a server dropped
+ * back meanwhile could not get the CPU to take it).
+ */
+void sipc_prio_owe(struct sipc_thread *thread, const struct sipc_sched *s)
 {
+	thread->prio_owed_to = *s;
+	thread->prio_owed = true;
+}
+
+/* No new call to run: back to what the answered call found. */
+void sipc_prio_settle_owed(struct sipc_thread *thread)
+{
+	const struct sipc_sched *s = &thread->prio_owed_to;
+
+	if (likely(!thread->prio_owed))
+		return;
 	mutex_lock(&thread->prio_lock);
+	thread->prio_owed = false;
 	sched_set(current, s->policy, s->rt_priority, s->nice,
 		  s->reset_on_fork);
 	if (thread->prio_depth)

@@ -381,6 +381,13 @@ struct sipc_thread {
 	struct mutex prio_lock;
 	u32 prio_depth;			/* calls it serves raised */
 	bool prio_gone;			/* left sipc: raise no more */
+	/*
+	 * Replied to a raised call: its settings before that call, put back
+	 * only once it has no new call to run (sipc_prio_settle_owed()), so
+	 * that it is never below a caller while it looks for the next one.
+	 */
+	bool prio_owed;
+	struct sipc_sched prio_owed_to;
 	/* Taken, held for prio.c: the thread raises itself once unlocked. */
 	struct sipc_txn *prio_pending;
 	struct sipc_sched prio_base;	/* its own, while raised */
@@ -409,10 +416,11 @@ void sipc_prio_for_call(struct sipc_txn *t, const struct sipc_node *node);
 bool sipc_prio_below(const struct sipc_txn *t, struct sipc_thread *thread);
 void sipc_prio_claim(struct sipc_txn *t, struct sipc_thread *thread);
 void sipc_prio_raise_thread(struct sipc_txn *t, struct sipc_thread *thread);
-bool sipc_prio_on_deliver(struct sipc_txn *t);
+bool sipc_prio_on_deliver(struct sipc_thread *thread, struct sipc_txn *t);
 void sipc_prio_serve(struct sipc_thread *thread, struct sipc_txn *t);
 bool sipc_prio_on_pop(struct sipc_txn *t, struct sipc_sched *prev);
-void sipc_prio_restore(struct sipc_thread *thread, const struct sipc_sched *s);
+void sipc_prio_owe(struct sipc_thread *thread, const struct sipc_sched *s);
+void sipc_prio_settle_owed(struct sipc_thread *thread);
 void sipc_prio_settle(struct sipc_thread *thread);
 void sipc_prio_leave(struct sipc_thread *thread);
 void sipc_prio_abandon(struct sipc_thread *thread, struct sipc_txn *t);

@@ -542,6 +542,13 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 		}
 		sipc_graph_unlock(proc->dev);
 
+		/*
+		 * No new call: an answered raised one's priority goes back
+		 * now, with this thread already idle, so that the next call
+		 * finds it there and raises it (prio.c takes the settling
+		 * over if that call comes first).
+		 */
+		sipc_prio_settle_owed(thread);
 		ret = wait_for_wake(thread, seq, spin);
 
 		sipc_graph_lock(proc->dev);
@@ -601,18 +608,23 @@ int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 	for (;;) {
 		ret = wait_once(thread, tr, nonblock, restartable, &handed);
 		if (!handed)
-			return ret;
+			break;
 		err = handed->nr_fds ? sipc_fd_install(area, handed) : 0;
 		if (!err) {
 			sipc_buffer_deliver(area, handed);
 			serve_pending(thread, true);
-			return ret;
+			break;
 		}
 		serve_pending(thread, false);
 		/* Its descriptors do not fit: the payload fails, not us. */
 		sipc_txn_refuse(thread, tr, handed, err);
-		if (tr->ev.type == SIPC_EV_REPLY)
-			return err;
+		if (tr->ev.type == SIPC_EV_REPLY) {
+			ret = err;
+			break;
+		}
 		memset(&tr->ev, 0, sizeof(tr->ev));
 	}
+	/* Back to user space with no new raised call: its own again. */
+	sipc_prio_settle_owed(thread);
+	return ret;
 }

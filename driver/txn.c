@@ -472,9 +472,9 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 	raised = sipc_prio_on_pop(t, &own);
 	sipc_txn_put(t, &reap);
 	sipc_graph_unlock(proc->dev);
-	/* The caller is awake: now the server may go back to its own. */
+	/* Back to its own once it has no new call (sipc_prio_owe()). */
 	if (raised)
-		sipc_prio_restore(thread, &own);
+		sipc_prio_owe(thread, &own);
 
 	/*
 	 * No area to reply into: the caller exited, closed or unmapped. Like
@@ -553,7 +553,7 @@ struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
 		t->to_thread = thread;
 		t->to_parent = thread->stack;
 		thread->stack = t;
-		if (sipc_prio_on_deliver(t)) {
+		if (sipc_prio_on_deliver(thread, t)) {
 			t->refs++;
 			thread->prio_pending = t;
 		}
@@ -705,6 +705,9 @@ static int transact(struct sipc_thread *thread, struct sipc_transact *tr)
 			return ret;
 		ret = send(thread, tr, &src);
 		sipc_source_fini(&src);
+		/* A reply not followed by a wait settles its priority now. */
+		if (ret || !(tr->recv_flags & SIPC_RECV_WAIT))
+			sipc_prio_settle_owed(thread);
 		if (tr->send_op == SIPC_SEND_CALL) {
 			if (ret)
 				return ret;
