@@ -101,6 +101,7 @@ static int instance_add(const char *name)
 		 "sipc", name);
 	spin_lock_init(&dev->lock);
 	INIT_LIST_HEAD(&dev->txns);
+	init_waitqueue_head(&dev->freeze_wait);
 	INIT_LIST_HEAD(&dev->procs);
 	INIT_LIST_HEAD(&dev->pid_entries);
 	dev->misc.minor = MISC_DYNAMIC_MINOR;

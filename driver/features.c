@@ -28,6 +28,7 @@ SIPC_FEATURE(priority_inheritance);	/* 1.3: calls run at the caller's */
 SIPC_FEATURE(node_min_sched);		/* 1.3: sipc_node_info.sched */
 SIPC_FEATURE(failure_watch);		/* 1.3: /proc/sipc/failures */
 SIPC_FEATURE(txn_secctx);		/* 1.3: SIPC_NODE_TXN_SECCTX */
+SIPC_FEATURE(freeze);			/* 1.3: SIPC_IOC_FREEZE and its kin */
 
 static struct attribute *feature_attrs[] = {
 	&feature_looper_decline.attr,
@@ -36,6 +37,7 @@ static struct attribute *feature_attrs[] = {
 	&feature_node_min_sched.attr,
 	&feature_failure_watch.attr,
 	&feature_txn_secctx.attr,
+	&feature_freeze.attr,
 	NULL,
 };
 

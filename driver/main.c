@@ -276,6 +276,11 @@ static long sipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case SIPC_IOC_DEATH_REQUEST:
 	case SIPC_IOC_DEATH_CLEAR:
 		return sipc_ioctl_object(proc, cmd, uarg);
+	case SIPC_IOC_FREEZE:
+	case SIPC_IOC_FROZEN_INFO:
+	case SIPC_IOC_FREEZE_NOTIFY:
+	case SIPC_IOC_FREEZE_NOTIFY_CLEAR:
+		return sipc_ioctl_freeze(proc, cmd, uarg);
 	default:
 		return -ENOTTY;
 	}

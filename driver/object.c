@@ -75,7 +75,7 @@ void sipc_node_put_tmp(struct sipc_node *node)
 	sipc_graph_unlock(dev);
 }
 
-static struct sipc_ref *ref_by_handle(struct sipc_proc *proc, u32 handle)
+struct sipc_ref *sipc_ref_by_handle(struct sipc_proc *proc, u32 handle)
 {
 	struct rb_node *n = proc->refs_by_handle.rb_node;
 
@@ -169,6 +169,7 @@ static void ref_destroy(struct sipc_ref *ref)
 	struct sipc_node *node = ref->node;
 	struct sipc_death *death = ref->death;
 
+	sipc_freeze_watch_drop(ref);
 	rb_erase(&ref->rb_handle, &proc->refs_by_handle);
 	rb_erase(&ref->rb_node, &proc->refs_by_node);
 	hlist_del(&ref->node_entry);
@@ -206,7 +207,7 @@ struct sipc_node *sipc_handle_to_node(struct sipc_proc *proc, u32 handle)
 		if (!node)
 			return ERR_PTR(-ESRCH);
 	} else {
-		ref = ref_by_handle(proc, handle);
+		ref = sipc_ref_by_handle(proc, handle);
 		if (!ref)
 			return ERR_PTR(-ENOENT);
 		node = ref->node;
@@ -278,6 +279,10 @@ void sipc_proc_kill_objects(struct sipc_proc *proc)
 			if (death->ref)
 				death->ref->death = NULL;
 			death_free(death);
+		} else if (w->type == SIPC_WORK_FROZEN) {
+			/* Its handle's destruction below frees it. */
+			container_of(w, struct sipc_freeze_watch,
+				     work)->queued = false;
 		} else {
 			container_of(w, struct sipc_node, released)->released_queued = false;
 		}
@@ -378,7 +383,7 @@ void sipc_release_objects(struct sipc_proc *proc, struct sipc_buffer *buf)
 	if (buf->nr_handles) {
 		sipc_graph_lock(proc->dev);
 		for (i = 0; i < buf->nr_handles; i++) {
-			ref = ref_by_handle(proc, buf->handles[i]);
+			ref = sipc_ref_by_handle(proc, buf->handles[i]);
 			if (ref && ref->buf_refs) {
 				ref->buf_refs--;
 				ref_put_if_unused(ref);
@@ -539,7 +544,7 @@ static int ref_adjust(struct sipc_proc *proc, u32 handle, bool acquire)
 	if (handle == SIPC_CONTEXT_MGR_HANDLE)
 		return 0;
 	sipc_graph_lock(proc->dev);
-	ref = ref_by_handle(proc, handle);
+	ref = sipc_ref_by_handle(proc, handle);
 	if (!ref) {
 		ret = -ENOENT;
 	} else if (acquire) {
@@ -574,7 +579,7 @@ static int death_request(struct sipc_proc *proc, struct sipc_death_request *req)
 	death->cookie = req->cookie;
 
 	sipc_graph_lock(proc->dev);
-	ref = ref_by_handle(proc, req->handle);
+	ref = sipc_ref_by_handle(proc, req->handle);
 	if (!ref) {
 		ret = -ENOENT;
 	} else if (ref->death) {
@@ -601,7 +606,7 @@ static int death_clear(struct sipc_proc *proc, struct sipc_death_request *req)
 	if (req->pad)
 		return -EINVAL;
 	sipc_graph_lock(proc->dev);
-	ref = ref_by_handle(proc, req->handle);
+	ref = sipc_ref_by_handle(proc, req->handle);
 	if (ref && ref->death && ref->death->cookie == req->cookie) {
 		death = ref->death;
 		ref->death = NULL;

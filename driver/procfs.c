@@ -213,9 +213,10 @@ static size_t count_procs(struct sipc_device *dev)
  * if not 0), so that each can be printed under its own locks: the list
  * lock is held only to walk the list, never around an area lock.
  */
-static struct sipc_proc **grab_procs(struct sipc_device *dev,
-				     const struct sipc_reader *r, pid_t pid,
-				     size_t *nr)
+static struct sipc_proc **procs_grab(struct sipc_device *dev,
+				     bool (*keep)(struct sipc_proc *proc,
+						  const void *arg),
+				     const void *arg, size_t *nr)
 {
 	struct sipc_proc *proc, **procs;
 	size_t n = 0, max;
@@ -231,7 +232,7 @@ static struct sipc_proc **grab_procs(struct sipc_device *dev,
 	list_for_each_entry(proc, &dev->procs, procfs_entry) {
 		if (n == max)
 			break;
-		if ((pid && proc->pid != pid) || !reader_owns(r, proc))
+		if (!keep(proc, arg))
 			continue;
 		sipc_proc_get(proc);
 		procs[n++] = proc;
@@ -241,8 +242,41 @@ static struct sipc_proc **grab_procs(struct sipc_device *dev,
 	return procs;
 }
 
+struct reader_filter {
+	const struct sipc_reader *r;
+	pid_t pid;
+};
+
+static bool reader_keeps(struct sipc_proc *proc, const void *arg)
+{
+	const struct reader_filter *f = arg;
+
+	return (!f->pid || proc->pid == f->pid) && reader_owns(f->r, proc);
+}
+
+static struct sipc_proc **grab_procs(struct sipc_device *dev,
+				     const struct sipc_reader *r, pid_t pid,
+				     size_t *nr)
+{
+	struct reader_filter f = { .r = r, .pid = pid };
+
+	return procs_grab(dev, reader_keeps, &f, nr);
+}
+
+static bool opened_by(struct sipc_proc *proc, const void *tgid)
+{
+	return proc->tgid == tgid;
+}
+
+/* Each context of @dev that process @tgid opened, referenced. */
+struct sipc_proc **sipc_procs_of(struct sipc_device *dev, struct pid *tgid,
+				 size_t *nr)
+{
+	return procs_grab(dev, opened_by, tgid, nr);
+}
+
 /* No lock held: the last reference frees its context. */
-static void put_procs(struct sipc_proc **procs, size_t n)
+void sipc_procs_put(struct sipc_proc **procs, size_t n)
 {
 	while (n--)
 		sipc_proc_put(procs[n]);
@@ -265,7 +299,7 @@ static int state_show(struct seq_file *m, void *v)
 		snapshot_proc(procs[i], &s);
 		state_line(m, &r, procs[i], &s);
 	}
-	put_procs(procs, n);
+	sipc_procs_put(procs, n);
 	return 0;
 }
 
@@ -427,7 +461,7 @@ static int detail_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		detail_one(m, &r, procs[i], i);
-	put_procs(procs, n);
+	sipc_procs_put(procs, n);
 	return 0;
 }
 

@@ -60,6 +60,7 @@
 #include "stats.h"
 
 struct sipc_proc;
+struct sipc_ref;
 struct sipc_thread;
 struct sipc_txn;
 struct sipc_node;
@@ -282,6 +283,7 @@ struct sipc_device {
 	kuid_t context_mgr_owner;
 	struct list_head txns;		/* alive, for /proc/sipc/transactions */
 	u32 nr_txns;
+	wait_queue_head_t freeze_wait;	/* a freeze waiting for calls to end */
 	struct sipc_stats stats;
 	/* /proc/sipc (procfs.c), under its mutex */
 	struct proc_dir_entry *proc_dir;
@@ -312,6 +314,7 @@ enum sipc_work_type {
 	SIPC_WORK_TXN,
 	SIPC_WORK_DEATH,
 	SIPC_WORK_RELEASED,
+	SIPC_WORK_FROZEN,
 };
 
 struct sipc_work {
@@ -327,6 +330,10 @@ struct sipc_proc {
 	const struct cred *cred;
 	struct sipc_user *user;		/* the opener's euid's accounting */
 	bool dead;			/* see sipc_proc_die() */
+	/* SIPC_IOC_FREEZE (freeze.c), under the graph lock */
+	bool frozen;
+	bool sync_recv;			/* a call refused while frozen */
+	bool async_recv;		/* a one-way queued while frozen */
 	struct sipc_area area;
 	/*
 	 * Threads by pid: changed with both the graph lock and threads_lock
@@ -442,6 +449,16 @@ int sipc_fd_install(struct sipc_area *area, struct sipc_buffer *buf);
 int sipc_fd_init(void);
 void sipc_fd_exit(void);
 
+/* ---- freezing a process's IPC (freeze.c) ---- */
+
+int sipc_ioctl_freeze(struct sipc_proc *proc, unsigned int cmd,
+		      void __user *arg);
+void sipc_freeze_watch_drop(struct sipc_ref *ref);
+void sipc_freeze_calls_ended(struct sipc_proc *proc);
+struct sipc_proc **sipc_procs_of(struct sipc_device *dev, struct pid *tgid,
+				 size_t *nr);
+void sipc_procs_put(struct sipc_proc **procs, size_t n);
+
 /* ---- /sys/module/sipc/features (features.c) ---- */
 
 int sipc_features_init(void);
@@ -521,10 +538,21 @@ struct sipc_ref {
 	u32 user_refs;			/* SIPC_IOC_ACQUIRE minus RELEASE */
 	u32 buf_refs;			/* held by buffers carrying it */
 	struct sipc_death *death;
+	struct sipc_freeze_watch *freeze_watch;
+};
+
+/* SIPC_IOC_FREEZE_NOTIFY on a handle (freeze.c): its holder's, with it. */
+struct sipc_freeze_watch {
+	struct sipc_work work;
+	struct sipc_proc *proc;		/* the holder, told */
+	u64 cookie;
+	bool queued;
+	bool frozen;			/* what the pending event says */
 };
 
 struct sipc_node *sipc_node_lookup(struct sipc_proc *proc, u64 cookie);
 struct sipc_node *sipc_handle_to_node(struct sipc_proc *proc, u32 handle);
+struct sipc_ref *sipc_ref_by_handle(struct sipc_proc *proc, u32 handle);
 void sipc_node_put_tmp(struct sipc_node *node);
 void sipc_proc_kill_objects(struct sipc_proc *proc);
 int sipc_object_translate(struct sipc_proc *from, struct sipc_proc *to,

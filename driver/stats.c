@@ -129,6 +129,7 @@ const char *sipc_error_reason(int error)
 	case -EINTR: return "interrupted";
 	case -EREMOTEIO: return "reply_failed";
 	case -ENOMEM: return "no_memory";
+	case -EHOSTDOWN: return "frozen";
 	default: return "other";
 	}
 }

@@ -429,6 +429,7 @@ static struct sipc_buffer *deliver_work(struct sipc_thread *thread,
 					struct sipc_transact *tr,
 					struct list_head *reap)
 {
+	struct sipc_freeze_watch *watch;
 	struct sipc_death *death;
 	struct sipc_node *node;
 
@@ -453,6 +454,13 @@ static struct sipc_buffer *deliver_work(struct sipc_thread *thread,
 		node->released_queued = false;
 		tr->ev.type = SIPC_EV_RELEASED;
 		tr->ev.cookie = node->cookie;
+		break;
+	case SIPC_WORK_FROZEN:
+		watch = container_of(w, struct sipc_freeze_watch, work);
+		watch->queued = false;
+		tr->ev.type = SIPC_EV_FROZEN;
+		tr->ev.cookie = watch->cookie;
+		tr->ev.code = watch->frozen;
 		break;
 	}
 	return NULL;
@@ -566,6 +574,7 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 		if (call) {
 			thread->stack = call->from_parent;
 			call->from = NULL;
+			sipc_freeze_calls_ended(call->to_proc);
 			sipc_txn_put(call, &reap);
 		}
 		if (ret == -ERESTARTSYS && (call || !restartable))

@@ -154,6 +154,7 @@ void sipc_txn_fail(struct sipc_txn *t, int error)
 	t->error = error;
 	t->completed = true;
 	sipc_thread_wake(t->from, false);
+	sipc_freeze_calls_ended(t->to_proc);
 }
 
 /*
@@ -345,6 +346,17 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 		ret = -ESRCH;
 		goto fail;
 	}
+	/* Frozen (freeze.c): a call is refused, a one-way waits for it. */
+	if (t->to_proc->frozen) {
+		if (!oneway) {
+			t->to_proc->sync_recv = true;
+			sipc_graph_unlock(proc->dev);
+			ret = -EHOSTDOWN;
+			goto fail;
+		}
+		t->to_proc->async_recv = true;
+		tr->out_flags |= SIPC_OUT_FROZEN;
+	}
 	enqueue_txn(thread, t, oneway, &raise);
 	list_add_tail(&t->all_entry, &proc->dev->txns);
 	proc->dev->nr_txns++;
@@ -472,6 +484,7 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 	raised = sipc_prio_on_pop(t, &own);
 	sipc_txn_put(t, &reap);
 	sipc_graph_unlock(proc->dev);
+	sipc_freeze_calls_ended(proc);
 	/* Back to its own once it has no new call (sipc_prio_owe()). */
 	if (raised)
 		sipc_prio_owe(thread, &own);

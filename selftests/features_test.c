@@ -21,6 +21,7 @@ static const struct {
 	{ "node_min_sched", 3 },
 	{ "failure_watch", 3 },
 	{ "txn_secctx", 3 },
+	{ "freeze", 3 },
 };
 
 #define NR_KNOWN	(sizeof(known) / sizeof(known[0]))

@@ -91,7 +91,7 @@ enum op {
 	OP_NODE_CREATE, OP_NODE_DESTROY, OP_SET_CM, OP_ACQUIRE, OP_RELEASE,
 	OP_DEATH_REQ, OP_DEATH_CLEAR, OP_MAX_THREADS, OP_LOOPER,
 	OP_THREAD_EXIT, OP_BAD_IOCTL, OP_MMAP, OP_MUNMAP, OP_REOPEN,
-	OP_FORK, OP_THREAD, OP_POLL,
+	OP_FORK, OP_THREAD, OP_POLL, OP_FREEZE,
 	/* The scenarios: several processes or threads each. */
 	OP_FD_CYCLE, OP_STOP_CONT, OP_FORK_USE, OP_FLOOD, OP_NR
 };
@@ -100,7 +100,8 @@ static const char *const op_names[OP_NR] = {
 	"call", "oneway", "reply", "recv", "raw", "free", "node_create",
 	"node_destroy", "set_cm", "acquire", "release", "death_req",
 	"death_clear", "max_threads", "looper", "thread_exit", "bad_ioctl",
-	"mmap", "munmap", "reopen", "fork", "thread", "poll", "fd_cycle",
+	"mmap", "munmap", "reopen", "fork", "thread", "poll", "freeze",
+	"fd_cycle",
 	"stop_cont", "fork_use", "flood",
 };
 
@@ -292,7 +293,8 @@ static uint32_t rnd_op(void)
 		[OP_DEATH_CLEAR] = 3, [OP_MAX_THREADS] = 1, [OP_LOOPER] = 2,
 		[OP_THREAD_EXIT] = 1, [OP_BAD_IOCTL] = 1, [OP_MMAP] = 1,
 		[OP_MUNMAP] = 1, [OP_REOPEN] = 1, [OP_FORK] = 1,
-		[OP_THREAD] = 2, [OP_POLL] = 2, [OP_FD_CYCLE] = 2,
+		[OP_THREAD] = 2, [OP_POLL] = 2, [OP_FREEZE] = 2,
+		[OP_FD_CYCLE] = 2,
 		/*
 		 * stop_cont stops the manager, whom the others wait for;
 		 * fork_use forks twice, a third of a second on the debug
@@ -835,6 +837,35 @@ static int do_raw(const struct call *c)
 static int xioctl(unsigned long cmd, void *arg)
 {
 	return ioctl(ex.fd, cmd, arg) ? -errno : 0;
+}
+
+/*
+ * Freezing: this process or its parent (frozen briefly: a call to it fails
+ * at once), the state asked, frozen notices on a handle asked and taken
+ * back; now and then a bad flag.
+ */
+static int do_freeze(const struct call *c)
+{
+	struct sipc_freeze f = {
+		.pid = c->b % 2 ? getpid() : getppid(),
+		.enable = c->c % 2, .timeout_ms = c->c % 20,
+		.pad = c->d % 32 ? 0 : 1,
+	};
+	struct sipc_frozen_info fi = { .pid = f.pid };
+	struct sipc_death_request dr = {
+		.handle = pick_handle(c->a), .cookie = c->x,
+	};
+
+	switch (c->d % 4) {
+	case 0:
+		return xioctl(SIPC_IOC_FREEZE, &f);
+	case 1:
+		return xioctl(SIPC_IOC_FROZEN_INFO, &fi);
+	case 2:
+		return xioctl(SIPC_IOC_FREEZE_NOTIFY, &dr);
+	default:
+		return xioctl(SIPC_IOC_FREEZE_NOTIFY_CLEAR, &dr);
+	}
 }
 
 /* A node's minimum priority: none, a valid one, or any 32 bits. */
@@ -1695,6 +1726,8 @@ static int run_call(struct call *c)
 		return xioctl(SIPC_IOC_THREAD_EXIT, NULL);
 	case OP_POLL:
 		return do_poll(c);
+	case OP_FREEZE:
+		return do_freeze(c);
 	case OP_BAD_IOCTL:
 		alarm_ms(5);
 		v = bad_ioctl(c);

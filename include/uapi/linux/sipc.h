@@ -53,6 +53,8 @@
  *   EAGAIN    SIPC_RECV_NONBLOCK and no work is queued
  *   EBADF     a SIPC_OBJ_FD names no open file of the sender
  *   ENOMEM    the kernel ran out of memory; nothing was sent
+ *   EHOSTDOWN the target process is frozen (SIPC_IOC_FREEZE): a call is
+ *             refused at once, to be made again once it thaws
  */
 #ifndef _UAPI_LINUX_SIPC_H
 #define _UAPI_LINUX_SIPC_H
@@ -199,6 +201,8 @@ enum sipc_event_type {
 	SIPC_EV_REPLY = 2,		/* reply to this thread's call */
 	SIPC_EV_DEATH = 3,		/* a node a death notice watched died */
 	SIPC_EV_RELEASED = 4,		/* a node of ours has no handles left */
+	/* A watched node's process froze (code 1) or thawed (0): FREEZE */
+	SIPC_EV_FROZEN = 5,
 };
 
 /*
@@ -215,6 +219,7 @@ enum sipc_event_type {
 #define SIPC_OUT_SENT		(1U << 0) /* the send part was done */
 #define SIPC_OUT_SPAWN_THREAD	(1U << 1) /* start another looper thread */
 #define SIPC_OUT_FREED		(1U << 2) /* free_buffer was freed */
+#define SIPC_OUT_FROZEN		(1U << 3) /* a one-way queued to a frozen one */
 
 struct sipc_event {
 	__u32 type;		/* enum sipc_event_type */
@@ -270,6 +275,40 @@ struct sipc_transact {
 #define SIPC_LOOPER_DECLINE	(1U << 1) /* that thread will not be started */
 
 /*
+ * Freezing (1.3 on), for a process about to be frozen (the cgroup v2
+ * freezer): SIPC_IOC_FREEZE with enable 1 freezes the sipc contexts of
+ * process pid (in the caller's pid namespace) on this device instance,
+ * once the synchronous calls to it that are queued or being served end,
+ * waiting at most timeout_ms for them (EAGAIN if they do not: it is left
+ * thawed); enable 0 thaws it. Root (CAP_SYS_ADMIN) or the euid that
+ * opened the contexts may; ESRCH if pid has none here. While frozen, a
+ * synchronous call to it fails at once with EHOSTDOWN; a one-way is
+ * queued (within its area's one-way space) and its sender gets
+ * SIPC_OUT_FROZEN. SIPC_IOC_FROZEN_INFO says whether it is frozen and
+ * whether synchronous or one-way work came while it was.
+ * SIPC_IOC_FREEZE_NOTIFY asks for SIPC_EV_FROZEN, with the cookie given,
+ * each time the process owning the node behind a handle freezes or thaws
+ * (one pending event per request: an unread one is updated, not queued
+ * again; one at once if it is frozen now); SIPC_IOC_FREEZE_NOTIFY_CLEAR
+ * withdraws it. Order with the cgroup freezer: freeze here first, then
+ * write 1 to cgroup.freeze; on the way back, 0 to cgroup.freeze, then
+ * thaw here.
+ */
+struct sipc_freeze {
+	__u32 pid;
+	__u32 enable;		/* 1 freeze, 0 thaw */
+	__u32 timeout_ms;	/* freeze: for its calls in service to end */
+	__u32 pad;		/* must be 0 */
+};
+
+struct sipc_frozen_info {
+	__u32 pid;		/* in */
+	__u32 frozen;		/* out: 1 while frozen */
+	__u32 sync_recv;	/* out: a call was refused since it froze */
+	__u32 async_recv;	/* out: a one-way was queued since it froze */
+};
+
+/*
  * Isolated instances: each /dev/sipc-<name> has its own context manager,
  * handles and statistics (/proc/sipc/instances/<name>/). Root creates and
  * removes them at run time through /dev/sipc-control (or the module's
@@ -298,6 +337,10 @@ struct sipc_instance {
 #define SIPC_IOC_SET_MAX_THREADS _IOW(SIPC_IOC_MAGIC, 0x0a, __u32)
 #define SIPC_IOC_LOOPER_ENTER	_IOW(SIPC_IOC_MAGIC, 0x0b, __u32)
 #define SIPC_IOC_THREAD_EXIT	_IO(SIPC_IOC_MAGIC, 0x0c)
+#define SIPC_IOC_FREEZE		_IOW(SIPC_IOC_MAGIC, 0x0d, struct sipc_freeze)
+#define SIPC_IOC_FROZEN_INFO	_IOWR(SIPC_IOC_MAGIC, 0x0e, struct sipc_frozen_info)
+#define SIPC_IOC_FREEZE_NOTIFY	_IOW(SIPC_IOC_MAGIC, 0x0f, struct sipc_death_request)
+#define SIPC_IOC_FREEZE_NOTIFY_CLEAR _IOW(SIPC_IOC_MAGIC, 0x10, struct sipc_death_request)
 
 /* On /dev/sipc-control only. */
 #define SIPC_CTL_ADD_INSTANCE	_IOW(SIPC_IOC_MAGIC, 0x40, struct sipc_instance)
