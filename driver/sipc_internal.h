@@ -14,6 +14,9 @@
  *      references; nothing is printed, and no other lock taken, under it.
  *   1. mmap lock of a process's mm: the page-fault handler takes an area
  *      lock under it.
+ *   1a. sipc_thread.prio_lock (mutex, prio.c): a thread's raised priority;
+ *      taken with no sipc lock held, and none taken under it (only the
+ *      scheduler's own, in sched_setattr_nocheck()).
  *   2. sipc_area.lock (mutex): one receive area's allocator, page array,
  *      mapping state and each sending user's share of it. Pages are
  *      allocated under it, and reclaimed under it: each locked (the page
