@@ -153,17 +153,21 @@ int sipc_prio_from_user(u32 sched, struct sipc_prio *p)
 }
 
 /*
- * At the send of a call to @node: what its server must run it at, at
- * least. Caller's context; graph lock held (the node's minimum).
+ * At the send of a call to @node by @thread: what its server must run it
+ * at, at least. Caller's context. A thread that runs raised for a call it
+ * serves passes on what it was lent, which its lender's rights bounded,
+ * not what its own limits would allow: the chain A -> B -> C runs C at A's.
  */
-void sipc_prio_for_call(struct sipc_txn *t, const struct sipc_node *node)
+void sipc_prio_for_call(struct sipc_thread *thread, struct sipc_txn *t,
+			const struct sipc_node *node)
 {
 	struct sipc_prio caller;
 
 	t->prio_state = SIPC_PRIO_NONE;
 	if (READ_ONCE(sipc_inherit)) {
 		prio_of_task(current, &caller);
-		prio_clamp_to_limits(&caller);
+		if (!READ_ONCE(thread->prio_depth))
+			prio_clamp_to_limits(&caller);
 		t->prio = caller;
 		t->prio_state = SIPC_PRIO_ASK;
 	}

@@ -422,7 +422,8 @@ void sipc_wake_pollers(struct sipc_proc *proc);
 void sipc_thread_wake(struct sipc_thread *thread, bool sync);
 
 int sipc_prio_from_user(u32 sched, struct sipc_prio *p);
-void sipc_prio_for_call(struct sipc_txn *t, const struct sipc_node *node);
+void sipc_prio_for_call(struct sipc_thread *thread, struct sipc_txn *t,
+			const struct sipc_node *node);
 bool sipc_prio_below(const struct sipc_txn *t, struct sipc_thread *thread);
 void sipc_prio_claim(struct sipc_txn *t, struct sipc_thread *thread);
 void sipc_prio_raise_thread(struct sipc_txn *t, struct sipc_thread *thread);

@@ -320,7 +320,7 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->to_proc = node->proc;
 	sipc_proc_get(t->to_proc);
 	if (!oneway)
-		sipc_prio_for_call(t, node);
+		sipc_prio_for_call(thread, t, node);
 	want_secctx = node->want_secctx;
 	sipc_graph_unlock(proc->dev);
 	t->from_pid = get_pid(proc->tgid);

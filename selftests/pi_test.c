@@ -355,6 +355,73 @@ TEST_F(pi, queued_call_raises_its_taker)
 	stop_server(&self->srv, self->caller.fd);
 }
 
+/* In a child without CAP_SYS_NICE and with @rtprio as its RT limit. */
+static void drop_rights(rlim_t rtprio)
+{
+	struct rlimit rl = { rtprio, rtprio };
+
+	CK(!setrlimit(RLIMIT_RTPRIO, &rl));
+	CK(!setgid(65534));
+	CK(!setuid(65534));
+}
+
+/*
+ * B of a chain, as a process that may not use RT itself: handle 0, given
+ * C's handle in a one-way, then serving until a stop.
+ */
+static int chain_middle(void *arg)
+{
+	struct st_pipe *ready = arg;
+	struct pi_server b = { .cpu = -1, .policy = SCHED_OTHER };
+	struct sipc_event ev;
+	struct sipc_object o;
+
+	CK(!st_open(&b.ctx, ST_AREA));
+	CK(!claim(b.ctx.fd, 0));
+	drop_rights(0);
+	CK(!st_put(ready, 1));
+	CK(!st_wait(b.ctx.fd, &ev));
+	o = st_ev_obj(&ev, 0);
+	CK(o.type == SIPC_OBJ_HANDLE);
+	CK(!st_acquire(b.ctx.fd, o.handle));
+	CK(!st_free(b.ctx.fd, ev.data));
+	b.upstream = o.handle;
+	serve(&b);
+	return 0;
+}
+
+/* A -> B -> C with B unprivileged: C still runs at A's priority. */
+TEST_F(pi, passed_through_an_unprivileged_server)
+{
+	struct sipc_object o = st_obj_node(0x4321);
+	struct sipc_event ev;
+	struct st_pipe ready;
+	struct pi_sched seen;
+	__u64 off = 0, v;
+	pid_t b;
+
+	ASSERT_EQ(0, st_pipe_open(&ready));
+	b = st_fork(chain_middle, &ready);
+	ASSERT_EQ(0, st_get(&ready, &v));
+	ASSERT_EQ(0, st_node_create(self->srv.ctx.fd, 0x4321));
+	ASSERT_EQ(0, st_oneway(self->srv.ctx.fd, 0, 9, &o, sizeof(o), &off,
+			       1));
+	ASSERT_EQ(0, start_server(&self->srv));
+
+	ASSERT_EQ(0, set_sched(SCHED_FIFO, 11, 0));
+	EXPECT_EQ(0, ask(self->caller.fd, CODE_NESTED, &seen));
+	ASSERT_EQ(0, set_sched(SCHED_OTHER, 0, 0));
+	EXPECT_EQ(SCHED_FIFO, seen.policy);
+	EXPECT_EQ(11, seen.rt);
+	EXPECT_TRUE(back_to(self->srv.tid, SCHED_OTHER, 0));
+	/* B stops on its own stop; C's context dies with its area. */
+	if (!st_call(self->caller.fd, 0, CODE_STOP, NULL, 0, NULL, 0, &ev))
+		st_free(self->caller.fd, ev.data);
+	EXPECT_EQ(0, st_reap(b));
+	st_close(&self->srv.ctx);
+	pthread_join(self->srv.thread, NULL);
+}
+
 /* A -> B -> C: C serves at A's priority. */
 TEST_F(pi, passed_along_a_chain)
 {
@@ -398,15 +465,6 @@ TEST_F(pi, passed_along_a_chain)
 	st_close(&up.ctx);
 }
 
-/* In a child without CAP_SYS_NICE and with @rtprio as its RT limit. */
-static void drop_rights(rlim_t rtprio)
-{
-	struct rlimit rl = { rtprio, rtprio };
-
-	CK(!setrlimit(RLIMIT_RTPRIO, &rl));
-	CK(!setgid(65534));
-	CK(!setuid(65534));
-}
 
 static int child_node_minimums(void *arg)
 {
