@@ -239,6 +239,23 @@ static void sched_set(struct task_struct *task, u32 policy, u32 rt_priority,
 				    task_pid_nr(task), ret);
 }
 
+/* @task back to settings it had (sched_save()'s). */
+static void sched_restore(struct task_struct *task,
+			  const struct sipc_sched *s)
+{
+	sched_set(task, s->policy, s->rt_priority, s->nice, s->reset_on_fork);
+}
+
+/* One raised call fewer: @task back to @s, what it ran at before it. */
+static void step_down(struct sipc_thread *thread, struct task_struct *task,
+		      const struct sipc_sched *s)
+{
+	lockdep_assert_held(&thread->prio_lock);
+	sched_restore(task, s);
+	if (thread->prio_depth)
+		thread->prio_depth--;
+}
+
 static bool wants_prio(const struct sipc_txn *t)
 {
 	return t->prio_state == SIPC_PRIO_ASK ||
@@ -277,10 +294,7 @@ static void serve_from_owed(struct sipc_thread *thread,
 		sipc_count(&thread->proc->dev->stats, SIPC_CNT_PRIO_RAISED);
 		return;
 	}
-	sched_set(task, own->policy, own->rt_priority, own->nice,
-		  own->reset_on_fork);
-	if (thread->prio_depth)
-		thread->prio_depth--;
+	step_down(thread, task, own);
 	if (wants_prio(t))
 		t->prio_state = SIPC_PRIO_NONE;
 }
@@ -368,7 +382,7 @@ void sipc_prio_serve(struct sipc_thread *thread, struct sipc_txn *t)
 
 /*
  * Graph lock held, @t popped off the current thread's stack: what to put
- * back once the caller is woken (sipc_prio_restore()), if anything.
+ * back once it has no new call to run (sipc_prio_owe()), if anything.
  */
 bool sipc_prio_on_pop(struct sipc_txn *t, struct sipc_sched *prev)
 {
@@ -401,10 +415,7 @@ void sipc_prio_settle_owed(struct sipc_thread *thread)
 		return;
 	mutex_lock(&thread->prio_lock);
 	thread->prio_owed = false;
-	sched_set(current, s->policy, s->rt_priority, s->nice,
-		  s->reset_on_fork);
-	if (thread->prio_depth)
-		thread->prio_depth--;
+	step_down(thread, current, s);
 	mutex_unlock(&thread->prio_lock);
 }
 
@@ -417,8 +428,7 @@ static void back_to_base(struct sipc_thread *thread, struct task_struct *task)
 	if (!thread->prio_depth)
 		return;
 	if (task)
-		sched_set(task, s->policy, s->rt_priority, s->nice,
-			  s->reset_on_fork);
+		sched_restore(task, s);
 	thread->prio_depth = 0;
 }
 
@@ -461,14 +471,8 @@ void sipc_prio_leave(struct sipc_thread *thread)
 void sipc_prio_abandon(struct sipc_thread *thread, struct sipc_txn *t)
 {
 	mutex_lock(&thread->prio_lock);
-	if (t->prio_state == SIPC_PRIO_RAISED) {
-		const struct sipc_sched *s = &t->server_prev;
-
-		sched_set(current, s->policy, s->rt_priority, s->nice,
-			  s->reset_on_fork);
-		if (thread->prio_depth)
-			thread->prio_depth--;
-	}
+	if (t->prio_state == SIPC_PRIO_RAISED)
+		step_down(thread, current, &t->server_prev);
 	t->prio_state = SIPC_PRIO_DONE;
 	mutex_unlock(&thread->prio_lock);
 }
