@@ -102,6 +102,8 @@ static int instance_add(const char *name)
 	spin_lock_init(&dev->lock);
 	INIT_LIST_HEAD(&dev->txns);
 	init_waitqueue_head(&dev->freeze_wait);
+	spin_lock_init(&dev->channels_lock);
+	INIT_LIST_HEAD(&dev->channels);
 	INIT_LIST_HEAD(&dev->procs);
 	INIT_LIST_HEAD(&dev->pid_entries);
 	dev->misc.minor = MISC_DYNAMIC_MINOR;

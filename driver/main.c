@@ -86,6 +86,7 @@ static int sipc_open(struct inode *inode, struct file *file)
 	proc->refs_by_handle = RB_ROOT;
 	proc->refs_by_node = RB_ROOT;
 	proc->next_handle = 1;
+	xa_init_flags(&proc->channels, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	sipc_area_init(&proc->area, proc, file);
 	proc->pid = task_tgid_nr(current);
 	get_task_comm(proc->comm, current->group_leader);
@@ -105,6 +106,7 @@ static void sipc_proc_free(struct kref *kref)
 	struct sipc_proc *proc = container_of(kref, struct sipc_proc, kref);
 
 	sipc_area_release(&proc->area);
+	xa_destroy(&proc->channels);
 	put_cred(proc->cred);
 	sipc_user_put(proc->user);
 	put_pid_ns(proc->pid_ns);
@@ -142,6 +144,7 @@ void sipc_proc_die(struct sipc_proc *proc)
 		return;
 	sipc_proc_unwind_threads(proc);
 	sipc_proc_kill_objects(proc);
+	sipc_channels_die(proc);
 }
 
 static int sipc_release(struct inode *inode, struct file *file)
@@ -177,6 +180,8 @@ static int sipc_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (!sipc_is_opener(proc))
 		return -EXDEV;
+	if (sipc_channel_is_mmap(vma))
+		return sipc_channel_mmap(proc, vma);
 	return sipc_area_mmap(proc, vma);
 }
 
@@ -281,6 +286,12 @@ static long sipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case SIPC_IOC_FREEZE_NOTIFY:
 	case SIPC_IOC_FREEZE_NOTIFY_CLEAR:
 		return sipc_ioctl_freeze(proc, cmd, uarg);
+	case SIPC_IOC_CHANNEL_CREATE:
+	case SIPC_IOC_CHANNEL_ACCEPT:
+	case SIPC_IOC_CHANNEL_CLOSE:
+	case SIPC_IOC_CHANNEL_WAIT:
+	case SIPC_IOC_CHANNEL_KICK:
+		return sipc_ioctl_channel(proc, cmd, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -352,6 +352,8 @@ int sipc_object_translate(struct sipc_proc *from, struct sipc_proc *to,
 
 	if (obj->type == SIPC_OBJ_FD)
 		return sipc_fd_translate(buf, offset, obj, max);
+	if (obj->type == SIPC_OBJ_CHANNEL)
+		return sipc_channel_translate(from, to, obj);
 	if (!buf->handles) {
 		buf->handles = kmalloc_array(max, sizeof(*buf->handles),
 					     GFP_KERNEL_ACCOUNT);

@@ -135,7 +135,7 @@ static int stats_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s: %llu\n", sipc_counter_name(c),
 			   sipc_counter_read(st, c));
 	/* What is alive now: each *_created minus its *_freed. */
-	for (c = SIPC_CNT_PROCS_CREATED; c <= SIPC_CNT_PAGES_FREED; c += 2) {
+	for (c = SIPC_CNT_PROCS_CREATED; c <= SIPC_CNT_CHANNELS_FREED; c += 2) {
 		const char *name = sipc_counter_name(c);
 
 		seq_printf(m, "%.*s_in_use: %lld\n",
@@ -743,6 +743,15 @@ static int users_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+static int channels_show(struct seq_file *m, void *v)
+{
+	struct sipc_reader r;
+
+	sipc_reader_init(&r);
+	sipc_channels_show(m, m->private, &r);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*show)(struct seq_file *m, void *v);
@@ -752,6 +761,7 @@ static const struct {
 	{ "transactions", transactions_show },
 	{ "transaction_log", completed_log_show },
 	{ "failed_transaction_log", failed_log_show },
+	{ "channels", channels_show },
 };
 
 /*

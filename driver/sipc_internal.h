@@ -57,6 +57,7 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 #include <uapi/linux/sipc.h>
 
 #include "compat.h"
@@ -287,6 +288,8 @@ struct sipc_device {
 	struct list_head txns;		/* alive, for /proc/sipc/transactions */
 	u32 nr_txns;
 	wait_queue_head_t freeze_wait;	/* a freeze waiting for calls to end */
+	spinlock_t channels_lock;	/* channels: the list (channel.c) */
+	struct list_head channels;
 	struct sipc_stats stats;
 	/* /proc/sipc (procfs.c), under its mutex */
 	struct proc_dir_entry *proc_dir;
@@ -357,6 +360,10 @@ struct sipc_proc {
 	u32 nr_threads;
 	u64 sent;			/* transactions it sent */
 	u64 received;			/* transactions queued to it */
+	/* Its channels by id, each tagged with the party it is (channel.c) */
+	struct xarray channels;
+	bool channels_closed;		/* under its lock: dying, no more */
+	atomic_t nr_channels;		/* made by it and not closed */
 	struct list_head procfs_entry;	/* on the /proc/sipc list */
 	pid_t pid;			/* tgid in the initial namespace */
 	char comm[TASK_COMM_LEN];
@@ -462,6 +469,21 @@ void sipc_freeze_calls_ended(struct sipc_proc *proc);
 struct sipc_proc **sipc_procs_of(struct sipc_device *dev, struct pid *tgid,
 				 size_t *nr);
 void sipc_procs_put(struct sipc_proc **procs, size_t n);
+
+/* ---- channels (channel.c) ---- */
+
+enum { SIPC_CHANNEL_CLIENT, SIPC_CHANNEL_SERVER };
+
+struct sipc_reader;
+int sipc_ioctl_channel(struct sipc_proc *proc, unsigned int cmd,
+		       void __user *arg);
+int sipc_channel_translate(struct sipc_proc *from, struct sipc_proc *to,
+			   struct sipc_object *obj);
+bool sipc_channel_is_mmap(struct vm_area_struct *vma);
+int sipc_channel_mmap(struct sipc_proc *proc, struct vm_area_struct *vma);
+void sipc_channels_die(struct sipc_proc *proc);
+void sipc_channels_show(struct seq_file *m, struct sipc_device *dev,
+			const struct sipc_reader *r);
 
 /* ---- /sys/module/sipc/features (features.c) ---- */
 

@@ -43,6 +43,8 @@ static const char * const counter_names[SIPC_CNT_NR] = {
 	[SIPC_CNT_BUFFERS_FREED] = "buffers_freed",
 	[SIPC_CNT_PAGES_CREATED] = "pages_created",
 	[SIPC_CNT_PAGES_FREED] = "pages_freed",
+	[SIPC_CNT_CHANNELS_CREATED] = "channels_created",
+	[SIPC_CNT_CHANNELS_FREED] = "channels_freed",
 	[SIPC_CNT_ERR_DEAD_TARGET] = "errors_dead_target",
 	[SIPC_CNT_ERR_NO_SPACE] = "errors_no_space",
 	[SIPC_CNT_ERR_BAD_HANDLE] = "errors_bad_handle",
@@ -292,7 +294,7 @@ bool sipc_leak_check(struct sipc_stats *st, const char *device)
 	bool leaked = false;
 	int c;
 
-	for (c = SIPC_CNT_PROCS_CREATED; c <= SIPC_CNT_PAGES_FREED; c += 2) {
+	for (c = SIPC_CNT_PROCS_CREATED; c <= SIPC_CNT_CHANNELS_FREED; c += 2) {
 		s64 n = sipc_counter_read(st, c) - sipc_counter_read(st, c + 1);
 		int len = strlen(counter_names[c]) - strlen("_created");
 

@@ -214,6 +214,13 @@ int sipc_parcel_put_u64(struct sipc_parcel *p, uint64_t v);
 int sipc_parcel_put_double(struct sipc_parcel *p, double v);
 /* A NUL-terminated string (not NULL). */
 int sipc_parcel_put_string(struct sipc_parcel *p, const char *s);
+/*
+ * A byte array of @len bytes that the caller writes itself, through the
+ * pointer returned (valid until the next put on @p; NULL on error, which
+ * sticks). In a channel's parcel (sipc_channel_request()) the bytes are
+ * written straight into the channel: no copy at all.
+ */
+void *sipc_parcel_put_bytes_space(struct sipc_parcel *p, size_t len);
 int sipc_parcel_put_bytes(struct sipc_parcel *p, const void *data,
 			  size_t len);
 /*
@@ -431,6 +438,8 @@ int sipc_parcel_get_blob(struct sipc_parcel *p, const void **data,
  */
 #define SIPC_CODE_FIRST_RESERVED	0xff000000U
 #define SIPC_CODE_PING			0xff000001U
+/* sipc_channel_open()'s call: a node answers it by sipc_node_serve_channels() */
+#define SIPC_CODE_CHANNEL_OPEN		0xff000003U
 
 /*
  * Call @h with @code and the request @req (NULL: empty) and wait for the
@@ -550,6 +559,75 @@ int sipc_dispatch(struct sipc *s);
  * does not start again. sipc_close() joins the library's threads.
  */
 void sipc_stop(struct sipc *s);
+
+/* ---- channels: calls without a system call (sipc_channel(3)) ----
+ *
+ * A channel is memory the driver maps into exactly two processes: a
+ * request ring and a reply ring, each with its data area. After
+ * sipc_channel_open() (an ordinary call, which the node may refuse),
+ * calls go through the rings: the service's thread for the channel polls
+ * for a while, adaptively, then sleeps until the driver wakes it. Payloads
+ * are bytes only (no handles, nodes or descriptors: -EINVAL). The reply is
+ * read in place in memory the service can still write: copy what you
+ * check before you rely on it. Either party's death, close or unmap ends
+ * the channel: calls fail with -EPIPE.
+ */
+struct sipc_channel;
+
+struct sipc_channel_opts {
+	uint32_t slots;		/* per ring, a power of two; 0: 64 */
+	size_t data_size;	/* bytes each way, page multiple; 0: 1 MiB */
+	unsigned int spin_us;	/* the longest spin before sleeping; 0: 100 */
+};
+
+/*
+ * Open a channel to the node behind @h (@opts may be NULL). -EOPNOTSUPP
+ * if it does not serve channels, -ECONNREFUSED or its status if it
+ * refused, -EMSGSIZE past the driver's max_channel_size.
+ */
+int sipc_channel_open(struct sipc_handle *h,
+		      const struct sipc_channel_opts *opts,
+		      struct sipc_channel **out);
+
+/*
+ * The channel's own parcel, emptied and set to be built in place in its
+ * data area (zero copies): pass it to sipc_channel_call() or
+ * sipc_channel_send_oneway(). It holds at most the free room (puts past
+ * it fail with -EMSGSIZE); waits for room if the ring is full.
+ */
+struct sipc_parcel *sipc_channel_request(struct sipc_channel *ch);
+
+/*
+ * sipc_call() through the channel: @req is the channel's own parcel, any
+ * other parcel (copied in once), or NULL. The reply is read in place and
+ * stays valid until the next call or request on @ch, or
+ * sipc_channel_done().
+ */
+int sipc_channel_call(struct sipc_channel *ch, uint32_t code,
+		      struct sipc_parcel *req, struct sipc_parcel *reply);
+
+/* Send without waiting; handled in order with the calls. */
+int sipc_channel_send_oneway(struct sipc_channel *ch, uint32_t code,
+			     struct sipc_parcel *req);
+
+/* Give the last reply's memory back to the service now. */
+void sipc_channel_done(struct sipc_channel *ch);
+
+/* End it: the service's thread for it ends too. NULL is fine. */
+void sipc_channel_close(struct sipc_channel *ch);
+
+struct sipc_channel_serve_opts {
+	int cpu;		/* pin each channel's thread here; -1: no */
+	unsigned int spin_us;	/* its longest spin; 0: 100 */
+};
+
+/*
+ * Let @n take channels: each is served by a thread of its own, which
+ * calls @n's handler as sipc_loop() would (txn->sender_* are the
+ * opener's). @opts may be NULL.
+ */
+int sipc_node_serve_channels(struct sipc_node *n,
+			     const struct sipc_channel_serve_opts *opts);
 
 /* ---- handles ---- */
 

@@ -84,6 +84,7 @@ SIPC_EXPORT void sipc_close(struct sipc *s)
 {
 	if (!s)
 		return;
+	sipc_channels_stop(s);
 	sipc_threads_stop(s);
 	sipc_handle_table_free(s);
 	sipc_node_table_free(s);

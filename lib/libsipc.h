@@ -49,6 +49,10 @@ struct sipc_node {
 	void *data;
 	atomic_uint refs;		/* the table's, handlers', loops' */
 	atomic_bool destroyed;
+	/* sipc_node_serve_channels(): take channels, serve them so */
+	bool serves_channels;
+	int channel_cpu;		/* -1: any */
+	unsigned int channel_spin_us;
 };
 
 /* A thread the library started; joined by sipc_close(). */
@@ -75,7 +79,9 @@ struct sipc {
 	atomic_int loopers;		/* threads inside a loop now */
 	pthread_cond_t loopers_done;
 	struct sipc_thread *threads;
+	struct sipc_channel *served;	/* channels served here, under lock */
 };
+
 
 /* Something a parcel lets go of with its payload (region.c). */
 enum sipc_res_kind {
@@ -116,6 +122,7 @@ struct sipc_parcel {
 	/* The writer's memory, kept across resets. */
 	unsigned char *buf;
 	size_t cap;
+	bool fixed;			/* buf is not ours: a channel's area */
 	__u64 *wofs;
 	size_t wofs_cap;
 	/*
@@ -156,6 +163,7 @@ void sipc_parcel_drop_res(struct sipc_parcel *p);
 bool sipc_parcel_has_res(const struct sipc_parcel *p);
 int sipc_parcel_fail(struct sipc_parcel *p, int err);
 unsigned char *sipc_parcel_grow(struct sipc_parcel *p, size_t len);
+int sipc_parcel_put_object(struct sipc_parcel *p, const struct sipc_object *obj);
 int sipc_parcel_put_fd_item(struct sipc_parcel *p, unsigned int tag, int fd,
 			    const void *extra, size_t extra_len);
 
@@ -164,6 +172,53 @@ static inline size_t sipc_align4(size_t n)
 {
 	return (n + 3) & ~(size_t)3;
 }
+
+/* channel.c: one end of a channel (the layout is linux/sipc.h's). */
+enum { SIPC_CHANNEL_PARTY_CLIENT, SIPC_CHANNEL_PARTY_SERVER };
+
+struct sipc_channel {
+	struct sipc *s;
+	__u32 id;
+	int party;
+	void *rw, *ro;			/* the own part; the peer's, header */
+	size_t rw_size, ro_size;
+	const struct sipc_channel_header *hdr;
+	struct sipc_channel_ctl *mine;
+	const struct sipc_channel_ctl *peer;
+	struct sipc_channel_slot *my_slots;
+	const struct sipc_channel_slot *peer_slots;
+	unsigned char *my_data;
+	const unsigned char *peer_data;
+	__u32 slots;
+	__u64 data_size;
+	/* The own data area: bytes ever allocated and freed, per slot end. */
+	__u64 alloc, freed;
+	__u64 *ends;
+	__u32 reclaimed;		/* own slots whose data is freed */
+	bool broken;			/* the peer broke the rules */
+	/* Waiting: the longest spin, and how long waits have taken. */
+	__u64 spin_max_ns;
+	__u64 wait_avg_ns;
+	unsigned int probe;
+	/* Built in place in the data area: a request, or a reply. */
+	struct sipc_parcel out;
+	__u64 out_at;
+	bool out_ready;
+	struct sipc_parcel in;		/* the request being served */
+	bool holding;			/* client: a reply not given back */
+	__u64 next_cookie;
+	/* The service's end: its node, thread and caller. */
+	struct sipc_node *node;
+	int cpu;
+	pid_t peer_pid;
+	uid_t peer_euid;
+	pthread_t thread;
+	atomic_bool finished;
+	struct sipc_channel *next;	/* on s->served */
+};
+
+int sipc_channel_accept_call(struct sipc_node *n, const struct sipc_txn *txn);
+void sipc_channels_stop(struct sipc *s);
 
 /* parcel_ref.c */
 void sipc_parcel_copy_whole(const struct sipc_parcel *p, unsigned char *to);

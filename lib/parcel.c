@@ -263,6 +263,11 @@ unsigned char *sipc_parcel_grow(struct sipc_parcel *p, size_t len)
 		sipc_parcel_fail(p, -EMSGSIZE);
 		return NULL;
 	}
+	if (p->size + len > p->cap && p->fixed) {
+		/* Built in place (a channel's data area): no room to grow. */
+		sipc_parcel_fail(p, -EMSGSIZE);
+		return NULL;
+	}
 	if (p->size + len > p->cap) {
 		cap = p->cap ? p->cap : PARCEL_MIN_CAP;
 		while (cap < p->size + len)
@@ -393,6 +398,27 @@ static int put_counted(struct sipc_parcel *p, unsigned int tag,
 	return 0;
 }
 
+SIPC_EXPORT void *sipc_parcel_put_bytes_space(struct sipc_parcel *p,
+					     size_t len)
+{
+	__u32 h = header(SIPC_TYPE_BYTES, 0), n = (__u32)len;
+	size_t total = 8 + sipc_align4(len);
+	unsigned char *d;
+
+	if (len > UINT32_MAX - 8) {
+		sipc_parcel_fail(p, -EMSGSIZE);
+		return NULL;
+	}
+	d = sipc_parcel_grow(p, total);
+	if (!d)
+		return NULL;
+	memcpy(d, &h, 4);
+	memcpy(d + 4, &n, 4);
+	/* Only the padding: the bytes are the caller's to write. */
+	memset(d + 8 + len, 0, total - 8 - len);
+	return d + 8;
+}
+
 SIPC_EXPORT int sipc_parcel_put_string(struct sipc_parcel *p, const char *s)
 {
 	if (!s)
@@ -462,7 +488,7 @@ SIPC_EXPORT int sipc_parcel_put_parcel(struct sipc_parcel *p,
 	return 0;
 }
 
-static int put_object(struct sipc_parcel *p, const struct sipc_object *obj)
+int sipc_parcel_put_object(struct sipc_parcel *p, const struct sipc_object *obj)
 {
 	__u32 pad = pad8(p, 4), h = header(SIPC_TAG_OBJECT, pad);
 	unsigned char *d = sipc_parcel_grow(p, 4 + pad + sizeof(*obj));
@@ -487,7 +513,7 @@ SIPC_EXPORT int sipc_parcel_put_handle(struct sipc_parcel *p,
 	if (!h)
 		return sipc_parcel_fail(p, -EINVAL);
 	obj.handle = h->id;
-	return put_object(p, &obj);
+	return sipc_parcel_put_object(p, &obj);
 }
 
 SIPC_EXPORT int sipc_parcel_put_node(struct sipc_parcel *p,
@@ -498,7 +524,7 @@ SIPC_EXPORT int sipc_parcel_put_node(struct sipc_parcel *p,
 	if (!n)
 		return sipc_parcel_fail(p, -EINVAL);
 	obj.cookie = n->cookie;
-	return put_object(p, &obj);
+	return sipc_parcel_put_object(p, &obj);
 }
 
 /*

@@ -204,7 +204,10 @@ static int dispatch_txn(struct sipc *s, const struct sipc_event *ev,
 	n = node_for(s, ev->cookie, cache);
 	if (!n)
 		return -ESRCH;
-	status = n->handler(n, &txn, reply);
+	if (ev->code == SIPC_CODE_CHANNEL_OPEN)
+		status = sipc_channel_accept_call(n, &txn);
+	else
+		status = n->handler(n, &txn, reply);
 	if (!cache)
 		sipc_node_put(n);
 	return status;

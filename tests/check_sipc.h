@@ -206,6 +206,9 @@ static inline int ts_main(void *arg)
 	}
 	if (ret || sipc_node_create(ts.s, ts_handle, NULL, 0, &ts.second))
 		return 11;
+	/* Handle 0 takes channels (check_channel.c); the second does not. */
+	if (sipc_node_serve_channels(mgr, NULL))
+		return 16;
 	sipc_node_on_released(ts.second, ts_released);
 	if (ts.threads && sipc_set_max_threads(ts.s, ts.threads))
 		return 12;

@@ -107,6 +107,8 @@ struct mech {
 	 * it here (NULL: it can). Parent.
 	 */
 	bool inversion, inherits;
+	/* It writes the request itself, where it goes (--touch-all). */
+	bool in_place;
 	const char *(*inherit_unavailable)(void);
 };
 
@@ -136,6 +138,11 @@ struct run {
 	int pairs;
 	long warmup, iterations;
 	bool full_check;		/* check every byte of every request */
+	/*
+	 * --touch-all: the client writes every byte of each request in the
+	 * timed part (from a template), the server reads every byte.
+	 */
+	bool touch_all;
 	int client_cpu[MAX_PAIRS], server_cpu[MAX_PAIRS], registry_cpu;
 	int hog_cpu;
 	uint64_t hog_ns;		/* inversion: the hog's spin, and sleep */
@@ -149,6 +156,7 @@ struct client {
 	int pair;
 	uint32_t seq;
 	unsigned char *buf;		/* r->size bytes, HEADROOM before */
+	const unsigned char *tmpl;	/* the same, never stamped */
 	void *priv;			/* the mechanism's */
 };
 
@@ -190,8 +198,12 @@ struct result {
 };
 
 extern const struct mech mech_sipc, mech_libsipc, mech_libsipc_region,
+	mech_channel,
 	mech_binder, mech_pipe, mech_socketpair, mech_shm;
 
+/* payload.c */
+void payload_produce(unsigned char *to, const unsigned char *tmpl,
+		     size_t size, uint32_t seq);
 /* util.c */
 uint64_t now_ns(void);
 void clock_calibrate(void);

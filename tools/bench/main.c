@@ -8,7 +8,8 @@
  *              [--placement same|split|both] [--hog-ms H]
  *
  * Mechanisms: sipc (raw ioctls), libsipc, libsipc-region (the request in
- * a sealed shared region, 4 KiB and up), binder (raw ioctls, up to 1 MiB),
+ * a sealed shared region, 4 KiB and up), channel (libsipc calls through a
+ * channel: no system call per call), binder (raw ioctls, up to 1 MiB),
  * pipe, socketpair and shm-futex (the floor, up to 1 MiB). Sizes go up to
  * 16 MiB (-s). Workloads: roundtrip (a request
  * of each size, a 4-byte reply), stream (one-way messages), pairs (round
@@ -45,7 +46,8 @@
 #define MAX_RESULTS	512
 
 static const struct mech *const all_mechs[] = {
-	&mech_sipc, &mech_libsipc, &mech_libsipc_region, &mech_binder,
+	&mech_sipc, &mech_libsipc, &mech_libsipc_region, &mech_channel,
+	&mech_binder,
 	&mech_pipe, &mech_socketpair, &mech_shm,
 };
 
@@ -68,7 +70,7 @@ static const size_t quick_stream[] = { 32, 65536, 1048576 };
 static const int default_pairs[] = { 1, 2, 4, 8 };
 
 struct options {
-	bool quick, tap, dump, check_all, stream_split;
+	bool quick, tap, dump, check_all, stream_split, touch_all;
 	bool place_on[PL_COUNT];	/* round trips and lookups */
 	const char *out;
 	bool mech_on[NR_MECHS];
@@ -95,7 +97,8 @@ static void print_usage(FILE *f)
 		"  --dump           with --out: print those files between marker lines\n"
 		"  --tap            TAP output, one test per mechanism (for the test suite)\n"
 		"  -m, --mech M     only mechanism M (repeatable): sipc libsipc\n"
-		"                   libsipc-region binder pipe socketpair shm-futex\n"
+		"                   libsipc-region channel binder pipe socketpair\n"
+		"                   shm-futex\n"
 		"  -w, --workload W only workload W (repeatable): roundtrip stream\n"
 		"                   pairs lookup inversion\n"
 		"  -s, --size N     round-trip and stream payload size (repeatable)\n"
@@ -104,6 +107,8 @@ static void print_usage(FILE *f)
 		"  -r, --rounds N   split each run into N rounds, mechanisms taking\n"
 		"                   turns, so that noise falls on all alike (default 5)\n"
 		"  --check-all      check every byte of every request, not only stamps\n"
+		"  --touch-all      round trips: the client writes every byte of each\n"
+		"                   request, the server reads every byte (timed)\n"
 		"  --stream-split   streams: sender and receiver on two CPUs (default: one)\n"
 		"  --placement P    round trips and lookups: same (client and\n"
 		"                   server on one CPU), split (on two CPUs) or\n"
@@ -159,6 +164,7 @@ static int parse_args(int argc, char **argv)
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "check-all", no_argument, NULL, 'C' },
+		{ "touch-all", no_argument, NULL, 'A' },
 		{ "stream-split", no_argument, NULL, 'S' },
 		{ "binder", required_argument, NULL, 'B' },
 		{ "placement", required_argument, NULL, 'P' },
@@ -187,6 +193,9 @@ static int parse_args(int argc, char **argv)
 			break;
 		case 'C':
 			opt.check_all = true;
+			break;
+		case 'A':
+			opt.touch_all = true;
 			break;
 		case 'S':
 			opt.stream_split = true;
@@ -416,6 +425,7 @@ static void run_round(int m, struct result *res)
 	res->warmup += r.warmup;
 	/* Inversion: the server's fixed work, all 32 bytes compared. */
 	r.full_check = opt.check_all || opt.quick || r.wl == WL_INVERSION;
+	r.touch_all = opt.touch_all && r.wl == WL_ROUNDTRIP;
 	r.hog_ns = opt.hog_ms * 1000000ull;
 	placement(&r);
 	if (run_measure(&r, res, opt.quick ? 60 : 600) &&

@@ -140,7 +140,7 @@ static int service_handler(struct sipc_node *node, const struct sipc_txn *txn,
 	return sipc_parcel_put_u32(reply, v);
 }
 
-static int libsipc_serve(struct server *srv, int ready_fd)
+static int serve_node(struct server *srv, int ready_fd, bool channels)
 {
 	struct sipc_node *node;
 	struct sipc *s;
@@ -154,6 +154,9 @@ static int libsipc_serve(struct server *srv, int ready_fd)
 	ret = sipc_node_create(s, service_handler, srv, 0, &node);
 	if (ret)
 		return bench_fail("sipc_node_create: %s", sipc_strerror(ret));
+	/* Each channel's thread inherits this process's CPU. */
+	if (channels && sipc_node_serve_channels(node, NULL))
+		return bench_fail("sipc_node_serve_channels failed");
 	ret = sipc_registry_add(s, name, node);
 	if (ret)
 		return bench_fail("sipc_registry_add: %s", sipc_strerror(ret));
@@ -163,11 +166,22 @@ static int libsipc_serve(struct server *srv, int ready_fd)
 	return bench_fail("server: sipc_loop: %s", sipc_strerror(ret));
 }
 
+static int libsipc_serve(struct server *srv, int ready_fd)
+{
+	return serve_node(srv, ready_fd, false);
+}
+
+static int channel_serve(struct server *srv, int ready_fd)
+{
+	return serve_node(srv, ready_fd, true);
+}
+
 struct lclient {
 	struct sipc *s;
 	struct sipc_handle *h;
 	struct sipc_parcel *req, *reply;
 	struct sipc_region *region;	/* libsipc-region: this request's */
+	struct sipc_channel *ch;	/* channel */
 	char name[32];
 };
 
@@ -264,6 +278,65 @@ static int libsipc_lookup(struct client *c)
 	return 0;
 }
 
+/* A channel's data area fits the largest request, in whole pages. */
+static int channel_connect(struct client *c)
+{
+	struct sipc_channel_opts opts = { 0 };
+	struct lclient *lc;
+	int ret;
+
+	if (libsipc_connect(c))
+		return -1;
+	lc = c->priv;
+	opts.data_size = (c->r->size + 64 + 4095) & ~(size_t)4095;
+	if (opts.data_size < 64 * 1024)
+		opts.data_size = 64 * 1024;
+	ret = sipc_channel_open(lc->h, &opts, &lc->ch);
+	return ret ? bench_fail("sipc_channel_open: %s", sipc_strerror(ret)) : 0;
+}
+
+/* The request is written in place in the channel, the one write. */
+static int channel_call(struct client *c)
+{
+	struct lclient *lc = c->priv;
+	struct sipc_parcel *req = sipc_channel_request(lc->ch);
+	unsigned char *d = sipc_parcel_put_bytes_space(req, c->r->size);
+	uint32_t v;
+	int ret;
+
+	if (!d)
+		return bench_fail("request: %s",
+				  sipc_strerror(sipc_parcel_error(req)));
+	if (c->r->touch_all)
+		payload_produce(d, c->tmpl, c->r->size, c->seq);
+	else
+		memcpy(d, c->buf, c->r->size);
+	ret = sipc_channel_call(lc->ch, CODE(OP_CALL, c->seq), req, lc->reply);
+	if (ret)
+		return bench_fail("sipc_channel_call: %d %s", ret,
+				  sipc_strerror(ret));
+	ret = sipc_parcel_get_u32(lc->reply, &v);
+	if (ret)
+		return bench_fail("reply: %s", sipc_strerror(ret));
+	return client_check_reply(c, &v, sizeof(v));
+}
+
+static int channel_send(struct client *c)
+{
+	struct lclient *lc = c->priv;
+	struct sipc_parcel *req = sipc_channel_request(lc->ch);
+	unsigned char *d = sipc_parcel_put_bytes_space(req, c->r->size);
+	int ret;
+
+	if (!d)
+		return bench_fail("request: %s",
+				  sipc_strerror(sipc_parcel_error(req)));
+	memcpy(d, c->buf, c->r->size);
+	ret = sipc_channel_send_oneway(lc->ch, CODE(OP_ONEWAY, c->seq), req);
+	return ret ? bench_fail("sipc_channel_send_oneway: %s",
+				sipc_strerror(ret)) : 0;
+}
+
 const struct mech mech_libsipc = {
 	.name = "libsipc",
 	.what = "libsipc: parcels, sipc_call() with a reused reply parcel, sipc_loop(), sipc_registry_check()",
@@ -289,5 +362,19 @@ const struct mech mech_libsipc_region = {
 	.connect = libsipc_connect,
 	.call = libsipc_call,
 	.send = libsipc_send,
+	.lookup = libsipc_lookup,
+};
+
+const struct mech mech_channel = {
+	.name = "channel",
+	.what = "libsipc through a channel: the request built in place, the server's thread polls, then sleeps",
+	.handles = true,
+	.in_place = true,
+	.unavailable = libsipc_unavailable,
+	.registry = libsipc_registry,
+	.serve = channel_serve,
+	.connect = channel_connect,
+	.call = channel_call,
+	.send = channel_send,
 	.lookup = libsipc_lookup,
 };

@@ -38,6 +38,31 @@ void payload_stamp(unsigned char *p, size_t size, uint32_t seq)
 	memcpy(p + size - sizeof(seq), &seq, sizeof(seq));
 }
 
+/* --touch-all: write every byte of request @seq to @to. */
+void payload_produce(unsigned char *to, const unsigned char *tmpl,
+		     size_t size, uint32_t seq)
+{
+	memcpy(to, tmpl, size);
+	payload_stamp(to, size, seq);
+}
+
+/* --touch-all: read every byte, as a server that uses them all would. */
+static volatile uint64_t read_all_sink;
+
+static void read_all(const unsigned char *p, size_t size)
+{
+	uint64_t sum = 0, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= size; i += 8) {
+		memcpy(&w, p + i, 8);
+		sum += w;
+	}
+	for (; i < size; i++)
+		sum += p[i];
+	read_all_sink = sum;
+}
+
 static int stamps_ok(const unsigned char *p, size_t size, uint32_t seq)
 {
 	size_t off;
@@ -93,6 +118,8 @@ static int check_request(struct server *s, enum op want, uint32_t code,
 			return bench_fail("server: request %u is corrupt", seq);
 	} else if (!stamps_ok(data, size, seq)) {
 		return bench_fail("server: request %u has wrong stamps", seq);
+	} else if (r->touch_all) {
+		read_all(data, size);
 	}
 	s->next++;
 	return 0;

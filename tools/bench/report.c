@@ -550,7 +550,8 @@ static void write_json(FILE *f, const struct result *res, int n)
 }
 
 static const char *const md_mechs[] = {
-	"sipc", "libsipc", "libsipc-region", "binder", "pipe", "socketpair",
+	"sipc", "libsipc", "libsipc-region", "channel", "binder", "pipe",
+	"socketpair",
 	"shm-futex",
 };
 

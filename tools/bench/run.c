@@ -140,8 +140,11 @@ static int client_calls(struct client *c, struct slot *slot, int ready_fd)
 		if (r->wl == WL_INVERSION && i >= r->warmup)
 			pause_ns(next_rand(&rnd) % r->hog_ns);
 		c->seq = i + 1;
-		payload_stamp(c->buf, r->size, c->seq);
+		if (!r->touch_all)
+			payload_stamp(c->buf, r->size, c->seq);
 		t = ticks();
+		if (r->touch_all && !r->mech->in_place)
+			payload_produce(c->buf, c->tmpl, r->size, c->seq);
 		if (op(c))
 			return -1;
 		if (i >= r->warmup)
@@ -167,6 +170,12 @@ static void client_main(struct run *r, int pair, int ready_fd)
 	}
 	c.buf = mem + HEADROOM;
 	payload_fill(c.buf, r->size);
+	c.tmpl = malloc(r->size + 1);
+	if (!c.tmpl) {
+		bench_fail("client: out of memory");
+		_exit(1);
+	}
+	payload_fill((unsigned char *)c.tmpl, r->size);
 	if (r->mech->connect(&c))
 		_exit(1);
 	if (r->wl == WL_INVERSION && set_sched(SCHED_FIFO, INV_CLIENT_RT))

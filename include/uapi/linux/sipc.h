@@ -55,6 +55,8 @@
  *   ENOMEM    the kernel ran out of memory; nothing was sent
  *   EHOSTDOWN the target process is frozen (SIPC_IOC_FREEZE): a call is
  *             refused at once, to be made again once it thaws
+ *   EPIPE     the channel is dead: its peer died, closed it or unmapped it
+ *   ETIMEDOUT SIPC_IOC_CHANNEL_WAIT's timeout passed
  */
 #ifndef _UAPI_LINUX_SIPC_H
 #define _UAPI_LINUX_SIPC_H
@@ -63,7 +65,7 @@
 #include <linux/types.h>
 
 #define SIPC_VERSION_MAJOR	1
-#define SIPC_VERSION_MINOR	3
+#define SIPC_VERSION_MINOR	4
 
 /* The receive area: page multiple, at least this, at most the module's max. */
 #define SIPC_AREA_MIN_SIZE	(16 * 4096)
@@ -99,6 +101,7 @@ enum sipc_object_type {
 	SIPC_OBJ_NODE = 1,
 	SIPC_OBJ_HANDLE = 2,
 	SIPC_OBJ_FD = 3,
+	SIPC_OBJ_CHANNEL = 4,	/* 1.4 on: see Channels below */
 };
 
 /*
@@ -118,6 +121,7 @@ struct sipc_object {
 		__u64 cookie;	/* SIPC_OBJ_NODE: owner's value */
 		__u32 handle;	/* SIPC_OBJ_HANDLE */
 		__s32 fd;	/* SIPC_OBJ_FD */
+		__u32 channel;	/* SIPC_OBJ_CHANNEL: a channel id */
 		__u64 raw;
 	};
 };
@@ -309,6 +313,133 @@ struct sipc_frozen_info {
 };
 
 /*
+ * Channels (1.4 on): shared memory between exactly two processes, after
+ * which a request and its reply need no system call. The client makes one
+ * (SIPC_IOC_CHANNEL_CREATE), offers it to a service by sending a
+ * SIPC_OBJ_CHANNEL object with its id in an ordinary call; the driver
+ * gives the receiving process the channel under an id of its own (the
+ * object is rewritten), and it becomes the server: it takes the channel
+ * with SIPC_IOC_CHANNEL_ACCEPT, or refuses it by not doing so (the client
+ * closes it then). A channel is offered once: sending it again, or any
+ * id of another process, is EINVAL. Ids are per process, from 1; a fork
+ * child or any other process cannot use them (EXDEV for its ioctls).
+ *
+ * Its pages belong to the driver and are mapped only into the two
+ * parties, with mmap() of the sipc descriptor (MAP_SHARED) at the offsets
+ * CREATE and ACCEPT give: each party maps the part it writes (rw_*) with
+ * PROT_READ | PROT_WRITE, and the part it only reads (ro_*) with
+ * PROT_READ; the latter can never be made writable. Each part is mapped
+ * at most once (EBUSY), whole (EINVAL otherwise), and never inherited.
+ *
+ * The layout, in pages: the client's part, the header page, the server's
+ * part, a guard page. The client reads the header, the server's part and
+ * the guard; the server reads the client's part and the header. Each data
+ * area is thus followed by a page only the driver writes, which holds
+ * zeros past the header's fields: a string a peer leaves unterminated
+ * ends there instead of running off the mapping. Each part is a control page
+ * (struct sipc_channel_ctl), the slots of the ring its party writes, and
+ * its data area; the header gives their offsets within a part.
+ *
+ * Rings are single producer, single consumer: the writer fills slot
+ * (tail % slots), then publishes it by storing tail + 1 with release
+ * order; the reader sees it with an acquire load of the writer's tail,
+ * and gives it back by storing its own head (in its own control page).
+ * tail - head is never more than slots: a full ring waits, never drops.
+ * A slot names its message by offset and size in the writer's data area.
+ * Everything read from the peer's part is untrusted: check a slot's
+ * offset and size against data_size, and copy what you validate, since a
+ * peer can change its part while you read it; the header is the
+ * driver's, written by it alone.
+ *
+ * To sleep, a party sets its own waiting word, rechecks the peer's tail
+ * (a full barrier between the two), and calls SIPC_IOC_CHANNEL_WAIT with
+ * the peer's tail and head as it last saw them: the call returns once
+ * either differs, at a SIPC_IOC_CHANNEL_KICK from the peer, at the
+ * timeout (ETIMEDOUT), a signal (EINTR), or the channel's death (EPIPE).
+ * A writer that sees the peer's waiting word set after publishing kicks
+ * it. When either party dies, closes the channel (SIPC_IOC_CHANNEL_CLOSE)
+ * or unmaps a part of it, the driver sets the header's state to
+ * SIPC_CHANNEL_DEAD and wakes the other, whose next wait fails with EPIPE;
+ * the pages go with the last mapping.
+ */
+#define SIPC_CHANNEL_MAGIC	0x6e616863U	/* "chan" */
+#define SIPC_CHANNEL_MAX_SLOTS	65536
+#define SIPC_CHANNEL_MIN_DATA	4096
+/* The default max_channel_size module parameter: a channel's bytes. */
+#define SIPC_CHANNEL_DEFAULT_MAX (68ULL << 20)
+/* Channels one process may have created and not closed. */
+#define SIPC_MAX_CHANNELS	64
+
+enum sipc_channel_state {
+	SIPC_CHANNEL_OFFERED = 1,	/* made, not yet accepted */
+	SIPC_CHANNEL_OPEN = 2,
+	SIPC_CHANNEL_DEAD = 3,
+};
+
+/* The header page: the driver's, read-only to both parties. */
+struct sipc_channel_header {
+	__u32 magic;		/* SIPC_CHANNEL_MAGIC */
+	__u32 state;		/* enum sipc_channel_state */
+	__u32 slots;		/* per ring, a power of two */
+	__u32 slot_size;	/* sizeof(struct sipc_channel_slot) */
+	__u64 part_size;	/* bytes of each party's part */
+	__u64 slots_offset;	/* of the slots, in a part */
+	__u64 data_offset;	/* of the data area, in a part */
+	__u64 data_size;	/* its bytes */
+};
+
+/* The first page of a part: written by its party only. */
+struct sipc_channel_ctl {
+	__u32 tail;		/* slots published in this party's ring */
+	__u32 head;		/* slots of the peer's ring consumed */
+	__u32 waiting;		/* non-zero: may sleep, kick it */
+	__u32 pad;
+	/* The party's own count of spins that found work: shown in /proc. */
+	__u64 spins_won;
+	__u64 spins_lost;
+};
+
+#define SIPC_CHANNEL_ONEWAY	(1U << 0)	/* slot: no reply wanted */
+
+struct sipc_channel_slot {
+	__u64 offset;		/* of the message, in the writer's data area */
+	__u64 size;
+	__u32 code;		/* a request's code; a reply's status */
+	__u32 flags;		/* SIPC_CHANNEL_ONEWAY */
+	__u64 cookie;		/* a request's, copied into its reply */
+};
+
+/*
+ * CREATE: slots (a power of two, 2 to SIPC_CHANNEL_MAX_SLOTS) and
+ * data_size (per direction, a page multiple of at least
+ * SIPC_CHANNEL_MIN_DATA) in; id and the mmap offsets out. The whole
+ * channel may not exceed the module's max_channel_size (EMSGSIZE), its
+ * memory is charged to the creator's memory cgroup, and a process may
+ * have SIPC_MAX_CHANNELS made and not closed (EMFILE).
+ * ACCEPT: id in (an offered channel of this process); the rest out.
+ */
+struct sipc_channel_setup {
+	__u32 id;
+	__u32 flags;		/* must be 0 */
+	__u32 slots;
+	__u32 pad;		/* must be 0 */
+	__u64 data_size;
+	__u64 rw_offset;	/* mmap offset of the part this party writes */
+	__u64 rw_size;
+	__u64 ro_offset;	/* of the part it reads */
+	__u64 ro_size;
+};
+
+struct sipc_channel_wait {
+	__u32 id;
+	__u32 flags;		/* must be 0 */
+	__u32 tail;		/* the peer's tail and head, as last seen */
+	__u32 head;
+	__u32 timeout_ms;	/* 0: no timeout */
+	__u32 pad;		/* must be 0 */
+};
+
+/*
  * Isolated instances: each /dev/sipc-<name> has its own context manager,
  * handles and statistics (/proc/sipc/instances/<name>/). Root creates and
  * removes them at run time through /dev/sipc-control (or the module's
@@ -341,6 +472,11 @@ struct sipc_instance {
 #define SIPC_IOC_FROZEN_INFO	_IOWR(SIPC_IOC_MAGIC, 0x0e, struct sipc_frozen_info)
 #define SIPC_IOC_FREEZE_NOTIFY	_IOW(SIPC_IOC_MAGIC, 0x0f, struct sipc_death_request)
 #define SIPC_IOC_FREEZE_NOTIFY_CLEAR _IOW(SIPC_IOC_MAGIC, 0x10, struct sipc_death_request)
+#define SIPC_IOC_CHANNEL_CREATE	_IOWR(SIPC_IOC_MAGIC, 0x18, struct sipc_channel_setup)
+#define SIPC_IOC_CHANNEL_ACCEPT	_IOWR(SIPC_IOC_MAGIC, 0x19, struct sipc_channel_setup)
+#define SIPC_IOC_CHANNEL_CLOSE	_IOW(SIPC_IOC_MAGIC, 0x1a, __u32)
+#define SIPC_IOC_CHANNEL_WAIT	_IOW(SIPC_IOC_MAGIC, 0x1b, struct sipc_channel_wait)
+#define SIPC_IOC_CHANNEL_KICK	_IOW(SIPC_IOC_MAGIC, 0x1c, __u32)
 
 /* On /dev/sipc-control only. */
 #define SIPC_CTL_ADD_INSTANCE	_IOW(SIPC_IOC_MAGIC, 0x40, struct sipc_instance)
