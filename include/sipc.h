@@ -162,6 +162,7 @@ enum sipc_type {
 	SIPC_TYPE_NODE,		/* an object that is one of our own nodes */
 	SIPC_TYPE_FD,		/* a file descriptor */
 	SIPC_TYPE_REGION,	/* a sealed shared region (see below) */
+	SIPC_TYPE_CHANNEL,	/* a channel offered (sipc_channel_open) */
 };
 
 /*

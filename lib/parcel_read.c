@@ -182,6 +182,8 @@ static int item_type(const struct sipc_parcel *p, const struct item *it)
 		return SIPC_TYPE_HANDLE;
 	if (obj.type == SIPC_OBJ_NODE && !obj.flags)
 		return SIPC_TYPE_NODE;
+	if (obj.type == SIPC_OBJ_CHANNEL && !obj.flags && !(obj.raw >> 32))
+		return SIPC_TYPE_CHANNEL;
 	return -EBADMSG;
 }
 

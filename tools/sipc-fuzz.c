@@ -91,7 +91,7 @@ enum op {
 	OP_NODE_CREATE, OP_NODE_DESTROY, OP_SET_CM, OP_ACQUIRE, OP_RELEASE,
 	OP_DEATH_REQ, OP_DEATH_CLEAR, OP_MAX_THREADS, OP_LOOPER,
 	OP_THREAD_EXIT, OP_BAD_IOCTL, OP_MMAP, OP_MUNMAP, OP_REOPEN,
-	OP_FORK, OP_THREAD, OP_POLL, OP_FREEZE,
+	OP_FORK, OP_THREAD, OP_POLL, OP_FREEZE, OP_CHANNEL,
 	/* The scenarios: several processes or threads each. */
 	OP_FD_CYCLE, OP_STOP_CONT, OP_FORK_USE, OP_FLOOD, OP_NR
 };
@@ -101,7 +101,7 @@ static const char *const op_names[OP_NR] = {
 	"node_destroy", "set_cm", "acquire", "release", "death_req",
 	"death_clear", "max_threads", "looper", "thread_exit", "bad_ioctl",
 	"mmap", "munmap", "reopen", "fork", "thread", "poll", "freeze",
-	"fd_cycle",
+	"channel", "fd_cycle",
 	"stop_cont", "fork_use", "flood",
 };
 
@@ -294,6 +294,7 @@ static uint32_t rnd_op(void)
 		[OP_THREAD_EXIT] = 1, [OP_BAD_IOCTL] = 1, [OP_MMAP] = 1,
 		[OP_MUNMAP] = 1, [OP_REOPEN] = 1, [OP_FORK] = 1,
 		[OP_THREAD] = 2, [OP_POLL] = 2, [OP_FREEZE] = 2,
+		[OP_CHANNEL] = 4,
 		[OP_FD_CYCLE] = 2,
 		/*
 		 * stop_cont stops the manager, whom the others wait for;
@@ -528,6 +529,7 @@ struct exec {
 	uint64_t bufs[POOL];		/* delivered, maybe already freed */
 	int nr_bufs;
 	uint64_t cookies[8];
+	uint32_t chans[8];		/* channel ids: made, or offered to us */
 	bool last_call;			/* the last event was a call */
 	unsigned char payload[PAYLOAD_MAX];
 	uint64_t offs[64];
@@ -688,6 +690,8 @@ static void learn(const struct sipc_event *ev)
 		/* A descriptor we were given: ours to close. */
 		if (o.type == SIPC_OBJ_FD && o.fd > 2 && o.fd != ex.fd)
 			close(o.fd);
+		if (o.type == SIPC_OBJ_CHANNEL)
+			ex.chans[rnd_n(8)] = o.channel;
 		if (o.type != SIPC_OBJ_HANDLE)
 			continue;
 		/* Ours to keep past the buffer's life, until a release. */
@@ -723,9 +727,14 @@ static void build_payload(const struct call *c, struct sipc_transact *tr)
 		switch ((c->a >> (i * 3)) & 7) {
 		case 0:
 		case 1:
-		case 2:
 			o.type = SIPC_OBJ_NODE;
 			o.cookie = pick_cookie(c->d + i);
+			break;
+		case 2:
+			/* A channel of ours, offered (once) or made up. */
+			o.type = SIPC_OBJ_CHANNEL;
+			o.channel = c->d % 4 ? ex.chans[(c->d >> 2) % 8] :
+					       (uint32_t)rnd_special();
 			break;
 		case 6:
 			/* stdin, ours, none, or /dev/sipc (refused) */
@@ -1658,6 +1667,79 @@ static int do_flood(const struct call *c)
 }
 
 /* Run one call; its result as 0 or -errno. */
+/* Map a part of channel @id, write garbage into it, maybe unmap it. */
+static int channel_map(const struct call *c, struct sipc_channel_setup *s)
+{
+	bool ro = c->b % 2;
+	uint64_t size = ro ? s->ro_size : s->rw_size;
+	unsigned char *p;
+
+	if (c->x % 8 == 5)
+		size += 4096;			/* the wrong size */
+	p = mmap(NULL, size, c->b % 4 == 1 ? PROT_READ | PROT_WRITE :
+		 PROT_READ | (ro ? 0 : PROT_WRITE), MAP_SHARED, ex.fd,
+		 ro ? s->ro_offset : s->rw_offset + (c->x % 8 == 6 ? 4096 : 0));
+	if (p == MAP_FAILED)
+		return -errno;
+	if (!ro) {
+		/* Our own ring: any indices and slots, as a hostile peer. */
+		memset(p, (int)c->d, 64);
+		memset(p + 4096, (int)(c->d >> 8), 64);
+		ioctl(ex.fd, SIPC_IOC_CHANNEL_KICK, &s->id);
+	}
+	if (c->a % 2)
+		munmap(p, size);	/* ends the channel */
+	return 0;
+}
+
+/*
+ * Channels: made with good and bad sizes, accepted, waited on (briefly:
+ * a timeout, a kick or death ends it), kicked, mapped and scribbled on,
+ * and closed; ids mostly real, sometimes not.
+ */
+static int do_channel(const struct call *c)
+{
+	struct sipc_channel_setup s = {
+		.slots = c->c % 4 ? 2U << (c->c % 8) : (uint32_t)rnd_special(),
+		.data_size = c->x % 4 ? 4096ULL << (c->x % 6) : rnd_special(),
+	};
+	struct sipc_channel_wait w = {
+		.tail = c->b % 3, .head = c->b % 5,
+		.timeout_ms = c->c % 7 ? 1 + c->c % 20 : 0,
+	};
+	uint32_t id = c->d % 8 ? ex.chans[c->a % 8] : (uint32_t)rnd_special();
+	int ret;
+
+	s.flags = c->x % 16 == 15;
+	switch (c->d % 6) {
+	case 0:
+		ret = xioctl(SIPC_IOC_CHANNEL_CREATE, &s);
+		if (!ret)
+			ex.chans[c->a % 8] = s.id;
+		return ret;
+	case 1:
+		s.id = id;
+		ret = xioctl(SIPC_IOC_CHANNEL_ACCEPT, &s);
+		return ret ? ret : channel_map(c, &s);
+	case 2:
+		w.id = id;
+		alarm_ms(50);
+		ret = xioctl(SIPC_IOC_CHANNEL_WAIT, &w);
+		alarm_ms(0);
+		return ret;
+	case 3:
+		return xioctl(SIPC_IOC_CHANNEL_KICK, &id);
+	case 4:
+		/* A fresh one of ours, mapped. */
+		ret = xioctl(SIPC_IOC_CHANNEL_CREATE, &s);
+		if (!ret)
+			ex.chans[c->a % 8] = s.id;
+		return ret ? ret : channel_map(c, &s);
+	default:
+		return xioctl(SIPC_IOC_CHANNEL_CLOSE, &id);
+	}
+}
+
 static int run_call(struct call *c)
 {
 	struct sipc_node_info ni = { .cookie = pick_cookie(c->a) };
@@ -1728,6 +1810,8 @@ static int run_call(struct call *c)
 		return do_poll(c);
 	case OP_FREEZE:
 		return do_freeze(c);
+	case OP_CHANNEL:
+		return do_channel(c);
 	case OP_BAD_IOCTL:
 		alarm_ms(5);
 		v = bad_ioctl(c);
