@@ -12,6 +12,7 @@
  * indices to decide whether a sleeper may wake, so nothing a peer writes
  * there can hurt anyone but that peer's own channel.
  */
+#include <linux/bits.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
@@ -36,9 +37,9 @@ MODULE_PARM_DESC(max_channel_size,
  * BASE + id * 2^33, the part it reads 2^32 above. Far above any receive
  * area (which starts at offset 0 and is at most 1 GiB).
  */
-#define SIPC_CHANNEL_MMAP_BASE	(1ULL << 40)
+#define SIPC_CHANNEL_MMAP_BASE	BIT_ULL(40)
 #define SIPC_CHANNEL_ID_SHIFT	33
-#define SIPC_CHANNEL_RO_BIT	(1ULL << 32)
+#define SIPC_CHANNEL_RO_BIT	BIT_ULL(32)
 
 enum { SIPC_PART_RW, SIPC_PART_RO };
 
@@ -157,6 +158,7 @@ static struct sipc_channel *channel_new(struct sipc_proc *proc, u32 slots,
 {
 	struct sipc_channel *ch;
 	size_t pages;
+
 	if (slots < 2 || slots > SIPC_CHANNEL_MAX_SLOTS || !is_power_of_2(slots))
 		return ERR_PTR(-EINVAL);
 	if (data_size < SIPC_CHANNEL_MIN_DATA || !PAGE_ALIGNED(data_size))

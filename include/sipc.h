@@ -576,7 +576,7 @@ void sipc_stop(struct sipc *s);
 struct sipc_channel;
 
 struct sipc_channel_opts {
-	uint32_t slots;		/* per ring, a power of two; 0: 64 */
+	__u32 slots;		/* per ring, a power of two; 0: 64 */
 	size_t data_size;	/* bytes each way, page multiple; 0: 1 MiB */
 	unsigned int spin_us;	/* the longest spin before sleeping; 0: 100 */
 };

@@ -82,7 +82,6 @@ struct sipc {
 	struct sipc_channel *served;	/* channels served here, under lock */
 };
 
-
 /* Something a parcel lets go of with its payload (region.c). */
 enum sipc_res_kind {
 	SIPC_RES_CLOSE,			/* a descriptor of ours: close it */

@@ -399,7 +399,7 @@ static int put_counted(struct sipc_parcel *p, unsigned int tag,
 }
 
 SIPC_EXPORT void *sipc_parcel_put_bytes_space(struct sipc_parcel *p,
-					     size_t len)
+					      size_t len)
 {
 	__u32 h = header(SIPC_TYPE_BYTES, 0), n = (__u32)len;
 	size_t total = 8 + sipc_align4(len);

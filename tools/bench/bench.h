@@ -53,6 +53,10 @@ enum workload {
 	WL_PAIRS,		/* round trips on N pairs at once */
 	WL_LOOKUP,		/* a call to handle 0 answered with a handle */
 	WL_INVERSION,		/* an RT client's calls beside an RT hog */
+	/* Round trips where the client writes and the server reads every byte */
+	WL_TOUCH,
+	/* A few calls, then none: the server's CPU time while idle */
+	WL_IDLE,
 	WL_COUNT,
 };
 
@@ -117,6 +121,8 @@ struct slot {
 	uint64_t start_ns, end_ns;
 	long done;
 	int status;
+	int pid;			/* a server's, for the idle workload */
+	double cpu_s, wall_s;		/* idle: the server's CPU time, and the wall's */
 	char err[ERR_LEN];
 };
 
@@ -187,6 +193,8 @@ struct result {
 	 * often one call takes it.
 	 */
 	double lock_per_kcall, taken_per_call;
+	/* Idle: the server's CPU time over the wall time, all rounds, in %. */
+	double cpu_pct, idle_cpu_s, idle_wall_s;
 	uint64_t lock_contended, lock_taken, lock_calls; /* all rounds */
 	bool ok, skipped;
 	char note[ERR_LEN + 40];

@@ -59,6 +59,8 @@ static const size_t full_sizes[] = {
 	4194304, 16777216,
 };
 
+/* Touch: where a copy saved shows. */
+static const size_t touch_sizes[] = { 1u << 20, 16u << 20 };
 static const size_t quick_sizes[] = { 0, 32, 4095, 4097, 65536, 1048576 };
 
 static const size_t full_stream[] = {
@@ -313,7 +315,11 @@ static void counts(struct run *r)
 		/* A pause of H/2 on average before each: ~8 s a row. */
 		r->iterations = 2000;
 		r->warmup = 100;
-	} else if (r->wl == WL_ROUNDTRIP) {
+	} else if (r->wl == WL_IDLE) {
+		/* Milliseconds of idleness in all, after a few calls. */
+		r->iterations = opt.quick ? 1000 : 10000;
+		r->warmup = 50;
+	} else if (r->wl == WL_ROUNDTRIP || r->wl == WL_TOUCH) {
 		r->iterations = r->size <= 4097 ? 10000 : r->size <= 65536 ?
 				5000 : r->size <= 262144 ? 2000 : 1000;
 		/* Past 1 MiB: 1 GiB in all, at least 32 round trips. */
@@ -394,6 +400,7 @@ static struct result *new_result(int m, enum workload wl,
 	res->ops_s = NAN;
 	res->lock_per_kcall = NAN;
 	res->taken_per_call = NAN;
+	res->cpu_pct = NAN;
 	if (!why && mech->max_size && size > mech->max_size)
 		why = "larger than the mechanism takes";
 	if (!why && size < mech->min_size)
@@ -425,7 +432,8 @@ static void run_round(int m, struct result *res)
 	res->warmup += r.warmup;
 	/* Inversion: the server's fixed work, all 32 bytes compared. */
 	r.full_check = opt.check_all || opt.quick || r.wl == WL_INVERSION;
-	r.touch_all = opt.touch_all && r.wl == WL_ROUNDTRIP;
+	r.touch_all = r.wl == WL_TOUCH ||
+		      (opt.touch_all && r.wl == WL_ROUNDTRIP);
 	r.hog_ns = opt.hog_ms * 1000000ull;
 	placement(&r);
 	if (run_measure(&r, res, opt.quick ? 60 : 600) &&
@@ -458,6 +466,30 @@ static int measure_set(struct result **res, const int *mech_of, int nr)
 	return failed;
 }
 
+/*
+ * Lookups need a context manager. Touch and idle compare a channel with
+ * what it would replace (and touch with the floor) only: each costs a
+ * mechanism tens of seconds.
+ */
+static bool takes(const struct mech *mech, enum workload wl)
+{
+	static const char *const touch[] = { "sipc", "libsipc", "channel",
+					     "shm-futex" };
+	size_t i;
+
+	if (wl == WL_LOOKUP)
+		return mech->handles;
+	if (wl == WL_IDLE)
+		return !strcmp(mech->name, "channel") ||
+		       !strcmp(mech->name, "libsipc");
+	if (wl != WL_TOUCH)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(touch); i++)
+		if (!strcmp(mech->name, touch[i]))
+			return true;
+	return false;
+}
+
 /* One workload at one size (or pair count) for every mechanism. */
 static int measure(enum workload wl, enum placement place, size_t size,
 		   int pairs)
@@ -466,7 +498,7 @@ static int measure(enum workload wl, enum placement place, size_t size,
 	int mech_of[NR_MECHS], m, nr = 0;
 
 	for (m = 0; m < NR_MECHS; m++) {
-		if (!opt.mech_on[m] || (wl == WL_LOOKUP && !all_mechs[m]->handles))
+		if (!opt.mech_on[m] || !takes(all_mechs[m], wl))
 			continue;
 		res[nr] = new_result(m, wl, place, size, pairs);
 		if (res[nr])
@@ -543,6 +575,11 @@ static int run_all(void)
 		failed |= measure_placed(WL_LOOKUP, 4);
 	if (opt.wl_on[WL_INVERSION])
 		failed |= measure_inversion();
+	for (i = 0; opt.wl_on[WL_TOUCH] && i < (int)ARRAY_SIZE(touch_sizes); i++)
+		if (!opt.quick || touch_sizes[i] <= (1u << 20))
+			failed |= measure(WL_TOUCH, PL_SPLIT, touch_sizes[i], 1);
+	if (opt.wl_on[WL_IDLE])
+		failed |= measure(WL_IDLE, PL_SPLIT, 32, 1);
 	return failed;
 }
 

@@ -121,6 +121,11 @@ void report_row(FILE *f, const struct result *res, bool tap)
 			res->note);
 		return;
 	}
+	if (res->wl == WL_IDLE) {
+		fprintf(f, "server CPU %.3f %% of one CPU over %.1f s idle\n",
+			res->cpu_pct, res->idle_wall_s);
+		return;
+	}
 	num(v[0], 24, res->mean_us);
 	num(v[1], 24, res->p50_us);
 	num(v[2], 24, res->p99_us);
@@ -336,6 +341,41 @@ static void bar_region(const struct result *res, int n, struct bar_row *rows,
 	}
 }
 
+/*
+ * Channels against what they replace: the ioctl round trip and the floor
+ * at 32 B, one-copy sipc where the client writes and the server reads
+ * every byte, and the server's CPU while the channel is idle.
+ */
+static void bar_channel(const struct result *res, int n, struct bar_row *rows,
+			int *nr)
+{
+	const struct result *c, *s;
+	char what[96];
+	size_t size;
+	int i;
+
+	c = find(res, n, WL_ROUNDTRIP, PL_SPLIT, "channel", 32, 1);
+	s = find(res, n, WL_ROUNDTRIP, PL_SPLIT, "sipc", 32, 1);
+	bar_add(rows, nr, "round trip 32 B, split: channel p50 / sipc p50",
+		FIG(c, p50_us), FIG(s, p50_us), LE, "<= 0.50");
+	s = find(res, n, WL_ROUNDTRIP, PL_SPLIT, "shm-futex", 32, 1);
+	bar_add(rows, nr, "round trip 32 B, split: channel p50 / shm-futex p50",
+		FIG(c, p50_us), FIG(s, p50_us), LT, "<  1.00");
+	for (i = 0; i < 2; i++) {
+		size = i ? 16u << 20 : 1u << 20;
+		c = find(res, n, WL_TOUCH, PL_SPLIT, "channel", size, 1);
+		s = find(res, n, WL_TOUCH, PL_SPLIT, "sipc", size, 1);
+		snprintf(what, sizeof(what),
+			 "touch %zu MiB, split: channel MB/s / sipc MB/s",
+			 size >> 20);
+		bar_add(rows, nr, what, FIG(c, mb_s), FIG(s, mb_s), GE,
+			">= 1.40");
+	}
+	c = find(res, n, WL_IDLE, PL_SPLIT, "channel", 32, 1);
+	bar_add(rows, nr, "idle: channel server CPU / one CPU", FIG(c, cpu_pct),
+		100, LT, "<  0.01");
+}
+
 /* Where the streams ran: one CPU, or two with --stream-split. */
 static enum placement stream_place(const struct result *res, int n)
 {
@@ -383,6 +423,7 @@ static int bar_rows(const struct result *res, int n, struct bar_row *rows)
 	bar_big(res, n, rows, &nr, WL_ROUNDTRIP, PL_SPLIT);
 	bar_libsipc(res, n, rows, &nr, PL_SPLIT);
 	bar_region(res, n, rows, &nr, WL_ROUNDTRIP, PL_SPLIT);
+	bar_channel(res, n, rows, &nr);
 	return nr;
 }
 
@@ -759,6 +800,15 @@ static void write_md(FILE *f, const struct result *res, int n)
 			placement_name(res[i].place), v[0], v[1], v[2], v[3]);
 	}
 	md_inversion(f, res, n);
+	md_pivot(f, res, n, WL_TOUCH,
+		 "Touch: round trips where the client writes and the server reads every byte (MB/s)",
+		 pick_mbs);
+	fprintf(f, "\n### Idle: the server's CPU time with no calls, after a few\n\n");
+	fprintf(f, "| mechanism | CPU (%% of one) | over (s) |\n|---|---:|---:|\n");
+	for (i = 0; i < n; i++)
+		if (res[i].wl == WL_IDLE && res[i].ok)
+			fprintf(f, "| %s | %.3f | %.1f |\n", res[i].mech,
+				res[i].cpu_pct, res[i].idle_wall_s);
 	for (i = 0; i < n; i++)
 		if (!res[i].ok)
 			fprintf(f, "\n- %s %s %zu B, %d pair(s), %s: %s: %s",

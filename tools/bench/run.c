@@ -155,6 +155,60 @@ static int client_calls(struct client *c, struct slot *slot, int ready_fd)
 	return 0;
 }
 
+/* CPU seconds process @pid has used (user and system), or -1. */
+static double cpu_seconds(int pid)
+{
+	unsigned long ut, st;
+	char path[64], buf[1024], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	p = p ? strrchr(buf, ')') : NULL;
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			 &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
+}
+
+/*
+ * Idle: the warm-up's calls, then a pause past any spin, then none for
+ * the measured time (iterations, in milliseconds), the server's CPU time
+ * taken before and after it.
+ */
+static int client_idle(struct client *c, struct slot *slot, int ready_fd)
+{
+	struct run *r = c->r;
+	struct slot *srv = &r->sh->server[c->pair];
+	double cpu0, cpu1;
+	long i;
+
+	for (i = 0; i < r->warmup; i++) {
+		c->seq = i + 1;
+		payload_stamp(c->buf, r->size, c->seq);
+		if (r->mech->call(c))
+			return -1;
+	}
+	if (signal_ready(ready_fd) || wait_go(r->sh))
+		return -1;
+	pause_ns(200 * 1000000ull);
+	slot->start_ns = now_ns();
+	cpu0 = cpu_seconds(srv->pid);
+	pause_ns((uint64_t)r->iterations * 1000000ull);
+	cpu1 = cpu_seconds(srv->pid);
+	slot->end_ns = now_ns();
+	if (cpu0 < 0 || cpu1 < 0)
+		return bench_fail("client: no CPU time of server %d", srv->pid);
+	slot->cpu_s = cpu1 - cpu0;
+	slot->wall_s = (slot->end_ns - slot->start_ns) / 1e9;
+	slot->done = 1;
+	return 0;
+}
+
 static void client_main(struct run *r, int pair, int ready_fd)
 {
 	struct slot *slot = &r->sh->client[pair];
@@ -182,6 +236,8 @@ static void client_main(struct run *r, int pair, int ready_fd)
 		_exit(1);
 	if (r->wl == WL_STREAM)
 		ret = client_stream(&c, slot, ready_fd);
+	else if (r->wl == WL_IDLE)
+		ret = client_idle(&c, slot, ready_fd);
 	else
 		ret = client_calls(&c, slot, ready_fd);
 	_exit(ret ? 1 : 0);
@@ -192,6 +248,7 @@ static void server_main(struct run *r, int pair, int ready_fd)
 	struct server s;
 
 	child_start(&r->sh->server[pair], r->server_cpu[pair]);
+	r->sh->server[pair].pid = getpid();
 	if (r->wl == WL_INVERSION && set_sched(SCHED_OTHER, 0))
 		_exit(1);
 	if (!server_init(&s, r, pair))
@@ -373,7 +430,8 @@ static double percentile_us(const uint64_t *sorted, size_t n, double q)
 /* Add this round's samples, time and count to the result's. */
 static void collect(struct run *r, struct result *res)
 {
-	size_t n = r->wl == WL_STREAM ? 0 : (size_t)r->pairs * r->iterations;
+	size_t n = r->wl == WL_STREAM || r->wl == WL_IDLE ? 0 :
+		   (size_t)r->pairs * r->iterations;
 	uint64_t start = UINT64_MAX, end = 0, *lat;
 	double count = 0;
 	int i;
@@ -384,6 +442,11 @@ static void collect(struct run *r, struct result *res)
 		if (r->sh->client[i].end_ns > end)
 			end = r->sh->client[i].end_ns;
 		count += r->sh->client[i].done;
+	}
+	if (r->wl == WL_IDLE) {
+		res->idle_cpu_s += r->sh->client[0].cpu_s;
+		res->idle_wall_s += r->sh->client[0].wall_s;
+		return;
 	}
 	if (end > start && res->nr_round_ops < MAX_ROUNDS)
 		res->round_ops[res->nr_round_ops++] = count / ((end - start) / 1e9);
@@ -419,6 +482,8 @@ void result_finish(struct result *res)
 	double sum = 0;
 	size_t i, n = res->nr_lat;
 
+	if (res->ok && res->idle_wall_s > 0)
+		res->cpu_pct = 100 * res->idle_cpu_s / res->idle_wall_s;
 	if (res->ok && res->lock_calls) {
 		res->lock_per_kcall = 1e3 * res->lock_contended /
 				      res->lock_calls;
@@ -426,7 +491,7 @@ void result_finish(struct result *res)
 	}
 
 	/* Inversion: the client's pauses are most of its time. */
-	if (res->ok && k && res->wl != WL_INVERSION) {
+	if (res->ok && k && res->wl != WL_INVERSION && res->wl != WL_IDLE) {
 		qsort(res->round_ops, k, sizeof(double), cmp_double);
 		res->ops_s = k % 2 ? res->round_ops[k / 2] :
 			     (res->round_ops[k / 2 - 1] + res->round_ops[k / 2]) / 2;

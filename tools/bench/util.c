@@ -166,6 +166,8 @@ const char *workload_name(enum workload wl)
 		[WL_PAIRS] = "pairs",
 		[WL_LOOKUP] = "lookup",
 		[WL_INVERSION] = "inversion",
+		[WL_TOUCH] = "touch",
+		[WL_IDLE] = "idle",
 	};
 
 	return wl < WL_COUNT ? names[wl] : "?";
