@@ -102,28 +102,28 @@ START_TEST(test_large_payloads)
 {
 	struct sipc_channel_opts opts = { .data_size = 2 * 1024 * 1024 };
 	struct sipc_parcel *req, *reply = sipc_parcel_new();
-	size_t sizes[] = { 1, 4095, 65536, 1024 * 1024 + 3 }, i, len;
+	size_t sizes[] = { 1, 4095, 65536, 1024 * 1024 + 3 }, i, j, len;
+	unsigned char *want = malloc(sizes[3]), *d;
 	struct sipc_channel *ch;
-	unsigned char *d;
 	const void *got;
 	int32_t v;
 
+	ck_assert_ptr_nonnull(want);
 	ck_assert_int_eq(sipc_channel_open(mgr, &opts, &ch), 0);
 	for (i = 0; i < 4 * 4; i++) {
-		size_t n = sizes[i % 4], j;
+		size_t n = sizes[i % 4];
 
+		for (j = 0; j < n; j++)
+			want[j] = (unsigned char)(j * 7 + i);
 		req = sipc_channel_request(ch);
 		d = sipc_parcel_put_bytes_space(req, n);
 		ck_assert_ptr_nonnull(d);
-		for (j = 0; j < n; j++)
-			d[j] = (unsigned char)(j * 7 + i);
+		memcpy(d, want, n);
 		sipc_parcel_put_i32(req, (int32_t)i);
 		ck_assert_int_eq(sipc_channel_call(ch, T_BYTES, req, reply), 0);
 		ck_assert_int_eq(sipc_parcel_get_bytes(reply, &got, &len), 0);
 		ck_assert_uint_eq(len, n);
-		for (j = 0; j < n; j++)
-			ck_assert_uint_eq(((const unsigned char *)got)[j],
-					  (unsigned char)(j * 7 + i));
+		ck_assert_int_eq(memcmp(got, want, n), 0);
 		ck_assert_int_eq(sipc_parcel_get_i32(reply, &v), 0);
 		ck_assert_int_eq(v, (int32_t)i + 1);
 	}
@@ -134,6 +134,7 @@ START_TEST(test_large_payloads)
 	ck_assert_int_eq(sipc_channel_call(ch, T_ECHO, req, reply), -EMSGSIZE);
 	echo(ch, sipc_channel_request(ch), "after", 1);
 	sipc_parcel_free(reply);
+	free(want);
 	sipc_channel_close(ch);
 }
 END_TEST
