@@ -428,6 +428,20 @@ int sipc_parcel_get_region(struct sipc_parcel *p, struct sipc_region **r);
  * in place, or mapped read-only until @p lets the message go.
  */
 int sipc_parcel_put_blob(struct sipc_parcel *p, const void *data, size_t len);
+/*
+ * A blob through the region pool whatever its size (see
+ * SIPC_REGION_THRESHOLD): copied into a region this process keeps for
+ * blobs and lends to the parcel until it is reset or freed.
+ */
+int sipc_parcel_put_pooled(struct sipc_parcel *p, const void *data,
+			   size_t len);
+/*
+ * sipc_parcel_put_blob() with the bytes written by the caller where they
+ * go, through the pointer returned (valid until the parcel is reset): a
+ * pooled region from SIPC_REGION_THRESHOLD on, no copy at all; inline
+ * bytes below it. NULL on error (sticky).
+ */
+void *sipc_parcel_put_blob_space(struct sipc_parcel *p, size_t len);
 int sipc_parcel_get_blob(struct sipc_parcel *p, const void **data,
 			 size_t *len);
 

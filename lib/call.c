@@ -148,6 +148,9 @@ SIPC_EXPORT int sipc_call(struct sipc_handle *h, __u32 code,
 		return ret;
 	if (tr.ev.type != SIPC_EV_REPLY)
 		return -EPROTO;
+	/* Its server is done with it: pooled regions in it may be reused. */
+	if (req)
+		req->answered = true;
 	if (reply) {
 		sipc_parcel_set_received(reply, s, &tr.ev);
 	} else {

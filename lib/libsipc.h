@@ -20,6 +20,7 @@ enum sipc_tag {
 	SIPC_TAG_OBJECT = 14,
 	SIPC_TAG_FD = 16,
 	SIPC_TAG_REGION = 17,
+	SIPC_TAG_POOLED = 18,		/* a region of the sender's pool */
 };
 
 struct sipc_death_link {
@@ -87,6 +88,8 @@ enum sipc_res_kind {
 	SIPC_RES_CLOSE,			/* a descriptor of ours: close it */
 	SIPC_RES_UNMAP,			/* a view of a region: unmap it */
 	SIPC_RES_TAKEN,			/* a received fd handed over: keep */
+	SIPC_RES_POOL,			/* a pool region lent (fd: its slot) */
+	SIPC_RES_VIEW,			/* a kept view read (fd: its slot) */
 };
 
 struct sipc_res {
@@ -122,6 +125,7 @@ struct sipc_parcel {
 	unsigned char *buf;
 	size_t cap;
 	bool fixed;			/* buf is not ours: a channel's area */
+	bool answered;			/* a call carrying it got its reply */
 	__u64 *wofs;
 	size_t wofs_cap;
 	/*
@@ -218,6 +222,13 @@ struct sipc_channel {
 
 int sipc_channel_accept_call(struct sipc_node *n, const struct sipc_txn *txn);
 void sipc_channels_stop(struct sipc *s);
+
+/* pool.c */
+int sipc_pool_lend(size_t len, int *slot, void **map, int *fd);
+void sipc_pool_return(int slot, bool answered);
+int sipc_pool_view(int fd, size_t len, const void **addr, int *view,
+		   size_t *map_size);
+void sipc_pool_unview(int view);
 
 /* parcel_ref.c */
 void sipc_parcel_copy_whole(const struct sipc_parcel *p, unsigned char *to);

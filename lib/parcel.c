@@ -73,6 +73,10 @@ void sipc_parcel_drop_res(struct sipc_parcel *p)
 			close(p->res[i].fd);
 		else if (p->res[i].kind == SIPC_RES_UNMAP)
 			munmap(p->res[i].addr, p->res[i].len);
+		else if (p->res[i].kind == SIPC_RES_POOL)
+			sipc_pool_return(p->res[i].fd, p->answered);
+		else if (p->res[i].kind == SIPC_RES_VIEW)
+			sipc_pool_unview(p->res[i].fd);
 	}
 	p->nr_res = 0;
 }
@@ -190,6 +194,7 @@ SIPC_EXPORT void sipc_parcel_reset(struct sipc_parcel *p)
 	p->next_obj = 0;
 	p->error = 0;
 	p->root = NULL;
+	p->answered = false;
 }
 
 SIPC_EXPORT int sipc_parcel_from_bytes(struct sipc_parcel *p,

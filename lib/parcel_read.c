@@ -136,9 +136,10 @@ static int parse(const struct sipc_parcel *p, struct item *it)
 	case SIPC_TAG_OBJECT:
 	case SIPC_TAG_FD:
 	case SIPC_TAG_REGION:
+	case SIPC_TAG_POOLED:
 		pad = it->aux;
 		it->len = 4 + pad + sizeof(struct sipc_object);
-		if (it->tag == SIPC_TAG_REGION)
+		if (it->tag == SIPC_TAG_REGION || it->tag == SIPC_TAG_POOLED)
 			it->len += sizeof(__u64);
 		if ((pad != 0 && pad != 4) || left < it->len)
 			return -EBADMSG;
@@ -151,7 +152,7 @@ static int parse(const struct sipc_parcel *p, struct item *it)
 static bool is_object(const struct item *it)
 {
 	return it->tag == SIPC_TAG_OBJECT || it->tag == SIPC_TAG_FD ||
-	       it->tag == SIPC_TAG_REGION;
+	       it->tag == SIPC_TAG_REGION || it->tag == SIPC_TAG_POOLED;
 }
 
 /* A descriptor as the driver writes it: ours, close-on-exec or not. */
@@ -172,7 +173,7 @@ static int item_type(const struct sipc_parcel *p, const struct item *it)
 	memcpy(&obj, p->data + it->val, sizeof(obj));
 	if (it->tag == SIPC_TAG_FD)
 		return fd_object_ok(&obj) ? SIPC_TYPE_FD : -EBADMSG;
-	if (it->tag == SIPC_TAG_REGION) {
+	if (it->tag == SIPC_TAG_REGION || it->tag == SIPC_TAG_POOLED) {
 		memcpy(&size, p->data + it->val + sizeof(obj), sizeof(size));
 		if (!fd_object_ok(&obj) || !size || size > SIZE_MAX)
 			return -EBADMSG;
@@ -509,6 +510,9 @@ SIPC_EXPORT int sipc_parcel_get_region(struct sipc_parcel *p,
 
 	if (ret)
 		return ret;
+	/* Its bytes may still change: only sipc_parcel_get_blob() reads it. */
+	if (it.tag == SIPC_TAG_POOLED)
+		return -EPERM;
 	memcpy(&obj, p->data + it.val, sizeof(obj));
 	memcpy(&size, p->data + it.val + sizeof(obj), sizeof(size));
 	ret = sipc_region_map_fd(obj.fd, size, &addr);
@@ -537,6 +541,36 @@ SIPC_EXPORT int sipc_parcel_get_region(struct sipc_parcel *p,
 	return 0;
 }
 
+/*
+ * A pooled region: a kept view of it, held until @p lets the payload go,
+ * or a view of its own when every kept one is being read.
+ */
+static int get_pooled(struct sipc_parcel *p, int fd, __u64 size,
+		      const void **data)
+{
+	size_t map_size;
+	int view, ret;
+
+	if (size > SIZE_MAX)
+		return -EBADMSG;
+	ret = sipc_pool_view(fd, (size_t)size, data, &view, &map_size);
+	if (ret)
+		return ret;
+	if (view >= 0)
+		ret = sipc_parcel_add_res(holder(p), SIPC_RES_VIEW, view,
+					  NULL, 0);
+	else
+		ret = sipc_parcel_add_res(holder(p), SIPC_RES_UNMAP, -1,
+					  (void *)*data, map_size);
+	if (ret) {
+		if (view >= 0)
+			sipc_pool_unview(view);
+		else
+			munmap((void *)*data, map_size);
+	}
+	return ret;
+}
+
 /* Bytes inline, or a region mapped for as long as @p holds the payload. */
 SIPC_EXPORT int sipc_parcel_get_blob(struct sipc_parcel *p, const void **data,
 				     size_t *len)
@@ -554,6 +588,15 @@ SIPC_EXPORT int sipc_parcel_get_blob(struct sipc_parcel *p, const void **data,
 		return ret;
 	memcpy(&obj, p->data + it.val, sizeof(obj));
 	memcpy(&size, p->data + it.val + sizeof(obj), sizeof(size));
+	if (it.tag == SIPC_TAG_POOLED) {
+		ret = get_pooled(p, obj.fd, size, data);
+		if (ret)
+			return ret;
+		if (len)
+			*len = size;
+		advance(p, &it);
+		return 0;
+	}
 	ret = sipc_region_map_fd(obj.fd, size, &addr);
 	if (ret)
 		return ret;

@@ -254,15 +254,48 @@ SIPC_EXPORT int sipc_parcel_put_region(struct sipc_parcel *p,
 				       sizeof(size));
 }
 
-SIPC_EXPORT int sipc_parcel_put_blob(struct sipc_parcel *p, const void *data,
-				     size_t len)
+/*
+ * A pooled region of @len bytes in @p: where to write them, or NULL with
+ * -EBUSY (every pool region is lent out) or the parcel's sticky error.
+ */
+static void *put_pooled_space(struct sipc_parcel *p, size_t len)
+{
+	__u64 size = len;
+	int slot, fd, ret;
+	void *map;
+
+	if (p->error)
+		return NULL;
+	ret = sipc_pool_lend(len, &slot, &map, &fd);
+	if (ret) {
+		if (ret != -EBUSY)
+			sipc_parcel_fail(p, ret);
+		return NULL;
+	}
+	/* The parcel hands it back when it is reset or freed. */
+	ret = sipc_parcel_add_res(p, SIPC_RES_POOL, slot, NULL, 0);
+	if (ret) {
+		sipc_pool_return(slot, true);
+		sipc_parcel_fail(p, ret);
+		return NULL;
+	}
+	ret = sipc_parcel_put_fd_item(p, SIPC_TAG_POOLED, fd, &size,
+				      sizeof(size));
+	if (ret) {
+		p->nr_res--;
+		sipc_pool_return(slot, true);
+		return NULL;
+	}
+	return map;
+}
+
+/* A sealed region of its own: the pool has none to lend now. */
+static int put_sealed_copy(struct sipc_parcel *p, const void *data,
+			   size_t len)
 {
 	struct sipc_region *r = NULL;
 	int ret;
 
-	if (len < SIPC_REGION_THRESHOLD || p->error ||
-	    p->mode != SIPC_PARCEL_WRITE)
-		return sipc_parcel_put_bytes(p, data, len);
 	ret = sipc_region_copy(data, len, &r);
 	/* The parcel keeps the descriptor until it is reset or freed. */
 	if (!ret)
@@ -278,4 +311,44 @@ SIPC_EXPORT int sipc_parcel_put_blob(struct sipc_parcel *p, const void *data,
 		p->error = ret;
 	sipc_region_free(r);
 	return ret;
+}
+
+/* Blobs go through regions only from writers that may carry objects. */
+static bool inline_only(const struct sipc_parcel *p)
+{
+	return p->error || p->mode != SIPC_PARCEL_WRITE || p->fixed;
+}
+
+SIPC_EXPORT int sipc_parcel_put_pooled(struct sipc_parcel *p,
+				       const void *data, size_t len)
+{
+	void *to;
+
+	if (!data || !len)
+		return sipc_parcel_fail(p, -EINVAL);
+	if (inline_only(p))
+		return sipc_parcel_put_bytes(p, data, len);
+	to = put_pooled_space(p, len);
+	if (!to)
+		return p->error ? p->error : put_sealed_copy(p, data, len);
+	memcpy(to, data, len);
+	return 0;
+}
+
+SIPC_EXPORT int sipc_parcel_put_blob(struct sipc_parcel *p, const void *data,
+				     size_t len)
+{
+	if (len < SIPC_REGION_THRESHOLD || inline_only(p))
+		return sipc_parcel_put_bytes(p, data, len);
+	return sipc_parcel_put_pooled(p, data, len);
+}
+
+SIPC_EXPORT void *sipc_parcel_put_blob_space(struct sipc_parcel *p,
+					     size_t len)
+{
+	void *to = NULL;
+
+	if (len >= SIPC_REGION_THRESHOLD && !inline_only(p))
+		to = put_pooled_space(p, len);
+	return to || p->error ? to : sipc_parcel_put_bytes_space(p, len);
 }

@@ -335,6 +335,81 @@ START_TEST(test_blob_threshold)
 }
 END_TEST
 
+/*
+ * A pooled blob reads back as a region whose bytes are the blob, through
+ * sipc_parcel_get_blob() only: it is not sealed against writes, so it is
+ * no sealed region (sipc_parcel_get_region() says -EPERM).
+ */
+START_TEST(test_pooled_read_back)
+{
+	struct sipc_parcel *w = sipc_parcel_new(), *q = sipc_parcel_new();
+	size_t size, n, len = 300 * 1024, got;
+	unsigned char *src = malloc(len), *space;
+	struct sipc_region *r;
+	const __u64 *offs;
+	const void *data, *blob;
+
+	pattern(src, len, 5);
+	ck_assert_int_eq(sipc_parcel_put_pooled(w, src, len), 0);
+	space = sipc_parcel_put_blob_space(w, 100);
+	ck_assert_ptr_nonnull(space);
+	memcpy(space, "in place", 9);
+	data = sipc_parcel_data(w, &size);
+	offs = sipc_parcel_offsets(w, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(sipc_parcel_from_bytes(q, data, size, offs, n), 0);
+	ck_assert_int_eq(sipc_parcel_next_type(q), SIPC_TYPE_REGION);
+	ck_assert_int_eq(sipc_parcel_get_region(q, &r), -EPERM);
+	ck_assert_int_eq(sipc_parcel_get_blob(q, &blob, &got), 0);
+	ck_assert_uint_eq(got, len);
+	ck_assert_int_eq(memcmp(blob, src, len), 0);
+	/* Below the threshold, the space is inline bytes. */
+	ck_assert_int_eq(sipc_parcel_get_blob(q, &blob, &got), 0);
+	ck_assert_uint_eq(got, 100);
+	ck_assert_str_eq(blob, "in place");
+	sipc_parcel_free(q);
+	sipc_parcel_free(w);
+	free(src);
+}
+END_TEST
+
+/* A hand-made pooled item: a memfd whose size is not sealed is refused. */
+START_TEST(test_pooled_checks)
+{
+	struct sipc_parcel *q = sipc_parcel_new();
+	struct {
+		__u32 h, pad;
+		struct sipc_object obj;
+		__u64 size;
+	} it = { .h = 18 | 4 << 8, .obj = { .type = SIPC_OBJ_FD } };
+	__u64 off = 8;
+	const void *data;
+	size_t len;
+	int fd = memfd_create("t", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 8192), 0);
+	it.obj.fd = fd;
+	it.size = 4096;
+	ck_assert_int_eq(sipc_parcel_from_bytes(q, &it, sizeof(it), &off, 1),
+			 0);
+	ck_assert_int_eq(sipc_parcel_get_blob(q, &data, &len), -EPERM);
+	/* Sealed against shrinking: taken, but not for more than it has. */
+	ck_assert_int_eq(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), 0);
+	it.size = 16384;
+	ck_assert_int_eq(sipc_parcel_from_bytes(q, &it, sizeof(it), &off, 1),
+			 0);
+	ck_assert_int_eq(sipc_parcel_get_blob(q, &data, &len), -EBADMSG);
+	it.size = 8192;
+	ck_assert_int_eq(sipc_parcel_from_bytes(q, &it, sizeof(it), &off, 1),
+			 0);
+	ck_assert_int_eq(sipc_parcel_get_blob(q, &data, &len), 0);
+	ck_assert_uint_eq(len, 8192);
+	sipc_parcel_free(q);
+	close(fd);
+}
+END_TEST
+
 /* Hand-made fd and region items: each is malformed. */
 START_TEST(test_malformed_items)
 {
@@ -584,6 +659,56 @@ START_TEST(test_blob_reply)
 }
 END_TEST
 
+/*
+ * Pooled blobs in calls: each arrives whole, and the region comes back
+ * to the pool with the answer, so a hundred calls use one descriptor on
+ * our side and leave none open on the server's. Pooled blobs in one-ways
+ * are never reused: each region goes with its parcel.
+ */
+START_TEST(test_pool_reused)
+{
+	struct sipc_parcel *req = sipc_parcel_new(), *reply = sipc_parcel_new();
+	size_t len = 256 * 1024 + 3, i;
+	unsigned char *src = malloc(len);
+	int base, mine, after_first = 0;
+	uint64_t n, h;
+	bool region;
+
+	base = sipc_call(mgr, R_FD_COUNT, NULL, NULL);
+	mine = count_fds();
+	for (i = 0; i < 100; i++) {
+		pattern(src, len, (uint32_t)i);
+		sipc_parcel_reset(req);
+		ck_assert_int_eq(sipc_parcel_put_pooled(req, src, len), 0);
+		ck_assert_int_eq(sipc_call(mgr, R_BLOB_SUM, req, reply), 0);
+		sipc_parcel_reset(req);
+		ck_assert_int_eq(sipc_parcel_get_u64(reply, &n), 0);
+		ck_assert_int_eq(sipc_parcel_get_u64(reply, &h), 0);
+		ck_assert_int_eq(sipc_parcel_get_bool(reply, &region), 0);
+		ck_assert_uint_eq(n, len);
+		ck_assert_uint_eq(h, hash(src, len));
+		ck_assert(region);
+		if (!i)
+			after_first = count_fds();
+		ck_assert_int_eq(count_fds(), after_first);
+	}
+	ck_assert_int_eq(after_first, mine + 1);
+	ck_assert_int_eq(sipc_call(mgr, R_FD_COUNT, NULL, NULL), base);
+	/* One-ways: a region each, gone with the parcel's reset. */
+	for (i = 0; i < 20; i++) {
+		sipc_parcel_reset(req);
+		ck_assert_int_eq(sipc_parcel_put_pooled(req, src, len), 0);
+		ck_assert_int_eq(sipc_send_oneway(mgr, R_BLOB_SUM, req), 0);
+	}
+	sipc_parcel_reset(req);
+	ck_assert_int_le(count_fds(), mine);
+	ck_assert_int_eq(sipc_call(mgr, R_FD_COUNT, NULL, NULL), base);
+	sipc_parcel_free(req);
+	sipc_parcel_free(reply);
+	free(src);
+}
+END_TEST
+
 START_TEST(test_region_kept)
 {
 	struct sipc_parcel *req = sipc_parcel_new();
@@ -741,6 +866,8 @@ static Suite *region_suite(void)
 	tcase_add_test(host, test_writer_errors);
 	tcase_add_test(host, test_blob_threshold);
 	tcase_add_test(host, test_malformed_items);
+	tcase_add_test(host, test_pooled_read_back);
+	tcase_add_test(host, test_pooled_checks);
 	tcase_set_timeout(host, 60);
 	suite_add_tcase(su, host);
 	if (access(SIPC_DEVICE_PATH, F_OK) != 0)
@@ -749,6 +876,7 @@ static Suite *region_suite(void)
 	tcase_set_timeout(dev, 120);
 	tcase_add_test(dev, test_blob_request);
 	tcase_add_test(dev, test_blob_reply);
+	tcase_add_test(dev, test_pool_reused);
 	tcase_add_test(dev, test_region_kept);
 	tcase_add_test(dev, test_unsealed_refused);
 	tcase_add_test(dev, test_fd_lent_and_closed);

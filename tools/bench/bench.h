@@ -57,6 +57,8 @@ enum workload {
 	WL_TOUCH,
 	/* A few calls, then none: the server's CPU time while idle */
 	WL_IDLE,
+	/* Round trips of a blob: inline (copied twice) or pooled */
+	WL_BLOB,
 	WL_COUNT,
 };
 
@@ -206,7 +208,7 @@ struct result {
 };
 
 extern const struct mech mech_sipc, mech_libsipc, mech_libsipc_region,
-	mech_channel,
+	mech_channel, mech_libsipc_blob, mech_libsipc_pool,
 	mech_binder, mech_pipe, mech_socketpair, mech_shm;
 
 /* payload.c */

@@ -47,6 +47,7 @@
 
 static const struct mech *const all_mechs[] = {
 	&mech_sipc, &mech_libsipc, &mech_libsipc_region, &mech_channel,
+	&mech_libsipc_blob, &mech_libsipc_pool,
 	&mech_binder,
 	&mech_pipe, &mech_socketpair, &mech_shm,
 };
@@ -61,6 +62,10 @@ static const size_t full_sizes[] = {
 
 /* Touch: where a copy saved shows. */
 static const size_t touch_sizes[] = { 1u << 20, 16u << 20 };
+/* Blob: where the region pool's crossover with the inline blob lies. */
+static const size_t blob_sizes[] = {
+	16384, 65536, 262144, 1048576, 4194304, 16777216,
+};
 static const size_t quick_sizes[] = { 0, 32, 4095, 4097, 65536, 1048576 };
 
 static const size_t full_stream[] = {
@@ -319,7 +324,8 @@ static void counts(struct run *r)
 		/* Milliseconds of idleness in all, after a few calls. */
 		r->iterations = opt.quick ? 1000 : 10000;
 		r->warmup = 50;
-	} else if (r->wl == WL_ROUNDTRIP || r->wl == WL_TOUCH) {
+	} else if (r->wl == WL_ROUNDTRIP || r->wl == WL_TOUCH ||
+		   r->wl == WL_BLOB) {
 		r->iterations = r->size <= 4097 ? 10000 : r->size <= 65536 ?
 				5000 : r->size <= 262144 ? 2000 : 1000;
 		/* Past 1 MiB: 1 GiB in all, at least 32 round trips. */
@@ -479,6 +485,10 @@ static bool takes(const struct mech *mech, enum workload wl)
 
 	if (wl == WL_LOOKUP)
 		return mech->handles;
+	/* The blob mechanisms are for the blob workload, and only for it. */
+	if ((wl == WL_BLOB) != (mech == &mech_libsipc_blob ||
+				mech == &mech_libsipc_pool))
+		return false;
 	if (wl == WL_IDLE)
 		return !strcmp(mech->name, "channel") ||
 		       !strcmp(mech->name, "libsipc");
@@ -580,6 +590,9 @@ static int run_all(void)
 			failed |= measure(WL_TOUCH, PL_SPLIT, touch_sizes[i], 1);
 	if (opt.wl_on[WL_IDLE])
 		failed |= measure(WL_IDLE, PL_SPLIT, 32, 1);
+	for (i = 0; opt.wl_on[WL_BLOB] && i < (int)ARRAY_SIZE(blob_sizes); i++)
+		if (!opt.quick || blob_sizes[i] <= (1u << 20))
+			failed |= measure(WL_BLOB, PL_SPLIT, blob_sizes[i], 1);
 	return failed;
 }
 

@@ -212,6 +212,11 @@ static int build(struct client *c, struct lclient *lc)
 	int ret;
 
 	sipc_parcel_reset(lc->req);
+	/* What sipc_parcel_put_blob() does below and above its threshold. */
+	if (c->r->mech == &mech_libsipc_blob)
+		return sipc_parcel_put_bytes(lc->req, c->buf, c->r->size);
+	if (c->r->mech == &mech_libsipc_pool)
+		return sipc_parcel_put_pooled(lc->req, c->buf, c->r->size);
 	if (c->r->mech != &mech_libsipc_region)
 		return sipc_parcel_put_bytes_ref(lc->req, c->buf, c->r->size);
 	ret = sipc_region_copy(c->buf, c->r->size, &lc->region);
@@ -376,5 +381,31 @@ const struct mech mech_channel = {
 	.connect = channel_connect,
 	.call = channel_call,
 	.send = channel_send,
+	.lookup = libsipc_lookup,
+};
+
+const struct mech mech_libsipc_blob = {
+	.name = "libsipc-blob",
+	.what = "libsipc with the request an inline blob: copied into the parcel, then by the driver",
+	.handles = true,
+	.unavailable = libsipc_unavailable,
+	.registry = libsipc_registry,
+	.serve = libsipc_serve,
+	.connect = libsipc_connect,
+	.call = libsipc_call,
+	.send = libsipc_send,
+	.lookup = libsipc_lookup,
+};
+
+const struct mech mech_libsipc_pool = {
+	.name = "libsipc-pool",
+	.what = "libsipc with the request a blob in a pooled region: copied in once, a kept view read in place",
+	.handles = true,
+	.unavailable = libsipc_unavailable,
+	.registry = libsipc_registry,
+	.serve = libsipc_serve,
+	.connect = libsipc_connect,
+	.call = libsipc_call,
+	.send = libsipc_send,
 	.lookup = libsipc_lookup,
 };

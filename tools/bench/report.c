@@ -376,6 +376,37 @@ static void bar_channel(const struct result *res, int n, struct bar_row *rows,
 		100, LT, "<  0.01");
 }
 
+/*
+ * The region pool against the inline blob: the crossover is the smallest
+ * size measured where the pool is as fast; the bar wants it there, and
+ * half as fast again at four times that size.
+ */
+static void bar_pool(const struct result *res, int n, struct bar_row *rows,
+		     int *nr)
+{
+	const struct result *p, *b;
+	size_t size, cross = 0;
+	char what[96];
+	int i;
+
+	for (size = 16384; size <= (16u << 20) && !cross; size *= 4) {
+		p = find(res, n, WL_BLOB, PL_SPLIT, "libsipc-pool", size, 1);
+		b = find(res, n, WL_BLOB, PL_SPLIT, "libsipc-blob", size, 1);
+		if (p && b && p->mb_s >= b->mb_s)
+			cross = size;
+	}
+	for (i = 0; i < 2; i++) {
+		size = cross << (2 * i);
+		p = find(res, n, WL_BLOB, PL_SPLIT, "libsipc-pool", size, 1);
+		b = find(res, n, WL_BLOB, PL_SPLIT, "libsipc-blob", size, 1);
+		snprintf(what, sizeof(what),
+			 "blob %zu KiB%s, split: pool MB/s / inline",
+			 size >> 10, i ? " (4x crossover)" : " (crossover)");
+		bar_add(rows, nr, what, FIG(p, mb_s), FIG(b, mb_s), GE,
+			i ? ">= 1.50" : ">= 1.00");
+	}
+}
+
 /* Where the streams ran: one CPU, or two with --stream-split. */
 static enum placement stream_place(const struct result *res, int n)
 {
@@ -424,6 +455,7 @@ static int bar_rows(const struct result *res, int n, struct bar_row *rows)
 	bar_libsipc(res, n, rows, &nr, PL_SPLIT);
 	bar_region(res, n, rows, &nr, WL_ROUNDTRIP, PL_SPLIT);
 	bar_channel(res, n, rows, &nr);
+	bar_pool(res, n, rows, &nr);
 	return nr;
 }
 
@@ -591,8 +623,8 @@ static void write_json(FILE *f, const struct result *res, int n)
 }
 
 static const char *const md_mechs[] = {
-	"sipc", "libsipc", "libsipc-region", "channel", "binder", "pipe",
-	"socketpair",
+	"sipc", "libsipc", "libsipc-region", "channel", "libsipc-blob",
+	"libsipc-pool", "binder", "pipe", "socketpair",
 	"shm-futex",
 };
 
@@ -800,6 +832,9 @@ static void write_md(FILE *f, const struct result *res, int n)
 			placement_name(res[i].place), v[0], v[1], v[2], v[3]);
 	}
 	md_inversion(f, res, n);
+	md_pivot(f, res, n, WL_BLOB,
+		 "Blob: round trips of a blob, inline or through the region pool (MB/s)",
+		 pick_mbs);
 	md_pivot(f, res, n, WL_TOUCH,
 		 "Touch: round trips where the client writes and the server reads every byte (MB/s)",
 		 pick_mbs);

@@ -168,6 +168,7 @@ const char *workload_name(enum workload wl)
 		[WL_INVERSION] = "inversion",
 		[WL_TOUCH] = "touch",
 		[WL_IDLE] = "idle",
+		[WL_BLOB] = "blob",
 	};
 
 	return wl < WL_COUNT ? names[wl] : "?";

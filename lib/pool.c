@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later OR MIT
+/*
+ * libsipc: the region pool. A sealed region costs a memfd, its pages, a
+ * seal and a mapping on each side for every message, which is why a copy
+ * into the receiver's area beat it at every size. A pooled region is made
+ * once and used again: the sender keeps it mapped writable and writes the
+ * next blob into it, and the receiver keeps its read-only view of it,
+ * found again by the memfd's inode, so a message costs one copy (none,
+ * with sipc_parcel_put_blob_space()) and a descriptor passed.
+ *
+ * The price: a pooled region is sealed against changes of size only, not
+ * of bytes. A receiver reads bytes its sender can still change, as in a
+ * channel, and must copy what it checks; a sender takes a region back for
+ * its next blob only once a call that carried it has been answered (a
+ * one-way's or an unanswered call's region is retired, never reused).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "libsipc.h"
+
+#define POOL_SLOTS	8
+#define POOL_MIN_SIZE	(64 * 1024)
+/* A free region up to this many times too large is still taken. */
+#define POOL_FIT	4
+#define POOL_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+#define VIEW_SLOTS	16
+#define VIEW_MAX_SIZE	(1UL << 30)
+
+/* The sender's side: regions of this process, each free or lent out. */
+struct pool_region {
+	int fd;				/* -1: an empty slot */
+	size_t size;
+	void *map;			/* writable */
+	bool lent;
+};
+
+/* The receiver's side: views of other processes' pooled regions. */
+struct pool_view {
+	dev_t dev;
+	ino_t ino;
+	size_t size;
+	const void *map;		/* NULL: an empty slot */
+	unsigned int users;		/* parcels reading it now */
+	unsigned long last_use;
+};
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pool_region regions[POOL_SLOTS] = {
+	[0 ... POOL_SLOTS - 1] = { .fd = -1 },
+};
+static struct pool_view views[VIEW_SLOTS];
+static unsigned long view_clock;
+
+static size_t pool_size_for(size_t len)
+{
+	size_t size = POOL_MIN_SIZE;
+
+	while (size < len && size <= SIZE_MAX / 2)
+		size *= 2;
+	return size;
+}
+
+static void region_retire(struct pool_region *r)
+{
+	if (r->map)
+		munmap(r->map, r->size);
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	r->map = NULL;
+	r->lent = false;
+}
+
+static int region_make(struct pool_region *r, size_t size)
+{
+	void *map;
+	int fd;
+
+	fd = memfd_create("sipc-pool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size) || fcntl(fd, F_ADD_SEALS, POOL_SEALS)) {
+		close(fd);
+		return -errno;
+	}
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		close(fd);
+		return -errno;
+	}
+	r->fd = fd;
+	r->size = size;
+	r->map = map;
+	return 0;
+}
+
+/* A free region that fits @len (pool_lock held), or NULL. */
+static struct pool_region *region_find(size_t len)
+{
+	struct pool_region *r, *empty = NULL, *small = NULL;
+	int i;
+
+	for (i = 0; i < POOL_SLOTS; i++) {
+		r = &regions[i];
+		if (r->fd < 0) {
+			empty = empty ? empty : r;
+		} else if (!r->lent) {
+			if (r->size >= len && r->size / POOL_FIT <= len)
+				return r;
+			small = small ? small : r;
+		}
+	}
+	/* A free one of the wrong size makes room for one of the right. */
+	if (!empty && small) {
+		region_retire(small);
+		empty = small;
+	}
+	if (empty && region_make(empty, pool_size_for(len)))
+		return NULL;
+	return empty;
+}
+
+/*
+ * Lend a region of at least @len bytes: its slot, writable mapping and
+ * descriptor; -EBUSY when every slot is lent out.
+ */
+int sipc_pool_lend(size_t len, int *slot, void **map, int *fd)
+{
+	struct pool_region *r;
+
+	if (!len || len > SIZE_MAX / 2)
+		return -EINVAL;
+	pthread_mutex_lock(&pool_lock);
+	r = region_find(len);
+	if (r) {
+		r->lent = true;
+		*slot = (int)(r - regions);
+		*map = r->map;
+		*fd = r->fd;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	return r ? 0 : -EBUSY;
+}
+
+/*
+ * The parcel that carried region @slot lets go of it: free for the next
+ * blob when a call carrying it was answered (the receiver is done with
+ * it), retired otherwise (it may still be read).
+ */
+void sipc_pool_return(int slot, bool answered)
+{
+	if (slot < 0 || slot >= POOL_SLOTS)
+		return;
+	pthread_mutex_lock(&pool_lock);
+	if (answered)
+		regions[slot].lent = false;
+	else
+		region_retire(&regions[slot]);
+	pthread_mutex_unlock(&pool_lock);
+}
+
+/* ---- the receiver's views ---- */
+
+static int view_map(int fd, size_t size, const void **map)
+{
+	void *m = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (m == MAP_FAILED)
+		return -errno;
+	*map = m;
+	return 0;
+}
+
+/* The least recently used view nobody reads now (view lock held). */
+static struct pool_view *view_victim(void)
+{
+	struct pool_view *v, *best = NULL;
+	int i;
+
+	for (i = 0; i < VIEW_SLOTS; i++) {
+		v = &views[i];
+		if (!v->map)
+			return v;
+		if (!v->users && (!best || v->last_use < best->last_use))
+			best = v;
+	}
+	return best;
+}
+
+/*
+ * A read-only view of the pooled region @fd holds for @len bytes: its
+ * size must be sealed (so that it cannot shrink under the reader) and
+ * cover @len. Views are kept, by inode, for the next message that names
+ * the same region. *@view is the view's slot, or -1 for a view of its
+ * own that the caller unmaps (every kept view is being read).
+ */
+int sipc_pool_view(int fd, size_t len, const void **addr, int *view,
+		   size_t *map_size)
+{
+	struct pool_view *v;
+	struct stat st;
+	int seals, i, ret;
+
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals < 0)
+		return errno == EINVAL ? -EBADMSG : -errno;
+	if (!(seals & F_SEAL_SHRINK))
+		return -EPERM;
+	if (fstat(fd, &st))
+		return -errno;
+	if (!len || st.st_size <= 0 || (__u64)st.st_size < len ||
+	    (__u64)st.st_size > VIEW_MAX_SIZE)
+		return -EBADMSG;
+	*map_size = (size_t)st.st_size;
+	pthread_mutex_lock(&pool_lock);
+	for (i = 0; i < VIEW_SLOTS; i++) {
+		v = &views[i];
+		if (v->map && v->dev == st.st_dev && v->ino == st.st_ino &&
+		    v->size == *map_size)
+			break;
+	}
+	v = i < VIEW_SLOTS ? &views[i] : view_victim();
+	if (v && (i == VIEW_SLOTS)) {
+		if (v->map)
+			munmap((void *)v->map, v->size);
+		v->map = NULL;
+		ret = view_map(fd, *map_size, &v->map);
+		if (ret) {
+			pthread_mutex_unlock(&pool_lock);
+			return ret;
+		}
+		v->dev = st.st_dev;
+		v->ino = st.st_ino;
+		v->size = *map_size;
+	}
+	if (v) {
+		v->users++;
+		v->last_use = ++view_clock;
+		*addr = v->map;
+		*view = (int)(v - views);
+	}
+	pthread_mutex_unlock(&pool_lock);
+	if (v)
+		return 0;
+	*view = -1;
+	return view_map(fd, *map_size, addr);
+}
+
+/* A parcel is done reading view @view (kept for the next message). */
+void sipc_pool_unview(int view)
+{
+	if (view < 0 || view >= VIEW_SLOTS)
+		return;
+	pthread_mutex_lock(&pool_lock);
+	if (views[view].users)
+		views[view].users--;
+	pthread_mutex_unlock(&pool_lock);
+}
