@@ -32,7 +32,7 @@
 #define POOL_FIT	4
 #define POOL_SEALS	(F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
 #define VIEW_SLOTS	16
-#define VIEW_MAX_SIZE	(1UL << 30)
+#define VIEW_MAX_SIZE	(1024UL * 1024 * 1024)
 
 /* The sender's side: regions of this process, each free or lent out. */
 struct pool_region {
@@ -56,6 +56,7 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pool_region regions[POOL_SLOTS] = {
 	[0 ... POOL_SLOTS - 1] = { .fd = -1 },
 };
+
 static struct pool_view views[VIEW_SLOTS];
 static unsigned long view_clock;
 
@@ -228,7 +229,7 @@ int sipc_pool_view(int fd, size_t len, const void **addr, int *view,
 			break;
 	}
 	v = i < VIEW_SLOTS ? &views[i] : view_victim();
-	if (v && (i == VIEW_SLOTS)) {
+	if (v && i == VIEW_SLOTS) {
 		if (v->map)
 			munmap((void *)v->map, v->size);
 		v->map = NULL;
