@@ -103,6 +103,27 @@ static int region_make(struct pool_region *r, size_t size)
 	return 0;
 }
 
+/*
+ * A fork child shares its parent's pool regions (the mappings are
+ * shared): writing its next blob into one could change a blob of the
+ * parent's in flight. The child lets them all go, and starts its own.
+ */
+static void pool_forget_in_child(void)
+{
+	int i;
+
+	pthread_mutex_init(&pool_lock, NULL);
+	for (i = 0; i < POOL_SLOTS; i++)
+		region_retire(&regions[i]);
+}
+
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void pool_init(void)
+{
+	pthread_atfork(NULL, NULL, pool_forget_in_child);
+}
+
 /* A free region that fits @len (pool_lock held), or NULL. */
 static struct pool_region *region_find(size_t len)
 {
@@ -139,6 +160,7 @@ int sipc_pool_lend(size_t len, int *slot, void **map, int *fd)
 
 	if (!len || len > SIZE_MAX / 2)
 		return -EINVAL;
+	pthread_once(&pool_once, pool_init);
 	pthread_mutex_lock(&pool_lock);
 	r = region_find(len);
 	if (r) {
