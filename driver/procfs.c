@@ -585,11 +585,18 @@ out:
 int sipc_log_format(char *buf, size_t size, const struct sipc_reader *r,
 		    const struct sipc_log_entry *e)
 {
+	static const char * const kinds[] = {
+		[SIPC_SEND_CALL] = "call",
+		[SIPC_SEND_ONEWAY] = "oneway",
+		[SIPC_SEND_REPLY] = "reply",
+		[SIPC_SEND_CALL_ASYNC] = "call_async",
+	};
+	const char *kind = e->kind < ARRAY_SIZE(kinds) && kinds[e->kind] ?
+			   kinds[e->kind] : "reply";
+
 	return scnprintf(buf, size,
 			 "%llu %llu %llu %s %d %d %d %d %u %u %llu %llu %u %s\n",
-			 e->id, e->when, e->duration_ns,
-			 e->kind == SIPC_SEND_CALL ? "call" :
-			 e->kind == SIPC_SEND_ONEWAY ? "oneway" : "reply",
+			 e->id, e->when, e->duration_ns, kind,
 			 sipc_reader_nr(r, e->from_pid),
 			 sipc_reader_nr(r, e->from_tid),
 			 sipc_reader_nr(r, e->to_pid),
