@@ -150,7 +150,7 @@ static int stats_show(struct seq_file *m, void *v)
 
 struct proc_snapshot {
 	u32 threads, waiting, busy, nodes, handles, pending;
-	u32 spawn_requested, spawned;
+	u32 spawn_requested, spawned, async_calls;
 	u64 sent, received;
 	struct sipc_area_stats area;
 };
@@ -176,6 +176,7 @@ static void snapshot_proc(struct sipc_proc *proc, struct proc_snapshot *s)
 	s->received = proc->received;
 	s->spawn_requested = proc->requested_threads;
 	s->spawned = proc->started_threads;
+	s->async_calls = proc->nr_async;
 	sipc_graph_unlock(proc->dev);
 	sipc_area_get_stats(&proc->area, &s->area);
 }
@@ -437,8 +438,8 @@ static void detail_one(struct seq_file *m, const struct sipc_reader *r,
 	seq_printf(m, "area_size: %zu\nin_use: %zu\nfree_blocks: %zu\nlargest_free: %zu\noneway_used: %zu\nmapped: %d\n",
 		   s.area.size, s.area.in_use, s.area.free_blocks,
 		   s.area.largest_free, s.area.oneway_used, s.area.mapped);
-	seq_printf(m, "spawn_requested: %u\nspawned: %u\n",
-		   s.spawn_requested, s.spawned);
+	seq_printf(m, "spawn_requested: %u\nspawned: %u\nasync_calls: %u\n",
+		   s.spawn_requested, s.spawned, s.async_calls);
 	detail_threads(m, r, proc);
 	detail_objects(m, r, proc, &s);
 	detail_buffers(m, proc);
