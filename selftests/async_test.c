@@ -210,6 +210,7 @@ TEST_F(async, thousand_outstanding)
 	ASSERT_EQ(0, st_next_event(self->c.fd, &ev, 10000));
 	EXPECT_EQ(first, ev.cookie);
 	EXPECT_EQ(300, ev.code);
+	ASSERT_EQ(0, st_free(self->c.fd, ev.data));
 	while (n < MANY) {
 		__u32 got;
 
@@ -355,7 +356,7 @@ TEST_F(async, caller_death)
 	/* The server answers all of them, into nothing, then us. */
 	ASSERT_EQ(0, a_sync(self->c.fd));
 	for (i = 0; i < 200; i++) {
-		txns = sh_stat("txns_in_use");
+		txns = sh_stat("transactions_in_use");
 		if (txns == 0)
 			break;
 		usleep(10000);
@@ -380,9 +381,12 @@ TEST_F(async, call_timeout)
 	took = st_now() - t0;
 	EXPECT_GE(took, 0.19);
 	EXPECT_LT(took, 0.9);
-	/* A call in time still works under the timeout. */
+	/* No timeout any more: waits for the server to be done with it. */
+	ASSERT_EQ(0, a_set_timeout(self->c.fd, 0));
 	ASSERT_EQ(0, a_sync(self->c.fd));
-	/* No timeout any more: a long call waits for its reply. */
+	/* A call in time works under a timeout. */
+	ASSERT_EQ(0, a_set_timeout(self->c.fd, 5000));
+	ASSERT_EQ(0, a_sync(self->c.fd));
 	ASSERT_EQ(0, a_set_timeout(self->c.fd, 0));
 	ms = 400;
 	ASSERT_EQ(0, st_call(self->c.fd, 0, ST_SLEEP, &ms, sizeof(ms), NULL,
