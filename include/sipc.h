@@ -71,8 +71,8 @@ void sipc_close(struct sipc *s);
 /*
  * The device's file descriptor: for raw ioctls, and for an event loop,
  * which polls it for POLLIN (work is queued for the polling thread: a
- * death or release notice, a call) and then calls sipc_dispatch() on that
- * same thread.
+ * death or release notice, a call, an asynchronous call's end) and then
+ * calls sipc_dispatch() on that same thread.
  */
 int sipc_fd(const struct sipc *s);
 
@@ -589,8 +589,10 @@ int sipc_loop_start(struct sipc *s);
 
 /*
  * Serve what is queued now, on this thread, without waiting: for a
- * process that runs no loop but wants its death callbacks. Returns the
- * number of events handled, or a negative errno.
+ * process that runs no loop but wants its death callbacks, or an event
+ * loop's asynchronous calls (their callbacks, and those whose timeout
+ * passed, run here). Returns the number of events handled, or a negative
+ * errno.
  */
 int sipc_dispatch(struct sipc *s);
 

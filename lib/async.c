@@ -34,18 +34,18 @@ struct sipc_pending {
 	struct sipc_pending *next;	/* in its id bucket */
 	/* In s->deadlines while it has one; deadline 0: none. */
 	struct sipc_pending *dl_prev, *dl_next;
-	int64_t deadline;		/* CLOCK_MONOTONIC, ns */
+	__s64 deadline;		/* CLOCK_MONOTONIC, ns */
 	bool done;			/* out of the table: ended or cancelled */
 	sipc_reply_fn fn;
 	void *data;
 };
 
-static int64_t now_ns(void)
+static __s64 now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return (__s64)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static unsigned int id_bucket(__u64 id)
@@ -148,12 +148,14 @@ static void driver_cancel(struct sipc *s, __u64 id)
 static void wake_for_deadline(struct sipc *s)
 {
 	__u64 one = 1;
+	ssize_t n;
 
 	if (!atomic_load(&s->loopers))
 		return;
-	if (write(s->async_wake, &one, sizeof(one)) < 0) {
-		/* Full counter: they have a wake-up pending already. */
-	}
+	/* Those polling; a full counter has woken them already. */
+	n = write(s->async_wake, &one, sizeof(one));
+	(void)n;
+	/* Those blocked in the driver. */
 	sipc_wake_all(s);
 }
 
@@ -185,7 +187,7 @@ SIPC_EXPORT int sipc_call_async(struct sipc_handle *h, uint32_t code,
 	p->fn = fn;
 	p->data = data;
 	if (timeout_ms >= 0)
-		p->deadline = now_ns() + (int64_t)timeout_ms * 1000000;
+		p->deadline = now_ns() + (__s64)timeout_ms * 1000000;
 	ret = sipc_transact_send(s, &tr, req);
 	if (ret) {
 		free(p);
@@ -265,7 +267,7 @@ void sipc_async_complete(struct sipc *s, const struct sipc_event *ev,
 void sipc_async_expire(struct sipc *s)
 {
 	struct sipc_pending *due = NULL, *p;
-	int64_t now;
+	__s64 now;
 
 	if (!atomic_load(&s->nr_deadlines))
 		return;
@@ -289,7 +291,7 @@ void sipc_async_expire(struct sipc *s)
 
 SIPC_EXPORT int sipc_next_timeout(struct sipc *s)
 {
-	int64_t left;
+	__s64 left;
 
 	if (!atomic_load(&s->nr_deadlines))
 		return -1;
@@ -315,14 +317,16 @@ int sipc_async_looper_wait(struct sipc *s)
 		{ .fd = s->async_wake, .events = POLLIN },
 	};
 	__u64 count;
+	ssize_t n;
 	int ret;
 
 	ret = poll(pfd, 2, sipc_next_timeout(s));
 	if (ret < 0)
 		return errno == EINTR ? 0 : -errno;
-	if (pfd[1].revents & POLLIN &&
-	    read(s->async_wake, &count, sizeof(count)) < 0) {
-		/* Another looper took it: it was for all of us anyway. */
+	/* Taken by whoever reads first: it was for all of us anyway. */
+	if (pfd[1].revents & POLLIN) {
+		n = read(s->async_wake, &count, sizeof(count));
+		(void)n;
 	}
 	return !!(pfd[0].revents & POLLIN);
 }

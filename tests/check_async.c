@@ -253,8 +253,8 @@ START_TEST(test_looper_completes)
 	ck_assert_int_eq(sipc_loop_start(s), 0);
 	usleep(100000);
 	ck_assert_int_eq(echo_async(0, -1, NULL), 0);
-	for (end = now_s() + 10; atomic_load(&out.calls) < 1 &&
-	     now_s() < end; )
+	end = now_s() + 10;
+	while (atomic_load(&out.calls) < 1 && now_s() < end)
 		usleep(1000);
 	ck_assert_int_eq(atomic_load(&out.calls), 1);
 	ck_assert_int_eq(out.value[0], 1);
@@ -262,7 +262,8 @@ START_TEST(test_looper_completes)
 
 	t0 = now_s();
 	ck_assert_int_eq(sleep_async(1, 2000, 200, NULL), 0);
-	for (end = t0 + 10; atomic_load(&out.calls) < 2 && now_s() < end; )
+	end = t0 + 10;
+	while (atomic_load(&out.calls) < 2 && now_s() < end)
 		usleep(1000);
 	ck_assert_int_eq(atomic_load(&out.calls), 2);
 	ck_assert_int_eq(out.status[1], -ETIMEDOUT);
