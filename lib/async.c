@@ -147,16 +147,8 @@ static void driver_cancel(struct sipc *s, __u64 id)
 /* Wake loopers so they look at the deadlines again. */
 static void wake_for_deadline(struct sipc *s)
 {
-	__u64 one = 1;
-	ssize_t n;
-
-	if (!atomic_load(&s->loopers))
-		return;
-	/* Those polling; a full counter has woken them already. */
-	n = write(s->async_wake, &one, sizeof(one));
-	(void)n;
-	/* Those blocked in the driver. */
-	sipc_wake_all(s);
+	if (atomic_load(&s->loopers))
+		sipc_wake_all(s);
 }
 
 SIPC_EXPORT int sipc_call_async(struct sipc_handle *h, uint32_t code,

@@ -497,13 +497,22 @@ SIPC_EXPORT int sipc_dispatch(struct sipc *s)
 	return ret;
 }
 
-/* Wake every idle thread of ours: the driver's answer to a close(). */
+/*
+ * Wake every idle thread of ours: those waiting in the driver (its answer
+ * to a close()), and loopers polling for an asynchronous call's deadline
+ * (async.c). Async-signal-safe.
+ */
 void sipc_wake_all(struct sipc *s)
 {
 	int fd = dup(s->fd);
+	__u64 one = 1;
+	ssize_t n;
 
 	if (fd >= 0)
 		close(fd);
+	/* A full counter has woken them already. */
+	n = write(s->async_wake, &one, sizeof(one));
+	(void)n;
 }
 
 SIPC_EXPORT void sipc_stop(struct sipc *s)
