@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sipc.h>
@@ -28,7 +29,17 @@ struct echo_async {
 	struct sipc *dev;
 	struct sipc_handle *echo;
 	int sent, done, failed;
+	struct timespec start;	/* before the first send */
 };
+
+static inline double echo_async_elapsed_ms(const struct echo_async *ea)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - ea->start.tv_sec) * 1e3 +
+	       (now.tv_nsec - ea->start.tv_nsec) / 1e6;
+}
 
 /* One call's callback data. */
 struct echo_call {
@@ -84,6 +95,7 @@ static inline int echo_async_start(struct echo_async *ea, const char *who,
 		return 1;
 	}
 	req = sipc_parcel_new();
+	clock_gettime(CLOCK_MONOTONIC, &ea->start);
 	for (i = 0; i < n; i++) {
 		struct echo_call *c = malloc(sizeof(*c));
 
@@ -106,15 +118,19 @@ static inline int echo_async_start(struct echo_async *ea, const char *who,
 		ea->sent++;
 	}
 	sipc_parcel_free(req);
-	printf("%s: %d calls outstanding\n", who, ea->sent);
+	printf("%s: %d calls outstanding, sent in %.1f ms\n", who, ea->sent,
+	       echo_async_elapsed_ms(ea));
 	return ea->sent == n ? 0 : 1;
 }
 
 /* Close everything; the exit status: 0 if every call came back right. */
 static inline int echo_async_end(struct echo_async *ea)
 {
-	printf("%s: %d of %d calls answered right\n", ea->who,
-	       ea->done - ea->failed, ea->sent);
+	double ms = echo_async_elapsed_ms(ea);
+
+	printf("%s: %d of %d calls answered right in %.1f ms (%.1f us a call)\n",
+	       ea->who, ea->done - ea->failed, ea->sent, ms,
+	       ea->sent ? ms * 1e3 / ea->sent : 0.0);
 	sipc_handle_put(ea->echo);
 	sipc_close(ea->dev);
 	return ea->failed || !echo_async_finished(ea);

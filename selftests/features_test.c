@@ -22,6 +22,7 @@ static const struct {
 	{ "failure_watch", 3 },
 	{ "txn_secctx", 3 },
 	{ "freeze", 3 },
+	{ "async_call", 4 },
 };
 
 #define NR_KNOWN	(sizeof(known) / sizeof(known[0]))
