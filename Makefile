@@ -61,6 +61,19 @@ TOOLS += $(B)/tools/sipc-bench
 SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*.c))
 UNITTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
 EXAMPLES := $(patsubst examples/%.c,$(B)/examples/sipc-%,$(wildcard examples/*.c))
+# The event-loop examples need their loop's library (SIPC_PACKAGES has
+# them): without it they are left out, with a word.
+EXAMPLE_PKG_echo-glib := glib-2.0
+EXAMPLE_PKG_echo-sdevent := libsystemd
+define example_pkg
+ifeq ($$(shell pkg-config --exists $$(EXAMPLE_PKG_$(1)) && echo y),y)
+$$(B)/examples/sipc-$(1): EXAMPLE_LIBS := $$(shell pkg-config --cflags --libs $$(EXAMPLE_PKG_$(1)))
+else
+$$(warning examples/$(1).c left out: no $$(EXAMPLE_PKG_$(1)) (pkg-config))
+EXAMPLES := $$(filter-out $$(B)/examples/sipc-$(1),$$(EXAMPLES))
+endif
+endef
+$(foreach e,echo-glib echo-sdevent,$(eval $(call example_pkg,$(e))))
 KSFT_DIR := $(CACHE)/linux-source/tools/testing/selftests
 
 .PHONY: all module lib tools examples selftests tests lint check clean \
@@ -104,7 +117,7 @@ $(B)/tools/%: tools/%.c $(LIB_SO)
 examples: $(EXAMPLES)
 $(B)/examples/sipc-%: examples/%.c $(wildcard examples/*.h) $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -L$(B)/lib -lsipc
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -L$(B)/lib -lsipc $(EXAMPLE_LIBS)
 
 $(KSFT_DIR)/kselftest_harness.h:
 	bash -c '. tools/sipc-env.sh && sipc_source_extract'

@@ -30,6 +30,7 @@ SIPC_FEATURE(failure_watch);		/* 1.3: /proc/sipc/failures */
 SIPC_FEATURE(txn_secctx);		/* 1.3: SIPC_NODE_TXN_SECCTX */
 SIPC_FEATURE(freeze);			/* 1.3: SIPC_IOC_FREEZE and its kin */
 SIPC_FEATURE(channels);			/* 1.4: SIPC_IOC_CHANNEL_* */
+SIPC_FEATURE(async_call);		/* 1.4: SIPC_SEND_CALL_ASYNC, timeouts */
 
 static struct attribute *feature_attrs[] = {
 	&feature_looper_decline.attr,
@@ -40,6 +41,7 @@ static struct attribute *feature_attrs[] = {
 	&feature_txn_secctx.attr,
 	&feature_freeze.attr,
 	&feature_channels.attr,
+	&feature_async_call.attr,
 	NULL,
 };
 

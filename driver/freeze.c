@@ -25,7 +25,7 @@ static bool calls_pending(struct sipc_proc *proc)
 	lockdep_assert_held(&proc->dev->lock);
 	list_for_each_entry(t, &proc->dev->txns, all_entry)
 		if (t->to_proc == proc && !(t->flags & SIPC_EVF_ONEWAY) &&
-		    t->from && !t->completed)
+		    sipc_txn_awaited(t))
 			return true;
 	return false;
 }

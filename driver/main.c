@@ -87,6 +87,7 @@ static int sipc_open(struct inode *inode, struct file *file)
 	proc->refs_by_node = RB_ROOT;
 	proc->next_handle = 1;
 	xa_init_flags(&proc->channels, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	INIT_LIST_HEAD(&proc->async_calls);
 	sipc_area_init(&proc->area, proc, file);
 	proc->pid = task_tgid_nr(current);
 	get_task_comm(proc->comm, current->group_leader);
@@ -292,6 +293,9 @@ static long sipc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case SIPC_IOC_CHANNEL_WAIT:
 	case SIPC_IOC_CHANNEL_KICK:
 		return sipc_ioctl_channel(proc, cmd, uarg);
+	case SIPC_IOC_CALL_CANCEL:
+	case SIPC_IOC_SET_CALL_TIMEOUT:
+		return sipc_ioctl_async(proc, cmd, uarg);
 	default:
 		return -ENOTTY;
 	}

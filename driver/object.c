@@ -264,6 +264,8 @@ void sipc_proc_kill_objects(struct sipc_proc *proc)
 	LIST_HEAD(reap);
 
 	sipc_graph_lock(proc->dev);
+	/* First its own calls, and with them their events in its queue. */
+	sipc_async_cancel_all(proc, &reap);
 	list_for_each_entry_safe(w, tmp, &proc->todo, entry) {
 		list_del_init(&w->entry);
 		if (w->type == SIPC_WORK_TXN) {

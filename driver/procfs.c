@@ -150,7 +150,7 @@ static int stats_show(struct seq_file *m, void *v)
 
 struct proc_snapshot {
 	u32 threads, waiting, busy, nodes, handles, pending;
-	u32 spawn_requested, spawned;
+	u32 spawn_requested, spawned, async_calls;
 	u64 sent, received;
 	struct sipc_area_stats area;
 };
@@ -176,6 +176,7 @@ static void snapshot_proc(struct sipc_proc *proc, struct proc_snapshot *s)
 	s->received = proc->received;
 	s->spawn_requested = proc->requested_threads;
 	s->spawned = proc->started_threads;
+	s->async_calls = proc->nr_async;
 	sipc_graph_unlock(proc->dev);
 	sipc_area_get_stats(&proc->area, &s->area);
 }
@@ -437,8 +438,8 @@ static void detail_one(struct seq_file *m, const struct sipc_reader *r,
 	seq_printf(m, "area_size: %zu\nin_use: %zu\nfree_blocks: %zu\nlargest_free: %zu\noneway_used: %zu\nmapped: %d\n",
 		   s.area.size, s.area.in_use, s.area.free_blocks,
 		   s.area.largest_free, s.area.oneway_used, s.area.mapped);
-	seq_printf(m, "spawn_requested: %u\nspawned: %u\n",
-		   s.spawn_requested, s.spawned);
+	seq_printf(m, "spawn_requested: %u\nspawned: %u\nasync_calls: %u\n",
+		   s.spawn_requested, s.spawned, s.async_calls);
 	detail_threads(m, r, proc);
 	detail_objects(m, r, proc, &s);
 	detail_buffers(m, proc);
@@ -585,11 +586,18 @@ out:
 int sipc_log_format(char *buf, size_t size, const struct sipc_reader *r,
 		    const struct sipc_log_entry *e)
 {
+	static const char * const kinds[] = {
+		[SIPC_SEND_CALL] = "call",
+		[SIPC_SEND_ONEWAY] = "oneway",
+		[SIPC_SEND_REPLY] = "reply",
+		[SIPC_SEND_CALL_ASYNC] = "call_async",
+	};
+	const char *kind = e->kind < ARRAY_SIZE(kinds) && kinds[e->kind] ?
+			   kinds[e->kind] : "reply";
+
 	return scnprintf(buf, size,
 			 "%llu %llu %llu %s %d %d %d %d %u %u %llu %llu %u %s\n",
-			 e->id, e->when, e->duration_ns,
-			 e->kind == SIPC_SEND_CALL ? "call" :
-			 e->kind == SIPC_SEND_ONEWAY ? "oneway" : "reply",
+			 e->id, e->when, e->duration_ns, kind,
 			 sipc_reader_nr(r, e->from_pid),
 			 sipc_reader_nr(r, e->from_tid),
 			 sipc_reader_nr(r, e->to_pid),

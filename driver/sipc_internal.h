@@ -321,6 +321,7 @@ enum sipc_work_type {
 	SIPC_WORK_DEATH,
 	SIPC_WORK_RELEASED,
 	SIPC_WORK_FROZEN,
+	SIPC_WORK_ASYNC_REPLY,		/* struct sipc_txn.async_done */
 };
 
 struct sipc_work {
@@ -370,6 +371,10 @@ struct sipc_proc {
 	u32 max_threads;
 	u32 requested_threads;
 	u32 started_threads;
+	/* Its asynchronous calls not yet ended for it (async.c), graph lock */
+	struct list_head async_calls;
+	u64 next_async_id;
+	u32 nr_async;
 };
 
 enum sipc_looper_state {
@@ -394,6 +399,7 @@ struct sipc_thread {
 	/* Only the thread itself touches these, in its own ioctl. */
 	struct sipc_txn *spare_txn;	/* freed, kept for the next send */
 	s64 reply_avg_ns;		/* how long its replies took */
+	u32 call_timeout_ms;		/* SIPC_IOC_SET_CALL_TIMEOUT, 0: none */
 	/* Raising and putting back its task's priority (prio.c). */
 	struct mutex prio_lock;
 	u32 prio_depth;			/* calls it serves raised */
@@ -619,6 +625,18 @@ struct sipc_txn {
 	struct sipc_proc *reply_proc;	/* caller's proc, holds a reference */
 	struct sipc_buffer *reply;
 	u32 reply_code;
+	/* A synchronous call's end, in jiffies, if it has one */
+	bool has_deadline;
+	unsigned long deadline;
+	/*
+	 * SIPC_SEND_CALL_ASYNC (async.c): the calling context while it still
+	 * wants the outcome (NULL once cancelled or received), on its
+	 * async_calls; async_done carries the outcome to its queue.
+	 */
+	struct sipc_proc *async_proc;
+	u64 async_id;
+	struct list_head async_entry;
+	struct sipc_work async_done;
 	/* What its server runs it at, at least (prio.c) */
 	struct sipc_prio prio;
 	enum sipc_prio_state prio_state;
@@ -641,5 +659,24 @@ void sipc_async_next(struct sipc_node *node);
 void sipc_txn_refuse(struct sipc_thread *thread, struct sipc_transact *tr,
 		     struct sipc_buffer *buf, int error);
 int sipc_free_buffer(struct sipc_proc *proc, u64 user_addr);
+void sipc_set_event_buffer(struct sipc_event *ev, struct sipc_area *area,
+			   struct sipc_buffer *buf);
+
+/* ---- asynchronous calls (async.c) ---- */
+
+static inline bool sipc_txn_awaited(const struct sipc_txn *t)
+{
+	return (t->from || t->async_proc) && !t->completed;
+}
+
+int sipc_async_register(struct sipc_proc *proc, struct sipc_txn *t);
+void sipc_async_done(struct sipc_txn *t);
+struct sipc_buffer *sipc_async_deliver(struct sipc_thread *thread,
+				       struct sipc_txn *t,
+				       struct sipc_transact *tr,
+				       struct list_head *reap);
+void sipc_async_cancel_all(struct sipc_proc *proc, struct list_head *reap);
+int sipc_ioctl_async(struct sipc_proc *proc, unsigned int cmd,
+		     void __user *arg);
 
 #endif /* SIPC_INTERNAL_H */

@@ -132,6 +132,7 @@ const char *sipc_error_reason(int error)
 	case -EREMOTEIO: return "reply_failed";
 	case -ENOMEM: return "no_memory";
 	case -EHOSTDOWN: return "frozen";
+	case -ETIMEDOUT: return "timed_out";
 	default: return "other";
 	}
 }

@@ -455,6 +455,11 @@ static struct sipc_buffer *deliver_work(struct sipc_thread *thread,
 		tr->ev.type = SIPC_EV_RELEASED;
 		tr->ev.cookie = node->cookie;
 		break;
+	case SIPC_WORK_ASYNC_REPLY:
+		return sipc_async_deliver(thread,
+					  container_of(w, struct sipc_txn,
+						       async_done),
+					  tr, reap);
 	case SIPC_WORK_FROZEN:
 		watch = container_of(w, struct sipc_freeze_watch, work);
 		watch->queued = false;
@@ -467,24 +472,48 @@ static struct sipc_buffer *deliver_work(struct sipc_thread *thread,
 }
 
 /*
- * No lock held: until @thread's wake count moves past @seq, or a signal.
- * With @spin, spin first (spin.c); a spin that saw no wake-up goes to
- * sleep on the same count, as nothing has changed that needs a new look
- * under the lock.
+ * No lock held: until @thread's wake count moves past @seq, a signal, or
+ * @timeout jiffies (-ETIMEDOUT; MAX_SCHEDULE_TIMEOUT: none). With @spin,
+ * spin first (spin.c); a spin that saw no wake-up goes to sleep on the
+ * same count, as nothing has changed that needs a new look under the lock.
  */
 static int wait_for_wake(struct sipc_thread *thread, unsigned int seq,
-			 bool spin)
+			 bool spin, long timeout)
 {
+	long left;
+
 	if (spin && sipc_spin_for_wake(thread, seq))
 		return 0;
-	return wait_event_interruptible(thread->wait,
-					READ_ONCE(thread->wake_seq) != seq);
+	if (timeout == MAX_SCHEDULE_TIMEOUT)
+		return wait_event_interruptible(thread->wait,
+						READ_ONCE(thread->wake_seq) != seq);
+	left = wait_event_interruptible_timeout(thread->wait,
+						READ_ONCE(thread->wake_seq) != seq,
+						timeout);
+	if (left < 0)
+		return left;
+	return left ? 0 : -ETIMEDOUT;
+}
+
+/*
+ * What is left of the awaited @call's time (SIPC_IOC_SET_CALL_TIMEOUT):
+ * MAX_SCHEDULE_TIMEOUT without one, 0 once it is over.
+ */
+static long call_time_left(const struct sipc_txn *call)
+{
+	long left;
+
+	if (!call || !call->has_deadline)
+		return MAX_SCHEDULE_TIMEOUT;
+	left = (long)(call->deadline - jiffies);
+	return left > 0 ? left : 0;
 }
 
 /*
  * Wait for the reply to this thread's innermost call, or for work. A signal
  * abandons the awaited call (its late reply is discarded) and returns
- * -EINTR; a pure wait is restartable when nothing was sent before it.
+ * -EINTR, its time running out likewise with -ETIMEDOUT; a pure wait is
+ * restartable when nothing was sent before it.
  */
 static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 		     bool nonblock, bool restartable,
@@ -496,6 +525,7 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 	struct sipc_work *w;
 	bool spun = false, spin;
 	unsigned int seq;
+	long timeout;
 	u64 start = 0;
 	LIST_HEAD(reap);
 	int ret = 0;
@@ -532,6 +562,11 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 			ret = -EAGAIN;
 			break;
 		}
+		timeout = call_time_left(call);
+		if (!timeout) {
+			ret = -ETIMEDOUT;
+			break;
+		}
 		if (may_take_proc_work(thread))
 			list_add(&thread->waiting_entry, &proc->waiting);
 		/*
@@ -557,19 +592,19 @@ static int wait_once(struct sipc_thread *thread, struct sipc_transact *tr,
 		 * over if that call comes first).
 		 */
 		sipc_prio_settle_owed(thread);
-		ret = wait_for_wake(thread, seq, spin);
+		ret = wait_for_wake(thread, seq, spin, timeout);
 
 		sipc_graph_lock(proc->dev);
 		list_del_init(&thread->waiting_entry);
 		if (ret) {
-			/* A reply that raced with the signal still wins. */
+			/* A reply that raced with the signal or time wins. */
 			call = awaited_call(thread);
 			if (!call || !call->completed)
 				break;
 			ret = 0;
 		}
 	}
-	if (ret == -ERESTARTSYS || ret == -EBADFD) {
+	if (ret == -ERESTARTSYS || ret == -EBADFD || ret == -ETIMEDOUT) {
 		call = awaited_call(thread);
 		if (call) {
 			thread->stack = call->from_parent;
@@ -629,6 +664,17 @@ int sipc_wait_for_work(struct sipc_thread *thread, struct sipc_transact *tr,
 		sipc_txn_refuse(thread, tr, handed, err);
 		if (tr->ev.type == SIPC_EV_REPLY) {
 			ret = err;
+			break;
+		}
+		if (tr->ev.type == SIPC_EV_ASYNC_REPLY) {
+			/* The call's end is still news: as an error. */
+			u64 id = tr->ev.cookie;
+
+			memset(&tr->ev, 0, sizeof(tr->ev));
+			tr->ev.type = SIPC_EV_ASYNC_REPLY;
+			tr->ev.flags = SIPC_EVF_ASYNC_ERROR;
+			tr->ev.code = (u32)err;
+			tr->ev.cookie = id;
 			break;
 		}
 		memset(&tr->ev, 0, sizeof(tr->ev));

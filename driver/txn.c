@@ -146,14 +146,20 @@ static struct sipc_txn *txn_alloc(struct sipc_thread *thread)
 	return t;
 }
 
-/* Graph lock held: the call ends in @error for a caller still waiting. */
+/*
+ * Graph lock held: the call ends in @error for a caller still waiting, a
+ * thread or (asynchronous) a context.
+ */
 void sipc_txn_fail(struct sipc_txn *t, int error)
 {
-	if (!t->from || t->completed)
+	if (!sipc_txn_awaited(t))
 		return;
 	t->error = error;
 	t->completed = true;
-	sipc_thread_wake(t->from, false);
+	if (t->from)
+		sipc_thread_wake(t->from, false);
+	else
+		sipc_async_done(t);
 	sipc_freeze_calls_ended(t->to_proc);
 }
 
@@ -215,13 +221,19 @@ static struct sipc_thread *idle_thread_to_raise(struct sipc_proc *proc,
  * thread held, for the caller to raise once unlocked.
  */
 static void enqueue_txn(struct sipc_thread *thread, struct sipc_txn *t,
-			bool oneway, struct sipc_thread **raisep)
+			u32 op, struct sipc_thread **raisep)
 {
 	struct sipc_node *node = t->node;
 	struct sipc_thread *target_thread;
 
 	lockdep_assert_held(&thread->proc->dev->lock);
-	if (oneway) {
+	if (op == SIPC_SEND_CALL_ASYNC) {
+		/* Its context's list holds the caller side (async.c). */
+		t->refs = 2;
+		sipc_queue_proc_work(t->to_proc, &t->work, false);
+		return;
+	}
+	if (op == SIPC_SEND_ONEWAY) {
 		t->refs = 1;
 		t->buffer->async_node = node;
 		if (node->async_busy) {
@@ -265,9 +277,50 @@ static struct sipc_user *sender_user(struct sipc_proc *proc)
 	return sipc_user_get(euid);
 }
 
-static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
-		    struct sipc_source *src, bool oneway)
+/* A synchronous call's end, from the thread's SIPC_IOC_SET_CALL_TIMEOUT. */
+static void set_deadline(struct sipc_thread *thread, struct sipc_txn *t)
 {
+	if (!thread->call_timeout_ms)
+		return;
+	t->has_deadline = true;
+	t->deadline = jiffies + msecs_to_jiffies(thread->call_timeout_ms);
+}
+
+/*
+ * Graph lock held: may the send go to its target now? A context that
+ * died takes no new call, a frozen one no call (freeze.c).
+ */
+static int may_enqueue(struct sipc_thread *thread, struct sipc_txn *t,
+		       u32 op, struct sipc_transact *tr)
+{
+	struct sipc_proc *to = t->to_proc;
+
+	lockdep_assert_held(&to->dev->lock);
+	if (to->dead || t->node->dead)
+		return -ESRCH;
+	/* Frozen (freeze.c): a call is refused, a one-way waits for it. */
+	if (to->frozen) {
+		if (op != SIPC_SEND_ONEWAY) {
+			to->sync_recv = true;
+			return -EHOSTDOWN;
+		}
+		to->async_recv = true;
+		tr->out_flags |= SIPC_OUT_FROZEN;
+	}
+	if (op == SIPC_SEND_CALL_ASYNC) {
+		int ret = sipc_async_register(thread->proc, t);
+
+		if (ret)
+			return ret;
+		tr->ev.cookie = t->async_id;
+	}
+	return 0;
+}
+
+static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
+		    struct sipc_source *src, u32 op)
+{
+	bool oneway = op == SIPC_SEND_ONEWAY;
 	struct sipc_proc *proc = thread->proc;
 	struct sipc_thread *raise = NULL;
 	struct sipc_secctx secctx;
@@ -297,6 +350,8 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->user = user;
 	INIT_LIST_HEAD(&t->work.entry);
 	INIT_LIST_HEAD(&t->all_entry);
+	INIT_LIST_HEAD(&t->async_entry);
+	INIT_LIST_HEAD(&t->async_done.entry);
 	t->work.type = SIPC_WORK_TXN;
 	t->refs = 1;
 	t->id = sipc_next_txn_id();
@@ -319,8 +374,11 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	t->node = node;
 	t->to_proc = node->proc;
 	sipc_proc_get(t->to_proc);
-	if (!oneway)
+	/* Nobody waits on an asynchronous call: nobody lends it priority. */
+	if (op == SIPC_SEND_CALL) {
 		sipc_prio_for_call(thread, t, node);
+		set_deadline(thread, t);
+	}
 	want_secctx = node->want_secctx;
 	sipc_graph_unlock(proc->dev);
 	t->from_pid = get_pid(proc->tgid);
@@ -341,23 +399,12 @@ static int send_txn(struct sipc_thread *thread, struct sipc_transact *tr,
 	}
 
 	sipc_graph_lock(proc->dev);
-	if (t->to_proc->dead || node->dead) {
+	ret = may_enqueue(thread, t, op, tr);
+	if (ret) {
 		sipc_graph_unlock(proc->dev);
-		ret = -ESRCH;
 		goto fail;
 	}
-	/* Frozen (freeze.c): a call is refused, a one-way waits for it. */
-	if (t->to_proc->frozen) {
-		if (!oneway) {
-			t->to_proc->sync_recv = true;
-			sipc_graph_unlock(proc->dev);
-			ret = -EHOSTDOWN;
-			goto fail;
-		}
-		t->to_proc->async_recv = true;
-		tr->out_flags |= SIPC_OUT_FROZEN;
-	}
-	enqueue_txn(thread, t, oneway, &raise);
+	enqueue_txn(thread, t, op, &raise);
 	list_add_tail(&t->all_entry, &proc->dev->txns);
 	proc->dev->nr_txns++;
 	proc->sent++;
@@ -422,7 +469,7 @@ static bool reply_not_sent(struct sipc_proc *proc, struct sipc_txn *t,
 			   struct sipc_proc *caller_proc, int ret)
 {
 	lockdep_assert_held(&proc->dev->lock);
-	return ret == -ESRCH && t->from && !t->completed && !proc->dead &&
+	return ret == -ESRCH && sipc_txn_awaited(t) && !proc->dead &&
 	       READ_ONCE(caller_proc->area.mapped);
 }
 
@@ -433,7 +480,7 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 	struct sipc_log_entry done = {};
 	struct sipc_buffer *buf = NULL;
 	struct sipc_sched own;
-	bool raised;
+	bool raised, async;
 	struct sipc_txn *t;
 	LIST_HEAD(reap);
 	int ret = 0;
@@ -445,15 +492,20 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 		return -EPROTO;
 	}
 	thread->stack = t->to_parent;
-	if (t->from) {
-		caller_proc = t->from->proc;
+	caller_proc = t->from ? t->from->proc : t->async_proc;
+	if (caller_proc)
 		sipc_proc_get(caller_proc);
-	}
+	/* A cancel may take it from its caller while we copy. */
+	async = t->async_proc;
 	sipc_graph_unlock(proc->dev);
 
-	/* An abandoned call: the reply has nobody to go to. */
+	/*
+	 * An abandoned call: the reply has nobody to go to. An asynchronous
+	 * one's may take only the one-way half of the caller's area, so that
+	 * replies nobody has read yet cannot crowd out the synchronous ones.
+	 */
 	if (caller_proc) {
-		buf = fill_buffer(proc, caller_proc, tr, src, false, NULL,
+		buf = fill_buffer(proc, caller_proc, tr, src, async, NULL,
 				  NULL);
 		if (IS_ERR(buf)) {
 			ret = PTR_ERR(buf);
@@ -471,13 +523,16 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 	}
 	if (ret) {
 		sipc_txn_fail(t, -EREMOTEIO);
-	} else if (buf && t->from && !t->completed) {
+	} else if (buf && sipc_txn_awaited(t)) {
 		log_completed(t, thread, tr, &done);
 		t->reply = buf;
 		t->reply_proc = caller_proc;
 		t->reply_code = tr->code;
 		t->completed = true;
-		sipc_thread_wake(t->from, true);
+		if (t->from)
+			sipc_thread_wake(t->from, true);
+		else
+			sipc_async_done(t);
 		buf = NULL;
 		caller_proc = NULL;
 	}
@@ -518,8 +573,8 @@ static int send_reply(struct sipc_thread *thread, struct sipc_transact *tr,
 }
 
 /* Where the payload and its object offsets sit in the receiver's area. */
-static void set_event_buffer(struct sipc_event *ev, struct sipc_area *area,
-			     struct sipc_buffer *buf)
+void sipc_set_event_buffer(struct sipc_event *ev, struct sipc_area *area,
+			   struct sipc_buffer *buf)
 {
 	ev->data = sipc_buffer_user_addr(area, buf, 0);
 	ev->data_size = buf->data_size;
@@ -548,7 +603,7 @@ struct sipc_buffer *sipc_txn_deliver(struct sipc_thread *thread,
 	tr->ev.sender_pid = t->sender_pid;
 	tr->ev.sender_euid = t->sender_euid;
 	tr->ev.cookie = t->node->cookie;
-	set_event_buffer(&tr->ev, area, buf);
+	sipc_set_event_buffer(&tr->ev, area, buf);
 	t->buffer = NULL;
 
 	trace_sipc_receive(t->id, thread->proc->pid, thread->pid, t->code,
@@ -589,7 +644,7 @@ struct sipc_buffer *sipc_txn_take_reply(struct sipc_thread *thread,
 		return NULL;
 	tr->ev.type = SIPC_EV_REPLY;
 	tr->ev.code = t->reply_code;
-	set_event_buffer(&tr->ev, area, buf);
+	sipc_set_event_buffer(&tr->ev, area, buf);
 	t->reply = NULL;
 	return buf;
 }
@@ -636,7 +691,8 @@ static void log_refused(struct sipc_thread *thread, struct sipc_transact *tr,
 /*
  * The thread could not take the payload it was just handed (its
  * descriptor table is full): a call fails back to its caller with @error,
- * a one-way is dropped, a reply is dropped (the caller returns @error).
+ * a one-way is dropped, a reply is dropped (the caller returns @error, an
+ * asynchronous one's event says it).
  */
 void sipc_txn_refuse(struct sipc_thread *thread, struct sipc_transact *tr,
 		     struct sipc_buffer *buf, int error)
@@ -683,9 +739,9 @@ static int send(struct sipc_thread *thread, struct sipc_transact *tr,
 {
 	switch (tr->send_op) {
 	case SIPC_SEND_CALL:
-		return send_txn(thread, tr, src, false);
 	case SIPC_SEND_ONEWAY:
-		return send_txn(thread, tr, src, true);
+	case SIPC_SEND_CALL_ASYNC:
+		return send_txn(thread, tr, src, tr->send_op);
 	case SIPC_SEND_REPLY:
 		return send_reply(thread, tr, src);
 	default:
@@ -700,6 +756,9 @@ static int transact(struct sipc_thread *thread, struct sipc_transact *tr)
 	int ret = 0;
 
 	if (tr->recv_flags & ~(SIPC_RECV_WAIT | SIPC_RECV_NONBLOCK))
+		return -EINVAL;
+	/* Its id comes back in ev: no event may follow in the same ioctl. */
+	if (tr->send_op == SIPC_SEND_CALL_ASYNC && tr->recv_flags)
 		return -EINVAL;
 	/* No area yet, or none any more: the context died with it. */
 	if (!READ_ONCE(thread->proc->area.pages) ||

@@ -71,8 +71,8 @@ void sipc_close(struct sipc *s);
 /*
  * The device's file descriptor: for raw ioctls, and for an event loop,
  * which polls it for POLLIN (work is queued for the polling thread: a
- * death or release notice, a call) and then calls sipc_dispatch() on that
- * same thread.
+ * death or release notice, a call, an asynchronous call's end) and then
+ * calls sipc_dispatch() on that same thread.
  */
 int sipc_fd(const struct sipc *s);
 
@@ -480,6 +480,56 @@ int sipc_send_oneway(struct sipc_handle *h, uint32_t code,
 /* A round trip with SIPC_CODE_PING: 0 if the node is alive. */
 int sipc_ping(struct sipc_handle *h);
 
+/*
+ * sipc_call() that gives up after @timeout_ms (< 0: never): -ETIMEDOUT,
+ * the call abandoned (it may or may not have run; its late reply is
+ * dropped). The timeout is the calling thread's while the call lasts, so
+ * a nested call its handlers make on this thread meanwhile has it too.
+ */
+int sipc_call_timeout(struct sipc_handle *h, uint32_t code,
+		      struct sipc_parcel *req, struct sipc_parcel *reply,
+		      int timeout_ms);
+
+/* ---- asynchronous calls (sipc_call_async(3)) ---- */
+
+/* One outstanding asynchronous call. */
+struct sipc_pending;
+
+/*
+ * Its end: @status as sipc_call() returns it (the handler's status, or
+ * -ESRCH, -EREMOTEIO..., -ETIMEDOUT when its timeout expired), @reply the
+ * reply read in place (NULL without one), valid only in the callback.
+ * @call is freed when the callback returns.
+ */
+typedef void (*sipc_reply_fn)(struct sipc_pending *call, int status,
+			      struct sipc_parcel *reply, void *data);
+
+/*
+ * Call @h with @code and @req without waiting. @fn(@data) runs once, when
+ * the call ends, on the thread that takes its end: sipc_dispatch() (an
+ * event loop polling sipc_fd() for POLLIN, with sipc_next_timeout() as
+ * its poll timeout) or a looper (sipc_loop()); or after @timeout_ms (< 0:
+ * none) with -ETIMEDOUT, the call then given up (its late reply dropped).
+ * Any number may be outstanding from one thread; their replies may take
+ * half the receive area until read (beyond, a call ends in -EREMOTEIO).
+ * *@out (may be NULL) is the call, valid until @fn returns or
+ * sipc_call_cancel(). Returns 0 or a negative errno: nothing was sent.
+ * Needs the driver's "async_call" feature (-EINVAL without).
+ */
+int sipc_call_async(struct sipc_handle *h, uint32_t code,
+		    struct sipc_parcel *req, int timeout_ms, sipc_reply_fn fn,
+		    void *data, struct sipc_pending **out);
+
+/*
+ * Give @call up: 0, and its callback never runs (the driver drops a late
+ * reply); -EALREADY if it has ended (its callback ran or is running; from
+ * inside the callback, for instance).
+ */
+int sipc_call_cancel(struct sipc_pending *call);
+
+/* Milliseconds until the earliest asynchronous call's deadline; -1: none. */
+int sipc_next_timeout(struct sipc *s);
+
 /* ---- nodes and the server side ---- */
 
 /* What a handler gets. */
@@ -563,8 +613,10 @@ int sipc_loop_start(struct sipc *s);
 
 /*
  * Serve what is queued now, on this thread, without waiting: for a
- * process that runs no loop but wants its death callbacks. Returns the
- * number of events handled, or a negative errno.
+ * process that runs no loop but wants its death callbacks, or an event
+ * loop's asynchronous calls (their callbacks, and those whose timeout
+ * passed, run here). Returns the number of events handled, or a negative
+ * errno.
  */
 int sipc_dispatch(struct sipc *s);
 

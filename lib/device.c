@@ -68,6 +68,12 @@ SIPC_EXPORT int sipc_open(const char *path, size_t area_size,
 	err = sipc_init_locks(s);
 	if (err)
 		goto fail;
+	err = sipc_async_init(s);
+	if (err) {
+		pthread_cond_destroy(&s->loopers_done);
+		pthread_mutex_destroy(&s->lock);
+		goto fail;
+	}
 	sipc_handle_table_init(s);
 	*out = s;
 	return 0;
@@ -86,6 +92,7 @@ SIPC_EXPORT void sipc_close(struct sipc *s)
 		return;
 	sipc_channels_stop(s);
 	sipc_threads_stop(s);
+	sipc_async_fini(s);
 	sipc_handle_table_free(s);
 	sipc_node_table_free(s);
 	munmap(s->area, s->area_size);

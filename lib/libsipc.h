@@ -81,6 +81,13 @@ struct sipc {
 	pthread_cond_t loopers_done;
 	struct sipc_thread *threads;
 	struct sipc_channel *served;	/* channels served here, under lock */
+
+	/* Outstanding asynchronous calls (async.c), under async_lock. */
+	pthread_mutex_t async_lock;
+	struct sipc_pending *pending[SIPC_HASH_BUCKETS];	/* by id */
+	struct sipc_pending *deadlines;	/* by deadline, earliest first */
+	atomic_uint nr_deadlines;	/* read unlocked by loopers */
+	int async_wake;			/* eventfd: a looper's poll ends */
 };
 
 /* Something a parcel lets go of with its payload (region.c). */
@@ -259,6 +266,15 @@ void sipc_serve_event(struct sipc *s, const struct sipc_event *ev,
 		      struct sipc_parcel *req, struct sipc_parcel *reply,
 		      struct sipc_transact *next, struct sipc_node **cache);
 void sipc_threads_stop(struct sipc *s);
+void sipc_wake_all(struct sipc *s);
+
+/* async.c */
+int sipc_async_init(struct sipc *s);
+void sipc_async_fini(struct sipc *s);
+void sipc_async_complete(struct sipc *s, const struct sipc_event *ev,
+			 struct sipc_parcel *reply);
+void sipc_async_expire(struct sipc *s);
+int sipc_async_looper_wait(struct sipc *s);
 
 /* call.c */
 int sipc_transact_send(struct sipc *s, struct sipc_transact *tr,

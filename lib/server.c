@@ -266,6 +266,12 @@ void sipc_serve_event(struct sipc *s, const struct sipc_event *event,
 	case SIPC_EV_RELEASED:
 		dispatch_released(s, ev->cookie);
 		return;
+	case SIPC_EV_ASYNC_REPLY:
+		sipc_async_complete(s, ev, req);
+		/* The reply's buffer goes with the next system call. */
+		if (!(ev->flags & SIPC_EVF_ASYNC_ERROR))
+			next->free_buffer = ev->data;
+		return;
 	default:
 		return;
 	}
@@ -367,6 +373,19 @@ static void spawn_looper(struct sipc *s)
 		ioctl(s->fd, SIPC_IOC_LOOPER_ENTER, &decline);
 }
 
+/*
+ * Before a looper's next wait: with asynchronous calls' deadlines pending
+ * (async.c), it must not sleep in the driver past the earliest, so it
+ * only takes what is queued now, and polls when there is nothing.
+ */
+static void loop_set_wait(struct sipc *s, struct sipc_transact *tr)
+{
+	sipc_async_expire(s);
+	tr->recv_flags = SIPC_RECV_WAIT;
+	if (atomic_load(&s->nr_deadlines))
+		tr->recv_flags |= SIPC_RECV_NONBLOCK;
+}
+
 static int loop(struct sipc *s, bool spawned)
 {
 	struct sipc_transact tr = { .recv_flags = SIPC_RECV_WAIT };
@@ -382,6 +401,7 @@ static int loop(struct sipc *s, bool spawned)
 	atomic_fetch_add(&s->loopers, 1);
 	sipc_parcel_init(&req);
 	sipc_parcel_init(&reply);
+	loop_set_wait(s, &tr);
 	for (;;) {
 		if (atomic_load(&s->stopping))
 			tr.recv_flags = 0;
@@ -398,13 +418,19 @@ static int loop(struct sipc *s, bool spawned)
 			if (ret == -EINTR || ret == -EAGAIN ||
 			    tr.out_flags & SIPC_OUT_SENT) {
 				memset(&tr, 0, sizeof(tr));
-				tr.recv_flags = SIPC_RECV_WAIT;
+				if (ret == -EAGAIN &&
+				    atomic_load(&s->nr_deadlines)) {
+					ret = sipc_async_looper_wait(s);
+					if (ret < 0)
+						break;
+				}
+				loop_set_wait(s, &tr);
 				continue;
 			}
 			break;
 		}
 		sipc_serve_event(s, &tr.ev, &req, &reply, &tr, &cache);
-		tr.recv_flags = SIPC_RECV_WAIT;
+		loop_set_wait(s, &tr);
 	}
 	if (cache)
 		sipc_node_put(cache);
@@ -453,6 +479,7 @@ SIPC_EXPORT int sipc_dispatch(struct sipc *s)
 
 	sipc_parcel_init(&req);
 	sipc_parcel_init(&reply);
+	sipc_async_expire(s);
 	for (;;) {
 		ret = sipc_ioctl_err(ioctl(s->fd, SIPC_IOC_TRANSACT, &tr));
 		finish_send(s, &tr, ret);
@@ -469,22 +496,32 @@ SIPC_EXPORT int sipc_dispatch(struct sipc *s)
 	}
 	sipc_parcel_fini(&req);
 	sipc_parcel_fini(&reply);
+	sipc_async_expire(s);
 	return ret;
 }
 
-/* Wake every idle thread of ours: the driver's answer to a close(). */
-static void wake_all(struct sipc *s)
+/*
+ * Wake every idle thread of ours: those waiting in the driver (its answer
+ * to a close()), and loopers polling for an asynchronous call's deadline
+ * (async.c). Async-signal-safe.
+ */
+void sipc_wake_all(struct sipc *s)
 {
 	int fd = dup(s->fd);
+	__u64 one = 1;
+	ssize_t n;
 
 	if (fd >= 0)
 		close(fd);
+	/* A full counter has woken them already. */
+	n = write(s->async_wake, &one, sizeof(one));
+	(void)n;
 }
 
 SIPC_EXPORT void sipc_stop(struct sipc *s)
 {
 	atomic_store(&s->stopping, true);
-	wake_all(s);
+	sipc_wake_all(s);
 }
 
 /* sipc_close(): stop every looper and join the library's threads. */
@@ -501,7 +538,7 @@ void sipc_threads_stop(struct sipc *s)
 	atomic_store(&s->stopping, true);
 	/* A thread spawned just now may have missed one wake-up. */
 	while (atomic_load(&s->loopers)) {
-		wake_all(s);
+		sipc_wake_all(s);
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_nsec += 20 * 1000 * 1000;
 		if (ts.tv_nsec >= 1000000000L) {

@@ -807,7 +807,7 @@ TEST_F(area, set_max_threads)
 
 TEST_F(area, transact_bad_send_op)
 {
-	static const uint32_t ops[] = { SIPC_SEND_REPLY + 1, 0x100,
+	static const uint32_t ops[] = { SIPC_SEND_CALL_ASYNC + 1, 0x100,
 					UINT32_MAX };
 	struct sipc_transact tr;
 	unsigned int i;

@@ -23,6 +23,7 @@ static const struct {
 	{ "txn_secctx", 3 },
 	{ "freeze", 3 },
 	{ "channels", 4 },
+	{ "async_call", 4 },
 };
 
 #define NR_KNOWN	(sizeof(known) / sizeof(known[0]))

@@ -913,7 +913,8 @@ TEST_F(txn, bad_arguments)
 	tr.send_flags = ~SIPC_SEND_GATHER;
 	EXPECT_EQ(-EINVAL, st_transact(self->c.fd, &tr)) TH_LOG("send_flags");
 	memset(&tr, 0, sizeof(tr));
-	tr.send_op = 4;
+	/* The first op past the last one there is. */
+	tr.send_op = SIPC_SEND_CALL_ASYNC + 1;
 	EXPECT_EQ(-EINVAL, st_transact(self->c.fd, &tr)) TH_LOG("send_op");
 	memset(&tr, 0, sizeof(tr));
 	tr.recv_flags = SIPC_RECV_WAIT | 4;

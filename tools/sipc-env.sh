@@ -13,7 +13,7 @@ SIPC_CACHE=${SIPC_CACHE:-$SIPC_TOP/.cache}
 # is not the guest's).
 SIPC_PACKAGES=(build-essential pkg-config check sparse cpio busybox-static
 	       qemu-system-x86 linux-source-6.1 xz-utils dwarves rsync
-	       apparmor)
+	       apparmor libglib2.0-dev libsystemd-dev)
 
 say() { printf 'sipc: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }

@@ -92,6 +92,7 @@ enum op {
 	OP_DEATH_REQ, OP_DEATH_CLEAR, OP_MAX_THREADS, OP_LOOPER,
 	OP_THREAD_EXIT, OP_BAD_IOCTL, OP_MMAP, OP_MUNMAP, OP_REOPEN,
 	OP_FORK, OP_THREAD, OP_POLL, OP_FREEZE, OP_CHANNEL,
+	OP_CALL_ASYNC, OP_CANCEL, OP_CALL_TIMEOUT,
 	/* The scenarios: several processes or threads each. */
 	OP_FD_CYCLE, OP_STOP_CONT, OP_FORK_USE, OP_FLOOD, OP_NR
 };
@@ -101,7 +102,7 @@ static const char *const op_names[OP_NR] = {
 	"node_destroy", "set_cm", "acquire", "release", "death_req",
 	"death_clear", "max_threads", "looper", "thread_exit", "bad_ioctl",
 	"mmap", "munmap", "reopen", "fork", "thread", "poll", "freeze",
-	"channel", "fd_cycle",
+	"channel", "call_async", "cancel", "call_timeout", "fd_cycle",
 	"stop_cont", "fork_use", "flood",
 };
 
@@ -295,6 +296,7 @@ static uint32_t rnd_op(void)
 		[OP_MUNMAP] = 1, [OP_REOPEN] = 1, [OP_FORK] = 1,
 		[OP_THREAD] = 2, [OP_POLL] = 2, [OP_FREEZE] = 2,
 		[OP_CHANNEL] = 4,
+		[OP_CALL_ASYNC] = 8, [OP_CANCEL] = 4, [OP_CALL_TIMEOUT] = 3,
 		[OP_FD_CYCLE] = 2,
 		/*
 		 * stop_cont stops the manager, whom the others wait for;
@@ -530,6 +532,8 @@ struct exec {
 	int nr_bufs;
 	uint64_t cookies[8];
 	uint32_t chans[8];		/* channel ids: made, or offered to us */
+	uint64_t async_ids[POOL];	/* sent, maybe ended or cancelled */
+	int nr_async;
 	bool last_call;			/* the last event was a call */
 	unsigned char payload[PAYLOAD_MAX];
 	uint64_t offs[64];
@@ -603,6 +607,7 @@ static int dev_open(void)
 	if (ex.area == MAP_FAILED)
 		ex.area = NULL;
 	ex.nr_bufs = 0;
+	ex.nr_async = 0;
 	ex.nr_handles = 0;
 	return 0;
 }
@@ -675,7 +680,8 @@ static void learn(const struct sipc_event *ev)
 	const uint64_t *offs = (const uint64_t *)(uintptr_t)ev->offsets;
 	uint64_t i;
 
-	if (!ev->data || ev->type > SIPC_EV_REPLY)
+	if (!ev->data || (ev->type > SIPC_EV_REPLY &&
+			  ev->type != SIPC_EV_ASYNC_REPLY))
 		return;
 	pthread_mutex_lock(&pool_lock);
 	if (ex.nr_bufs < POOL)
@@ -814,6 +820,15 @@ static int do_transact(const struct call *c, uint32_t send_op, bool wait)
 	alarm_ms(0);
 	ex.last_call = !ret && tr.ev.type == SIPC_EV_TRANSACTION &&
 		       !(tr.ev.flags & SIPC_EVF_ONEWAY);
+	if (!ret && send_op == SIPC_SEND_CALL_ASYNC) {
+		pthread_mutex_lock(&pool_lock);
+		if (ex.nr_async < POOL)
+			ex.async_ids[ex.nr_async++] = tr.ev.cookie;
+		else
+			ex.async_ids[rnd_n(POOL)] = tr.ev.cookie;
+		pthread_mutex_unlock(&pool_lock);
+		return ret;
+	}
 	if (!ret || tr.ev.type)
 		learn(&tr.ev);
 	return ret;
@@ -968,6 +983,53 @@ static void *thread_main(void *arg)
 	if (c->d % 3 == 0)
 		ioctl(ex.fd, SIPC_IOC_THREAD_EXIT);
 	return NULL;
+}
+
+/* An asynchronous call's id: one we were given (maybe spent), or not. */
+static uint64_t pick_async_id(uint32_t sel)
+{
+	uint64_t id = 0;
+
+	pthread_mutex_lock(&pool_lock);
+	if (ex.nr_async && sel % 4)
+		id = ex.async_ids[sel % ex.nr_async];
+	pthread_mutex_unlock(&pool_lock);
+	if (id)
+		return id;
+	return sel % 2 ? 0 : rnd_special();
+}
+
+/*
+ * An asynchronous call (now and then asking for a wait too, which is
+ * refused), or a cancel, of a call outstanding, ended, or never made.
+ */
+static int do_async(const struct call *c)
+{
+	uint64_t id;
+
+	if (c->op == OP_CALL_ASYNC)
+		return do_transact(c, SIPC_SEND_CALL_ASYNC, c->x % 8 == 0);
+	id = pick_async_id(c->a);
+	return xioctl(SIPC_IOC_CALL_CANCEL, &id);
+}
+
+/*
+ * A synchronous call under a timeout of a few milliseconds (0: none, or
+ * any 32 bits), kept for this thread's later calls or taken back.
+ */
+static int call_with_timeout(const struct call *c)
+{
+	uint32_t ms = c->c % 3 ? c->c % 20 : (uint32_t)rnd_special();
+	uint32_t none = 0;
+	int ret;
+
+	ret = xioctl(SIPC_IOC_SET_CALL_TIMEOUT, &ms);
+	if (ret)
+		return ret;
+	ret = do_transact(c, SIPC_SEND_CALL, false);
+	if (c->d % 2)
+		xioctl(SIPC_IOC_SET_CALL_TIMEOUT, &none);
+	return ret;
 }
 
 static int bad_ioctl(const struct call *c)
@@ -1776,6 +1838,11 @@ static int run_call(struct call *c)
 		return ret;
 	case OP_RAW:
 		return do_raw(c);
+	case OP_CALL_ASYNC:
+	case OP_CANCEL:
+		return do_async(c);
+	case OP_CALL_TIMEOUT:
+		return call_with_timeout(c);
 	case OP_FREE:
 		addr = pick_buffer(c->a);
 		return xioctl(SIPC_IOC_FREE_BUFFER, &addr);

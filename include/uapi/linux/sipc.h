@@ -56,7 +56,10 @@
  *   EHOSTDOWN the target process is frozen (SIPC_IOC_FREEZE): a call is
  *             refused at once, to be made again once it thaws
  *   EPIPE     the channel is dead: its peer died, closed it or unmapped it
- *   ETIMEDOUT SIPC_IOC_CHANNEL_WAIT's timeout passed
+ *   ETIMEDOUT (1.4 on) the reply to a synchronous call did not come within
+ *             this thread's SIPC_IOC_SET_CALL_TIMEOUT: the call is
+ *             abandoned as on EINTR (its late reply is discarded) and may
+ *             or may not have run; SIPC_IOC_CHANNEL_WAIT's timeout passed
  */
 #ifndef _UAPI_LINUX_SIPC_H
 #define _UAPI_LINUX_SIPC_H
@@ -175,7 +178,41 @@ enum sipc_send_op {
 	SIPC_SEND_CALL = 1,	/* synchronous: wait for the reply */
 	SIPC_SEND_ONEWAY = 2,	/* return once queued */
 	SIPC_SEND_REPLY = 3,	/* reply to the call this thread is serving */
+	SIPC_SEND_CALL_ASYNC = 4, /* 1.4: a call whose reply comes as an event */
 };
+
+/*
+ * Asynchronous calls (1.4 on; feature file "async_call"). SIPC_SEND_CALL_
+ * ASYNC sends as SIPC_SEND_CALL does (same checks, errors and quota; the
+ * server sees an ordinary call and replies to it as usual) but does not
+ * wait: it returns at once with SIPC_OUT_SENT and, in ev.cookie, a call id
+ * (never 0, unique in this context). recv_flags must be 0 (EINVAL). The
+ * caller is the context, not the thread: the reply is queued as work any
+ * thread of it may take (poll() says so), an SIPC_EV_ASYNC_REPLY event with
+ * cookie the call id and code the server's status, the payload in this
+ * area as for SIPC_EV_REPLY (free it with SIPC_IOC_FREE_BUFFER). A call
+ * that fails after it was sent (target dead, node destroyed, server thread
+ * gone, a reply that cannot be delivered: ESRCH, EREMOTEIO...) still ends
+ * in its event, with SIPC_EVF_ASYNC_ERROR, code the negative errno and no
+ * payload. Replies to asynchronous calls may take only the one-way half of
+ * the area (as one-way requests do): when they fill it, later ones fail
+ * with EREMOTEIO, and the area keeps room for synchronous replies and
+ * incoming calls. An asynchronous call takes no part in priority
+ * inheritance or in routing nested calls: nobody waits on it.
+ *
+ * SIPC_IOC_CALL_CANCEL (call id): a call still queued to its target and
+ * not yet taken by a server thread is withdrawn; one being served is
+ * given up (its reply is dropped and freed when it comes); one whose
+ * event is queued but not yet received has it dropped and freed. No event
+ * comes for it after the cancel. ENOENT: no such call outstanding (never
+ * sent, cancelled, or its event already received).
+ * When the context dies with calls outstanding, they are cancelled so.
+ *
+ * SIPC_IOC_SET_CALL_TIMEOUT (milliseconds, 0 for none, the default): for
+ * this thread's later synchronous calls, as SO_RCVTIMEO: a call whose
+ * reply has not come in that time (counted from its send) fails with
+ * ETIMEDOUT, abandoned as on EINTR.
+ */
 
 /*
  * struct sipc_transact.send_flags. SIPC_SEND_GATHER (minor version 2 on):
@@ -207,6 +244,7 @@ enum sipc_event_type {
 	SIPC_EV_RELEASED = 4,		/* a node of ours has no handles left */
 	/* A watched node's process froze (code 1) or thawed (0): FREEZE */
 	SIPC_EV_FROZEN = 5,
+	SIPC_EV_ASYNC_REPLY = 6,	/* 1.4: end of a SIPC_SEND_CALL_ASYNC */
 };
 
 /*
@@ -218,6 +256,7 @@ enum sipc_event_type {
  */
 #define SIPC_EVF_ONEWAY		(1U << 0) /* no reply expected */
 #define SIPC_EVF_SECCTX		(1U << 1) /* the sender's security context */
+#define SIPC_EVF_ASYNC_ERROR	(1U << 2) /* code: the async call's -errno */
 
 /* struct sipc_transact.out_flags */
 #define SIPC_OUT_SENT		(1U << 0) /* the send part was done */
@@ -235,7 +274,7 @@ struct sipc_event {
 		__u32 secctx_size;	/* SIPC_EVF_SECCTX, with its NUL */
 		__u32 pad;		/* its name before 1.3 */
 	};
-	__u64 cookie;		/* target node / death notice / released node */
+	__u64 cookie;		/* node, notice, or async call id */
 	__u64 data;		/* payload address in this process's area */
 	__u64 data_size;
 	__u64 offsets;		/* address of the __u64 object offsets */
@@ -472,6 +511,8 @@ struct sipc_instance {
 #define SIPC_IOC_FROZEN_INFO	_IOWR(SIPC_IOC_MAGIC, 0x0e, struct sipc_frozen_info)
 #define SIPC_IOC_FREEZE_NOTIFY	_IOW(SIPC_IOC_MAGIC, 0x0f, struct sipc_death_request)
 #define SIPC_IOC_FREEZE_NOTIFY_CLEAR _IOW(SIPC_IOC_MAGIC, 0x10, struct sipc_death_request)
+#define SIPC_IOC_CALL_CANCEL	_IOW(SIPC_IOC_MAGIC, 0x11, __u64)
+#define SIPC_IOC_SET_CALL_TIMEOUT _IOW(SIPC_IOC_MAGIC, 0x12, __u32)
 #define SIPC_IOC_CHANNEL_CREATE	_IOWR(SIPC_IOC_MAGIC, 0x18, struct sipc_channel_setup)
 #define SIPC_IOC_CHANNEL_ACCEPT	_IOWR(SIPC_IOC_MAGIC, 0x19, struct sipc_channel_setup)
 #define SIPC_IOC_CHANNEL_CLOSE	_IOW(SIPC_IOC_MAGIC, 0x1a, __u32)
