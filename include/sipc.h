@@ -352,38 +352,37 @@ int sipc_parcel_take_fd(struct sipc_parcel *p, int *fd);
  * every parcel it was put into is sent. A region read from a parcel with
  * sipc_parcel_get_region() is the caller's, independent of the parcel; a
  * blob read with sipc_parcel_get_blob() is the parcel's, unmapped when
- * the parcel lets the message go. Regions that sipc_parcel_put_blob()
- * made are the parcel's, closed when it is reset or freed: reset a
- * request parcel after its call to let them go.
+ * the parcel lets the message go. The pooled regions that
+ * sipc_parcel_put_blob() lends a parcel go back to the pool when it is
+ * reset or freed: reset a request parcel after its call to let them go.
  *
- * What it costs: a memfd, pages allocated and freed for every message, a
- * seal, and a mapping built and torn down on each side, where the copy
- * into the receiver's area costs one copy into pages it keeps. The copy
- * wins at every size measured, which is why sipc_parcel_put_blob() makes
- * regions only for blobs no receive area could take (see below). A
- * region pays off for what a copy cannot do: a payload larger than the
- * receiver's area, one the receiver keeps after the call, one sent on to
- * other processes without another copy.
+ * What a sealed region costs: a memfd, pages allocated and freed for every
+ * message, a seal, and a mapping built and torn down on each side, where
+ * the copy into the receiver's area costs one copy into pages it keeps.
+ * The copy wins at every size measured. A sealed region pays off for what
+ * a copy cannot do: a payload larger than the receiver's area, one the
+ * receiver keeps after the call, one sent on to other processes without
+ * another copy. The region pool (below) keeps the regions instead, at the
+ * price of bytes that are not sealed against their sender.
  */
 struct sipc_region;
 
 /*
  * sipc_parcel_put_blob() sends smaller blobs as bytes (copied into the
- * receiver's area) and blobs from this size on as regions.
+ * parcel, then into the receiver's area) and blobs from this size on
+ * through the region pool (copied once into a region this process keeps
+ * and reuses; the receiver keeps its view of it): see sipc_region(3).
  *
- * Measured, not guessed (sipc-bench, mechanisms libsipc and
- * libsipc-region, round trips and one-way streams from 4 KiB to 64 MiB,
- * one boot of the dev VM, after a warm-up): there is no crossover. A
- * region was slower at every size, 6x to 13x below 1 MiB and 3.5x to 6x
- * from 1 MiB to 64 MiB (round trips of 1 MiB: 76 MB/s against 419 MB/s;
- * of 16 MiB: 110 against 452; of 64 MiB: 120 against 432), the gap
- * narrowing only slowly with size. So blobs go inline whenever a receive
- * area can hold them: 64 MiB is the largest area the driver gives (its
- * max_area_size default), and only a region can carry a blob that large.
- * A receiver with a smaller area refuses a large inline blob (-EMSGSIZE,
- * -ENOSPC): give it a larger area, or send such blobs as regions yourself.
+ * Measured, not guessed: sipc-bench's blob workload (mechanisms
+ * libsipc-blob and libsipc-pool, round trips with the client and server
+ * on two vCPUs, 16 KiB to 16 MiB in steps of four, one boot of the dev VM
+ * on 6.1). The pool loses below 256 KiB (64 KiB: 276 against 435 MB/s)
+ * and wins from there on: 256 KiB 892 against 785 MB/s (1.14x), 1 MiB
+ * 1830 against 866 (2.11x), 16 MiB 2219 against 835 (2.66x). A sealed
+ * region made for each message (sipc_region_copy()) still loses at every
+ * size; senders that need its promise use it explicitly.
  */
-#define SIPC_REGION_THRESHOLD	(64UL * 1024 * 1024)
+#define SIPC_REGION_THRESHOLD	(256UL * 1024)
 
 /*
  * A new region of @size bytes (zeroed), mapped writable for its creator:

@@ -599,9 +599,9 @@ static void teardown(void)
 START_TEST(test_blob_request)
 {
 	size_t t = SIPC_REGION_THRESHOLD, i;
-	size_t sizes[] = { 0, 1, 4095, 65536, 1 << 20, t, t + 1 };
+	size_t sizes[] = { 0, 1, 4095, 65536, t - 1, t, 4 * t + 1 };
 	struct sipc_parcel *req = sipc_parcel_new(), *reply = sipc_parcel_new();
-	unsigned char *src = malloc(t + 1);
+	unsigned char *src = malloc(4 * t + 1);
 	uint64_t n, h;
 	bool region;
 
@@ -627,9 +627,9 @@ END_TEST
 START_TEST(test_blob_reply)
 {
 	size_t t = SIPC_REGION_THRESHOLD, i, len;
-	size_t sizes[] = { 10, 4096, 1 << 20, t };
+	size_t sizes[] = { 10, 4096, t, 2 * t + 5 };
 	struct sipc_parcel *req = sipc_parcel_new(), *reply = sipc_parcel_new();
-	unsigned char *want = malloc(t);
+	unsigned char *want = malloc(2 * t + 5);
 	const void *data;
 	int base, mine = count_fds();
 
