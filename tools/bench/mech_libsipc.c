@@ -13,10 +13,18 @@
  *
  * libsipc-region is the same with the request in a shared region instead:
  * a sealed memfd made for each request from the client's buffer
- * (sipc_region_copy(), what sipc_parcel_put_blob() does above its
- * threshold), sent as a file descriptor, mapped read-only by the server's
- * sipc_parcel_get_blob(), dropped by both once the call is done. Side by
- * side with libsipc, it gives the size from which a region beats the copy.
+ * (sipc_region_copy()), sent as a file descriptor, mapped read-only by the
+ * server's sipc_parcel_get_blob(), dropped by both once the call is done.
+ *
+ * libsipc-blob and libsipc-pool are what sipc_parcel_put_blob() does below
+ * and above its threshold: the request's bytes copied into the parcel
+ * (and by the driver into the server's area), or copied once into a region
+ * of the client's pool, reused, and read in the server's kept view of it.
+ * Side by side (the blob workload), they give the threshold.
+ *
+ * channel is libsipc through a channel (sipc_channel_open()): the request
+ * built in place in the channel's data area, the server's channel thread
+ * polling, then sleeping.
  */
 #include <errno.h>
 #include <stdio.h>
