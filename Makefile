@@ -79,8 +79,12 @@ all: module lib tools examples selftests tests
 define idl_rule
 $(B)/gen/%-idl.h $(B)/gen/%-idl.c: $(1)/%.idl $(SIPC_IDL)
 	@mkdir -p $$(@D)
-	$(SIPC_IDL) -H $(B)/gen/$$*-idl.h -C $(B)/gen/$$*-idl.c $$<
+	$(SIPC_IDL) $$(if $$(IDL_PREFIX_$$*),-p $$(IDL_PREFIX_$$*)) \
+		-H $(B)/gen/$$*-idl.h -C $(B)/gen/$$*-idl.c $$<
 endef
+# Two versions of one interface in one test program need two prefixes.
+IDL_PREFIX_compat-v1 := compat1
+IDL_PREFIX_compat-v2 := compat2
 $(foreach d,examples/idl tests/idl tools,$(eval $(call idl_rule,$(d))))
 # Generated code is held to the project's warnings, unused parameters too.
 $(B)/gen/%-idl.o: $(B)/gen/%-idl.c $(B)/gen/%-idl.h include/sipc.h

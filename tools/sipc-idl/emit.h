@@ -40,6 +40,12 @@ void emit_put(const struct emitter *e, const char *indent,
 void emit_get_call(const struct emitter *e, const struct idl_type *t,
 		   const char *dst);
 
+/* Whether @m has reply arguments, and so _read_reply() and _reply(). */
+static inline bool has_reply(const struct idl_method *m)
+{
+	return m->out.n > 0;
+}
+
 /* Which helpers the source needs: types reachable from the methods. */
 struct reach {
 	bool *enums, *structs;

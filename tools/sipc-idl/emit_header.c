@@ -137,7 +137,7 @@ static void emit_marshal(const struct emitter *e)
 			e->prefix, m->name);
 		emit_params(e, &m->in, false);
 		fputs(");\n", e->f);
-		if (m->oneway)
+		if (!has_reply(m))
 			continue;
 		fprintf(e->f, "int %s_%s_read_reply(struct sipc_parcel *p",
 			e->prefix, m->name);
@@ -160,8 +160,8 @@ static void emit_server(const struct emitter *e)
 		"/*\n"
 		" * The server: one handler per method, given the node's data, the call\n"
 		" * and its arguments (in place in the request: valid in the handler;\n"
-		" * handles and arrays are freed after it). A method with a reply writes\n"
-		" * it with %s_METHOD_reply() and returns its status. A NULL\n"
+		" * handles and arrays are freed after it). A method with reply arguments\n"
+		" * writes them with %s_METHOD_reply(); each returns its status. A NULL\n"
 		" * handler answers -EOPNOTSUPP; a code of no method, SIPC_E_UNKNOWN_CODE.\n"
 		" */\n"
 		"struct %s_handlers {\n", e->prefix, e->prefix);

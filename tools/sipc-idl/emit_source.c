@@ -229,6 +229,11 @@ static void emit_proxy(const struct emitter *e, const struct idl_method *m)
 			e->upper, up);
 		return;
 	}
+	if (!has_reply(m)) {
+		fprintf(e->f, "\treturn sipc_call(client->handle, %s_%s, client->req, NULL);\n}\n\n",
+			e->upper, up);
+		return;
+	}
 	fprintf(e->f, "\tret = sipc_call(client->handle, %s_%s, client->req, client->reply);\n"
 		"\tif (ret)\n\t\treturn ret;\n\treturn %s_%s_read_reply(client->reply",
 		e->upper, up, e->prefix, m->name);
@@ -257,10 +262,11 @@ static void emit_stub(const struct emitter *e, const struct idl_method *m)
 
 	fprintf(e->f,
 		"static int serve_%s(const struct %s_handlers *handlers, void *data, "
-		"const struct sipc_txn *txn%s)\n{\n"
-		"\tstruct sipc_parcel *p = txn->request;\n",
+		"const struct sipc_txn *txn%s)\n{\n",
 		m->name, e->prefix,
 		m->oneway ? "" : ", struct sipc_parcel *reply");
+	if (m->in.n)
+		fputs("\tstruct sipc_parcel *p = txn->request;\n", e->f);
 	for (i = 0; i < m->in.n; i++) {
 		fputc('\t', e->f);
 		emit_decl(e, &m->in.v[i].type, false, 0, m->in.v[i].name);
@@ -351,7 +357,7 @@ int idl_emit_source(FILE *f, const struct idl_interface *itf,
 
 		fprintf(f, "/* ---- %s ---- */\n\n", m->name);
 		emit_writer(&e, m, &m->in, "write_request");
-		if (!m->oneway) {
+		if (has_reply(m)) {
 			emit_reader(&e, m);
 			emit_writer(&e, m, &m->out, "reply");
 		}

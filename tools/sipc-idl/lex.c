@@ -76,8 +76,14 @@ static void lex_int(struct lexer *lx, struct token *t)
 		v = v * base + digit;
 		advance(lx);
 	}
-	t->kind = is_ident_char(*lx->p) ? TOK_BAD : TOK_INT;
+	t->kind = TOK_INT;
 	t->value = v;
+	if (!is_ident_char(*lx->p))
+		return;
+	/* 12x: one bad token, shown whole. */
+	t->kind = TOK_BAD;
+	while (is_ident_char(*lx->p))
+		advance(lx);
 }
 
 void lex_next(struct lexer *lx, struct token *t)
