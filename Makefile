@@ -59,9 +59,11 @@ TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(wildcard tools/*.c))
 BENCH_SRCS := $(wildcard tools/bench/*.c)
 TOOLS += $(B)/tools/sipc-bench
 # sipc-idl, the interface compiler; sipcctl shares its parser.
-IDL_SRCS := $(wildcard tools/sipc-idl/*.c)
+# textcall.c, typed calls from text, is sipcctl's: it needs libsipc.
+IDL_SRCS := $(filter-out tools/sipc-idl/textcall.c,$(wildcard tools/sipc-idl/*.c))
 IDL_HDRS := $(wildcard tools/sipc-idl/*.h)
 IDL_PARSER := tools/sipc-idl/lex.c tools/sipc-idl/parse.c
+SIPCCTL_IDL := $(IDL_PARSER) tools/sipc-idl/textcall.c
 TOOLS += $(B)/tools/sipc-idl
 SIPC_IDL := $(B)/tools/sipc-idl
 # Interface files and what sipc-idl makes of them: NAME.idl gives
@@ -124,9 +126,9 @@ $(B)/tools/sipc-bench: $(BENCH_SRCS) tools/bench/bench.h $(LIB_SO)
 $(SIPC_IDL): $(IDL_SRCS) $(IDL_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(IDL_SRCS)
-$(B)/tools/sipcctl: tools/sipcctl.c $(IDL_PARSER) $(IDL_HDRS) $(LIB_SO)
+$(B)/tools/sipcctl: tools/sipcctl.c $(SIPCCTL_IDL) $(IDL_HDRS) $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itools/sipc-idl $(LDFLAGS) -o $@ $< $(IDL_PARSER) \
+	$(CC) $(ALL_CFLAGS) -Itools/sipc-idl $(LDFLAGS) -o $@ $< $(SIPCCTL_IDL) \
 		-L$(B)/lib -lsipc -lm
 $(B)/tools/%: tools/%.c $(LIB_SO)
 	@mkdir -p $(@D)
@@ -158,10 +160,10 @@ $(B)/tests/%: tests/%.c $(LIB_SO)
 
 # The generator's tests: its parser, and the code it writes for tests/idl/.
 IDL_TEST_GEN := $(patsubst tests/idl/%.idl,$(B)/gen/%-idl.o,$(wildcard tests/idl/*.idl))
-$(B)/tests/check_idl: tests/check_idl.c $(IDL_TEST_GEN) $(IDL_PARSER) $(IDL_HDRS) $(LIB_SO)
+$(B)/tests/check_idl: tests/check_idl.c $(IDL_TEST_GEN) $(SIPCCTL_IDL) $(IDL_HDRS) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes \
-		-I$(B)/gen -Itools/sipc-idl -o $@ $< $(IDL_TEST_GEN) $(IDL_PARSER) \
+		-I$(B)/gen -Itools/sipc-idl -o $@ $< $(IDL_TEST_GEN) $(SIPCCTL_IDL) \
 		-L$(B)/lib -lsipc $$(pkg-config --cflags --libs check)
 
 lint:

@@ -16,6 +16,7 @@
 #include <sipc.h>
 
 #include "idl.h"
+#include "textcall.h"
 #include "all-idl.h"
 #include "compat-v1-idl.h"
 #include "compat-v2-idl.h"
@@ -563,6 +564,62 @@ START_TEST(test_compat_changed_type_refused)
 }
 END_TEST
 
+/* ---- sipcctl's calls from text ---- */
+
+/* Arguments as text, typed by the interface, served by generated code. */
+START_TEST(test_text_call)
+{
+	static const struct test_all_handlers h = { .scalars = scalars };
+	char *args[] = { "true", "-5", "0x10", "-300", "300", "7", "8", "-9",
+			 "10", "1.5" };
+	char *bad[] = { "true", "-129" };
+	const struct idl_method *m;
+	struct idl_interface *itf;
+	char err[256], *out;
+	size_t len;
+	FILE *f;
+
+	ck_assert_int_eq(idl_parse("all", test_all_idl, &itf, err, sizeof(err)),
+			 0);
+	m = idl_find_method(itf, "scalars");
+	ck_assert_int_eq(textcall_put_args(req, itf, &m->in, args, 10, err,
+					   sizeof(err)), 0);
+	ck_assert_int_eq(serve(all_dispatch, &h, m->code), 0);
+	receive(reply, reply_in);
+	f = open_memstream(&out, &len);
+	ck_assert_int_eq(textcall_print_reply(f, reply_in, itf, &m->out), 0);
+	fclose(f);
+	ck_assert_str_eq(out, "ob = false\noa = -4\noua = 17\nos = -299\n"
+			 "ous = 301\noi = 8\noui = 9\nol = -8\noul = 11\n"
+			 "od = 3\n");
+	free(out);
+
+	sipc_parcel_reset(req);
+	ck_assert_int_eq(textcall_put_args(req, itf, &m->in, bad, 2, err,
+					   sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "\"a\": \"-129\" is not a i8");
+	ck_assert_int_eq(textcall_put_args(req, itf, &m->in, args, 9, err,
+					   sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "missing argument \"d\"");
+	m = idl_find_method(itf, "things");
+	ck_assert_ptr_nonnull(m);
+	{
+		char *things_args[] = { "hi", "00ff", "blue", "sq", "1", "2",
+					"green", "6869", "2", "false", "0", "x" };
+
+		sipc_parcel_reset(req);
+		ck_assert_int_eq(textcall_put_args(req, itf, &m->in,
+						   things_args, 11, err,
+						   sizeof(err)), 0);
+		ck_assert_int_eq(textcall_put_args(req, itf, &m->in,
+						   things_args, 12, err,
+						   sizeof(err)), -EINVAL);
+		ck_assert_str_eq(err, "too many arguments: \"x\" is one more");
+	}
+	idl_free(itf);
+}
+END_TEST
+
 static Suite *idl_suite(void)
 {
 	Suite *s = suite_create("sipc-idl");
@@ -582,6 +639,7 @@ static Suite *idl_suite(void)
 	tcase_add_test(trip, test_array_count_lies);
 	tcase_add_test(trip, test_dispatch_answers);
 	tcase_add_test(trip, test_read_reply_refuses);
+	tcase_add_test(trip, test_text_call);
 	suite_add_tcase(s, trip);
 
 	tcase_add_checked_fixture(compat, setup, teardown);
