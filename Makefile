@@ -87,6 +87,8 @@ endef
 # Two versions of one interface in one test program need two prefixes.
 IDL_PREFIX_compat-v1 := compat1
 IDL_PREFIX_compat-v2 := compat2
+# Not sipc_registry_: libsipc's own functions have those names.
+IDL_PREFIX_registry := registry
 $(foreach d,examples/idl tests/idl tools,$(eval $(call idl_rule,$(d))))
 # Generated code is held to the project's warnings, unused parameters too.
 $(B)/gen/%-idl.o: $(B)/gen/%-idl.c $(B)/gen/%-idl.h include/sipc.h
@@ -126,9 +128,14 @@ $(B)/tools/sipc-bench: $(BENCH_SRCS) tools/bench/bench.h $(LIB_SO)
 $(SIPC_IDL): $(IDL_SRCS) $(IDL_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(IDL_SRCS)
-$(B)/tools/sipcctl: tools/sipcctl.c $(SIPCCTL_IDL) $(IDL_HDRS) $(LIB_SO)
+$(B)/tools/sipcctl: tools/sipcctl.c $(SIPCCTL_IDL) $(IDL_HDRS) $(B)/gen/registry-idl.o $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itools/sipc-idl $(LDFLAGS) -o $@ $< $(SIPCCTL_IDL) \
+	$(CC) $(ALL_CFLAGS) -Itools/sipc-idl -I$(B)/gen $(LDFLAGS) -o $@ $< \
+		$(SIPCCTL_IDL) $(B)/gen/registry-idl.o \
+		-L$(B)/lib -lsipc -lm
+$(B)/tools/sipc-servicemanager: tools/sipc-servicemanager.c $(B)/gen/registry-idl.o $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I$(B)/gen $(LDFLAGS) -o $@ $< $(B)/gen/registry-idl.o \
 		-L$(B)/lib -lsipc -lm
 $(B)/tools/%: tools/%.c $(LIB_SO)
 	@mkdir -p $(@D)

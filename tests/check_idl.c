@@ -77,6 +77,8 @@ static const struct {
 	  "unknown type \"t\"" },
 	{ "interface a version 1 {\n // c\n # c\n  12x\n}", 4, 3,
 	  "found \"12x\"" },
+	{ "interface a version 1 {\n enum server { x }\n}", 2, 7,
+	  "\"server\" names generated code" },
 };
 
 START_TEST(test_parse_errors)

@@ -18,6 +18,7 @@
 #include <sipc.h>
 
 #include "idl.h"
+#include "registry-idl.h"
 #include "textcall.h"
 
 #define STATS_PATH	"/proc/sipc/stats"
@@ -71,33 +72,58 @@ static int lookup(const char *name, struct sipc **s, struct sipc_handle **h)
 	return 0;
 }
 
-/* ---- list ---- */
+/* ---- list: through the proxy generated from tools/registry.idl ---- */
 
-static int print_service(const struct sipc_service_info *info, void *arg)
+static void print_services(const struct registry_service_array *page,
+			   uint32_t shown)
 {
-	int *n = arg;
+	uint32_t i;
 
-	if (!(*n)++)
+	if (!shown && page->count)
 		printf("%-40s %8s %8s\n", "NAME", "PID", "UID");
-	printf("%-40s %8d %8u\n", info->name, (int)info->pid,
-	       (unsigned int)info->uid);
+	for (i = 0; i < page->count; i++)
+		printf("%-40s %8d %8u\n", page->items[i].name,
+		       (int)page->items[i].pid, (unsigned int)page->items[i].uid);
+}
+
+/* Every page, until the manager has no more to give. */
+static int list_services(struct registry *reg, uint32_t *shown)
+{
+	struct registry_service_array page;
+	uint32_t total;
+	int ret;
+
+	do {
+		ret = registry_list(reg, *shown, &total, &page);
+		if (ret)
+			return ret;
+		print_services(&page, *shown);
+		*shown += page.count;
+		free(page.items);
+	} while (page.count && *shown < total);
 	return 0;
 }
 
 static int cmd_list(int argc, char **argv)
 {
+	struct registry *reg;
+	uint32_t shown = 0;
 	struct sipc *s;
-	int ret, n = 0;
+	int ret;
 
 	if (argc != 1)
 		return EXIT_USAGE;
 	if (open_device(&s))
 		return EXIT_FAIL;
-	ret = sipc_registry_list(s, print_service, &n);
+	ret = registry_open(sipc_context_manager(s), &reg);
+	if (!ret) {
+		ret = list_services(reg, &shown);
+		registry_close(reg);
+	}
 	sipc_close(s);
 	if (ret < 0)
 		return fail("list", ret);
-	if (!n)
+	if (!shown)
 		printf("no services\n");
 	return EXIT_OK;
 }

@@ -55,7 +55,7 @@ static void on_signal(int sig)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct demo_echo_service svc = { .handlers = &handlers };
+	struct demo_echo_server svc = { .handlers = &handlers };
 	const char *name = "demo.echo";
 	struct sipc_node *node;
 	int opt, ret;

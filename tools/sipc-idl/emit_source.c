@@ -325,9 +325,9 @@ static void emit_dispatch(const struct emitter *e)
 		"\treturn SIPC_E_UNKNOWN_CODE;\n}\n\n"
 		"static int %s_serve(struct sipc_node *node, const struct sipc_txn *txn, "
 		"struct sipc_parcel *reply)\n{\n"
-		"\tconst struct %s_service *svc = sipc_node_data(node);\n\n"
+		"\tconst struct %s_server *svc = sipc_node_data(node);\n\n"
 		"\treturn %s_dispatch(svc->handlers, svc->data, txn, reply);\n}\n\n"
-		"int %s_node_create(struct sipc *s, const struct %s_service *svc, "
+		"int %s_node_create(struct sipc *s, const struct %s_server *svc, "
 		"unsigned int flags, struct sipc_node **out)\n{\n"
 		"\treturn sipc_node_create(s, %s_serve, (void *)svc, flags, out);\n}\n",
 		e->prefix, e->prefix, e->prefix,

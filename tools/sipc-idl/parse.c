@@ -198,13 +198,23 @@ static bool name_taken(const struct idl_interface *itf, const char *name)
 	return false;
 }
 
+/* Type names the generated code gives its own types (PREFIX_NAME). */
+static const char *const generated_names[] = {
+	"code", "error", "handlers", "server",
+};
+
 static int check_new_name(struct parser *ps, const struct token *at)
 {
 	char name[128];
+	size_t i;
 
 	snprintf(name, sizeof(name), "%.*s", (int)at->len, at->start);
 	if (name_taken(ps->itf, name))
 		return fail_at(ps, at, "\"%s\" is declared already", name);
+	for (i = 0; i < sizeof(generated_names) / sizeof(generated_names[0]); i++)
+		if (!strcmp(name, generated_names[i]))
+			return fail_at(ps, at, "\"%s\" names generated code",
+				       name);
 	return 0;
 }
 
