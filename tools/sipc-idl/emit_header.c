@@ -178,16 +178,19 @@ static void emit_server(const struct emitter *e)
 	fprintf(e->f,
 		"};\n\n"
 		"/* Serve one call (SIPC_CODE_DESCRIBE included) with @handlers. */\n"
-		"int %s_dispatch(const struct %s_handlers *handlers, void *data, "
-		"const struct sipc_txn *txn, struct sipc_parcel *reply);\n\n"
+		"int %s_dispatch(const struct %s_handlers *handlers, void *data, ",
+		e->prefix, e->prefix);
+	fputs("const struct sipc_txn *txn, struct sipc_parcel *reply);\n\n",
+	      e->f);
+	fprintf(e->f,
 		"struct %s_server {\n"
 		"\tconst struct %s_handlers *handlers;\n"
 		"\tvoid *data;\n"
 		"};\n\n"
 		"/* A node serving @svc, which must outlive it (sipc_node_create()'s @flags). */\n"
-		"int %s_node_create(struct sipc *s, const struct %s_server *svc, "
-		"unsigned int flags, struct sipc_node **out);\n\n",
-		e->prefix, e->prefix, e->prefix, e->prefix, e->prefix, e->prefix);
+		"int %s_node_create(struct sipc *s, const struct %s_server *svc, ",
+		e->prefix, e->prefix, e->prefix, e->prefix);
+	fputs("unsigned int flags, struct sipc_node **out);\n\n", e->f);
 }
 
 int idl_emit_header(FILE *f, const struct idl_interface *itf,

@@ -80,8 +80,9 @@ static void emit_struct_helpers(const struct emitter *e, size_t i)
 		snprintf(expr, sizeof(expr), "v->%s", st->fields.v[j].name);
 		emit_put(e, "\t", &st->fields.v[j].type, expr, false);
 	}
-	fprintf(e->f, "}\n\nstatic int get_%s(struct sipc_parcel *p, struct %s_%s *v)\n{\n\tint ret;\n\n",
-		st->name, e->prefix, st->name);
+	fprintf(e->f, "}\n\nstatic int get_%s(struct sipc_parcel *p, ", st->name);
+	fprintf(e->f, "struct %s_%s *v)\n{\n\tint ret;\n\n", e->prefix,
+		st->name);
 	emit_gets(e, &st->fields, "&v->", "", "\t");
 	fputs("\treturn ret;\n}\n\n", e->f);
 }
@@ -93,12 +94,12 @@ static void emit_array_helpers(const struct emitter *e,
 	const char *name = elem_name(e, t);
 
 	item.array = false;
+	fprintf(e->f, "static void put_%s_array(struct sipc_parcel *p, ", name);
 	fprintf(e->f,
-		"static void put_%s_array(struct sipc_parcel *p, "
 		"const struct %s_%s_array *a)\n{\n\tuint32_t i;\n\n"
 		"\tsipc_parcel_put_u32(p, a->count);\n"
 		"\tfor (i = 0; i < a->count; i++)\n",
-		name, e->prefix, name);
+		e->prefix, name);
 	emit_put(e, "\t\t", &item, "a->items[i]", false);
 	fprintf(e->f,
 		"}\n\nstatic int get_%s_array(struct sipc_parcel *p, struct %s_%s_array *a)\n"
@@ -225,13 +226,15 @@ static void emit_proxy(const struct emitter *e, const struct idl_method *m)
 		fprintf(e->f, ", %s", m->in.v[i].name);
 	fputs(");\n\tif (ret)\n\t\treturn ret;\n", e->f);
 	if (m->oneway) {
-		fprintf(e->f, "\treturn sipc_send_oneway(client->handle, %s_%s, client->req);\n}\n\n",
+		fprintf(e->f, "\treturn sipc_send_oneway(client->handle, %s_%s, ",
 			e->upper, up);
+		fputs("client->req);\n}\n\n", e->f);
 		return;
 	}
 	if (!has_reply(m)) {
-		fprintf(e->f, "\treturn sipc_call(client->handle, %s_%s, client->req, NULL);\n}\n\n",
+		fprintf(e->f, "\treturn sipc_call(client->handle, %s_%s, ",
 			e->upper, up);
+		fputs("client->req, NULL);\n}\n\n", e->f);
 		return;
 	}
 	fprintf(e->f, "\tret = sipc_call(client->handle, %s_%s, client->req, client->reply);\n"
@@ -260,10 +263,9 @@ static void emit_stub(const struct emitter *e, const struct idl_method *m)
 {
 	size_t i;
 
-	fprintf(e->f,
-		"static int serve_%s(const struct %s_handlers *handlers, void *data, "
-		"const struct sipc_txn *txn%s)\n{\n",
-		m->name, e->prefix,
+	fprintf(e->f, "static int serve_%s(const struct %s_handlers *handlers, ",
+		m->name, e->prefix);
+	fprintf(e->f, "void *data, const struct sipc_txn *txn%s)\n{\n",
 		m->oneway ? "" : ", struct sipc_parcel *reply");
 	if (m->in.n)
 		fputs("\tstruct sipc_parcel *p = txn->request;\n", e->f);
@@ -309,10 +311,10 @@ static void emit_dispatch(const struct emitter *e)
 	char up[128];
 	size_t i;
 
-	fprintf(e->f,
-		"int %s_dispatch(const struct %s_handlers *handlers, void *data, "
-		"const struct sipc_txn *txn, struct sipc_parcel *reply)\n{\n"
-		"\tswitch (txn->code) {\n", e->prefix, e->prefix);
+	fprintf(e->f, "int %s_dispatch(const struct %s_handlers *handlers, ",
+		e->prefix, e->prefix);
+	fputs("void *data, const struct sipc_txn *txn, struct sipc_parcel *reply)\n"
+	      "{\n\tswitch (txn->code) {\n", e->f);
 	for (i = 0; i < itf->n_methods; i++)
 		fprintf(e->f, "\tcase %s_%s:\n\t\treturn serve_%s(handlers, data, txn%s);\n",
 			e->upper,
@@ -323,15 +325,18 @@ static void emit_dispatch(const struct emitter *e)
 		"\tcase SIPC_CODE_DESCRIBE:\n"
 		"\t\treturn sipc_parcel_put_string(reply, %s_idl);\n\t}\n"
 		"\treturn SIPC_E_UNKNOWN_CODE;\n}\n\n"
-		"static int %s_serve(struct sipc_node *node, const struct sipc_txn *txn, "
-		"struct sipc_parcel *reply)\n{\n"
+		"static int %s_serve(struct sipc_node *node, ", e->prefix,
+		e->prefix);
+	fprintf(e->f,
+		"const struct sipc_txn *txn, struct sipc_parcel *reply)\n{\n"
 		"\tconst struct %s_server *svc = sipc_node_data(node);\n\n"
 		"\treturn %s_dispatch(svc->handlers, svc->data, txn, reply);\n}\n\n"
-		"int %s_node_create(struct sipc *s, const struct %s_server *svc, "
-		"unsigned int flags, struct sipc_node **out)\n{\n"
-		"\treturn sipc_node_create(s, %s_serve, (void *)svc, flags, out);\n}\n",
-		e->prefix, e->prefix, e->prefix,
-		e->prefix, e->prefix, e->prefix, e->prefix);
+		"int %s_node_create(struct sipc *s, ", e->prefix, e->prefix,
+		e->prefix);
+	fprintf(e->f,
+		"const struct %s_server *svc, unsigned int flags, struct sipc_node **out)\n"
+		"{\n\treturn sipc_node_create(s, %s_serve, (void *)svc, flags, out);\n}\n",
+		e->prefix, e->prefix);
 }
 
 int idl_emit_source(FILE *f, const struct idl_interface *itf,

@@ -81,7 +81,7 @@ static bool ctype_is_pointer(const struct idl_type *t)
 
 /* "TYPE name", with no space after a pointer type's star. */
 void emit_decl(const struct emitter *e, const struct idl_type *t,
-		      bool is_const, int stars, const char *name)
+	       bool is_const, int stars, const char *name)
 {
 	if (is_const)
 		fputs("const ", e->f);

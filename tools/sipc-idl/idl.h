@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
 enum idl_kind {
 	IDL_BOOL,
 	IDL_I8,

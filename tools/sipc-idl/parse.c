@@ -48,8 +48,8 @@ const char *idl_kind_name(enum idl_kind kind)
 	return kind <= IDL_FD ? scalar_names[kind] : NULL;
 }
 
-static int fail_at(struct parser *ps, const struct token *t,
-		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static __printf(3, 4) int fail_at(struct parser *ps, const struct token *t,
+				  const char *fmt, ...);
 
 static int fail_at(struct parser *ps, const struct token *t,
 		   const char *fmt, ...)
@@ -211,7 +211,7 @@ static int check_new_name(struct parser *ps, const struct token *at)
 	snprintf(name, sizeof(name), "%.*s", (int)at->len, at->start);
 	if (name_taken(ps->itf, name))
 		return fail_at(ps, at, "\"%s\" is declared already", name);
-	for (i = 0; i < sizeof(generated_names) / sizeof(generated_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(generated_names); i++)
 		if (!strcmp(name, generated_names[i]))
 			return fail_at(ps, at, "\"%s\" names generated code",
 				       name);
@@ -290,7 +290,7 @@ static bool is_reserved(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(reserved_names); i++)
 		if (!strcmp(name, reserved_names[i]))
 			return true;
 	return false;

@@ -23,8 +23,8 @@ struct text_args {
 	size_t errlen;
 };
 
-static int complain(struct text_args *ta, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static __printf(2, 3) int complain(struct text_args *ta, const char *fmt,
+				   ...);
 
 static int complain(struct text_args *ta, const char *fmt, ...)
 {
