@@ -181,7 +181,8 @@ lint:
 install: lib $(B)/tools/sipcctl $(B)/tools/sipc-servicemanager $(SIPC_IDL)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(BINDIR) \
-		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
 		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR) \
 		$(DESTDIR)$(MODPROBEDIR) \
@@ -194,7 +195,9 @@ install: lib $(B)/tools/sipcctl $(B)/tools/sipc-servicemanager $(SIPC_IDL)
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libsipc.pc
 	install -m 0644 include/sipc.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 include/uapi/linux/sipc.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/man8/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0755 $(B)/tools/sipcctl $(DESTDIR)$(BINDIR)/
 	install -m 0755 $(SIPC_IDL) $(DESTDIR)$(BINDIR)/
@@ -215,7 +218,7 @@ uninstall:
 		$(DESTDIR)$(PKGCONFIGDIR)/libsipc.pc \
 		$(DESTDIR)$(INCLUDEDIR)/sipc.h \
 		$(DESTDIR)$(INCLUDEDIR)/linux/sipc.h \
-		$(patsubst man/%,$(DESTDIR)$(MANDIR)/%,$(wildcard man/man3/*.3 man/man8/*.8)) \
+		$(patsubst man/%,$(DESTDIR)$(MANDIR)/%,$(wildcard man/man1/*.1 man/man3/*.3 man/man5/*.5 man/man8/*.8)) \
 		$(DESTDIR)$(BINDIR)/sipcctl $(DESTDIR)$(BINDIR)/sipc-idl \
 		$(DESTDIR)$(SBINDIR)/sipc-servicemanager \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/sipc-servicemanager.service \
