@@ -166,7 +166,8 @@ $(B)/tests/%: tests/%.c $(LIB_SO)
 		-L$(B)/lib -lsipc $$(pkg-config --cflags --libs check)
 
 # The generator's tests: its parser, and the code it writes for tests/idl/.
-IDL_TEST_GEN := $(patsubst tests/idl/%.idl,$(B)/gen/%-idl.o,$(wildcard tests/idl/*.idl))
+IDL_TEST_GEN := $(patsubst tests/idl/%.idl,$(B)/gen/%-idl.o,$(wildcard tests/idl/*.idl)) \
+	$(B)/gen/registry-idl.o
 $(B)/tests/check_idl: tests/check_idl.c $(IDL_TEST_GEN) $(SIPCCTL_IDL) $(IDL_HDRS) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes \

@@ -20,6 +20,7 @@
 #include "all-idl.h"
 #include "compat-v1-idl.h"
 #include "compat-v2-idl.h"
+#include "registry-idl.h"
 
 /* ---- the parser's errors ---- */
 
@@ -626,6 +627,55 @@ START_TEST(test_text_call)
 }
 END_TEST
 
+/* ---- the registry's protocol, generated, on sipc.h's wire ---- */
+
+static void assert_same_bytes(struct sipc_parcel *a, struct sipc_parcel *b)
+{
+	size_t na, nb;
+	const void *da = sipc_parcel_data(a, &na);
+	const void *db = sipc_parcel_data(b, &nb);
+
+	ck_assert_uint_eq(na, nb);
+	ck_assert_mem_eq(da, db, na);
+}
+
+/*
+ * tools/registry.idl's requests and replies are byte for byte what
+ * sipc.h documents and lib/registry.c writes and reads by hand.
+ */
+START_TEST(test_registry_wire)
+{
+	struct registry_service items[2] = {
+		{ "demo.echo", 12, 0 }, { "z", 13, 1000 },
+	};
+	struct registry_service_array page = { items, 2 };
+
+	ck_assert_int_eq(registry_check_write_request(req, "demo.echo"), 0);
+	sipc_parcel_put_string(reply, "demo.echo");
+	assert_same_bytes(req, reply);
+
+	sipc_parcel_reset(req);
+	sipc_parcel_reset(reply);
+	ck_assert_int_eq(registry_list_write_request(req, 7), 0);
+	sipc_parcel_put_u32(reply, 7);
+	assert_same_bytes(req, reply);
+
+	/* LIST: u32 total, u32 n, then n times string, u32 pid, u32 uid. */
+	sipc_parcel_reset(req);
+	sipc_parcel_reset(reply);
+	ck_assert_int_eq(registry_list_reply(req, 9, &page), 0);
+	sipc_parcel_put_u32(reply, 9);
+	sipc_parcel_put_u32(reply, 2);
+	sipc_parcel_put_string(reply, "demo.echo");
+	sipc_parcel_put_u32(reply, 12);
+	sipc_parcel_put_u32(reply, 0);
+	sipc_parcel_put_string(reply, "z");
+	sipc_parcel_put_u32(reply, 13);
+	sipc_parcel_put_u32(reply, 1000);
+	assert_same_bytes(req, reply);
+}
+END_TEST
+
 static Suite *idl_suite(void)
 {
 	Suite *s = suite_create("sipc-idl");
@@ -646,6 +696,7 @@ static Suite *idl_suite(void)
 	tcase_add_test(trip, test_dispatch_answers);
 	tcase_add_test(trip, test_read_reply_refuses);
 	tcase_add_test(trip, test_text_call);
+	tcase_add_test(trip, test_registry_wire);
 	suite_add_tcase(s, trip);
 
 	tcase_add_checked_fixture(compat, setup, teardown);
