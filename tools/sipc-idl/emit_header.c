@@ -106,8 +106,8 @@ static void emit_client(const struct emitter *e)
 		"struct %s;\n\n"
 		"/* A client of @h; it takes a reference of its own. */\n"
 		"int %s_open(struct sipc_handle *h, struct %s **out);\n"
-		"void %s_close(struct %s *c);\n"
-		"struct sipc_handle *%s_handle(const struct %s *c);\n\n",
+		"void %s_close(struct %s *client);\n"
+		"struct sipc_handle *%s_handle(const struct %s *client);\n\n",
 		itf->name, e->prefix, e->prefix, e->prefix, e->prefix,
 		e->prefix, e->prefix, e->prefix, e->prefix);
 	for (i = 0; i < itf->n_methods; i++) {

@@ -154,18 +154,25 @@ static void emit_writer(const struct emitter *e, const struct idl_method *m,
 
 /* Release what reading @f took: arrays' memory, handles' references. */
 static void emit_release(const struct emitter *e, const struct idl_fields *f,
-			 const char *pre, const char *post)
+			 bool is_ptr)
 {
-	char expr[160];
 	size_t i;
 
 	for (i = 0; i < f->n; i++) {
-		snprintf(expr, sizeof(expr), "%s%s%s", pre, f->v[i].name, post);
+		const char *name = f->v[i].name;
+
 		if (f->v[i].type.array)
-			fprintf(e->f, "\tfree(%s.items);\n", expr);
+			fprintf(e->f, "\tfree(%s%sitems);\n", name,
+				is_ptr ? "->" : ".");
 		else if (f->v[i].type.kind == IDL_HANDLE)
-			fprintf(e->f, "\tsipc_handle_put(%s);\n", expr);
+			fprintf(e->f, "\tsipc_handle_put(%s%s);\n",
+				is_ptr ? "*" : "", name);
 	}
+}
+
+static bool needs_release_type(const struct idl_type *t)
+{
+	return t->array || t->kind == IDL_HANDLE;
 }
 
 static bool needs_release(const struct idl_fields *f)
@@ -173,7 +180,7 @@ static bool needs_release(const struct idl_fields *f)
 	size_t i;
 
 	for (i = 0; i < f->n; i++)
-		if (f->v[i].type.array || f->v[i].type.kind == IDL_HANDLE)
+		if (needs_release_type(&f->v[i].type))
 			return true;
 	return false;
 }
@@ -186,16 +193,18 @@ static void emit_reader(const struct emitter *e, const struct idl_method *m)
 	fprintf(e->f, "int %s_%s_read_reply(struct sipc_parcel *p", e->prefix,
 		m->name);
 	emit_params(e, f, true);
-	fputs(")\n{\n\tint ret = 0;\n\n", e->f);
+	fputs(")\n{\n\tint ret;\n\n", e->f);
+	/* What may not arrive, and what a failure releases, starts empty. */
 	for (i = 0; i < f->n; i++)
-		fprintf(e->f, "\tmemset(%s, 0, sizeof(*%s));\n", f->v[i].name,
-			f->v[i].name);
+		if (f->v[i].since || needs_release_type(&f->v[i].type))
+			fprintf(e->f, "\tmemset(%s, 0, sizeof(*%s));\n",
+				f->v[i].name, f->v[i].name);
 	emit_gets(e, f, "", "", "\t");
 	if (needs_release(f)) {
 		fputs("\tif (!ret)\n\t\treturn 0;\n", e->f);
-		emit_release(e, f, "(*", ")");
+		emit_release(e, f, true);
 		for (i = 0; i < f->n; i++)
-			if (f->v[i].type.array || f->v[i].type.kind == IDL_HANDLE)
+			if (needs_release_type(&f->v[i].type))
 				fprintf(e->f, "\tmemset(%s, 0, sizeof(*%s));\n",
 					f->v[i].name, f->v[i].name);
 	}
@@ -267,20 +276,25 @@ static void emit_stub(const struct emitter *e, const struct idl_method *m)
 		m->name, e->prefix);
 	fprintf(e->f, "void *data, const struct sipc_txn *txn%s)\n{\n",
 		m->oneway ? "" : ", struct sipc_parcel *reply");
-	if (m->in.n)
-		fputs("\tstruct sipc_parcel *p = txn->request;\n", e->f);
+	if (!m->in.n) {
+		fprintf(e->f, "\tif (!handlers->%s)\n\t\treturn -EOPNOTSUPP;\n"
+			"\treturn handlers->%s(data, txn%s);\n}\n\n", m->name,
+			m->name, m->oneway ? "" : ", reply");
+		return;
+	}
+	fputs("\tstruct sipc_parcel *p = txn->request;\n", e->f);
 	for (i = 0; i < m->in.n; i++) {
 		fputc('\t', e->f);
 		emit_decl(e, &m->in.v[i].type, false, 0, m->in.v[i].name);
 		fputs(zero_value(&m->in.v[i].type), e->f);
 	}
-	fputs("\tint ret = 0;\n\n", e->f);
+	fputs("\tint ret;\n\n", e->f);
 	fprintf(e->f, "\tif (!handlers->%s)\n\t\treturn -EOPNOTSUPP;\n", m->name);
 	emit_gets(e, &m->in, "&", "", "\t");
 	fprintf(e->f, "\tif (!ret)\n\t\tret = handlers->%s(data, txn", m->name);
 	emit_args(e, &m->in);
 	fputs(m->oneway ? ");\n" : ", reply);\n", e->f);
-	emit_release(e, &m->in, "", "");
+	emit_release(e, &m->in, false);
 	fputs("\treturn ret;\n}\n\n", e->f);
 }
 
@@ -292,16 +306,20 @@ static void emit_client_object(const struct emitter *e)
 		"struct %s {\n\tstruct sipc_handle *handle;\n"
 		"\tstruct sipc_parcel *req, *reply;\n};\n\n"
 		"int %s_open(struct sipc_handle *h, struct %s **out)\n{\n"
-		"\tstruct %s *c = calloc(1, sizeof(*c));\n\n"
-		"\tif (!c)\n\t\treturn -ENOMEM;\n"
-		"\tc->req = sipc_parcel_new();\n\tc->reply = sipc_parcel_new();\n"
-		"\tif (!c->req || !c->reply) {\n\t\t%s_close(c);\n\t\treturn -ENOMEM;\n\t}\n"
-		"\tc->handle = sipc_handle_get(h);\n\t*out = c;\n\treturn 0;\n}\n\n"
-		"void %s_close(struct %s *c)\n{\n\tif (!c)\n\t\treturn;\n"
-		"\tsipc_parcel_free(c->req);\n\tsipc_parcel_free(c->reply);\n"
-		"\tsipc_handle_put(c->handle);\n\tfree(c);\n}\n\n"
-		"struct sipc_handle *%s_handle(const struct %s *c)\n{\n"
-		"\treturn c->handle;\n}\n\n",
+		"\tstruct %s *client = calloc(1, sizeof(*client));\n\n"
+		"\tif (!client)\n\t\treturn -ENOMEM;\n"
+		"\tclient->req = sipc_parcel_new();\n"
+		"\tclient->reply = sipc_parcel_new();\n"
+		"\tif (!client->req || !client->reply) {\n"
+		"\t\t%s_close(client);\n\t\treturn -ENOMEM;\n\t}\n"
+		"\tclient->handle = sipc_handle_get(h);\n\t*out = client;\n"
+		"\treturn 0;\n}\n\n"
+		"void %s_close(struct %s *client)\n{\n\tif (!client)\n\t\treturn;\n"
+		"\tsipc_parcel_free(client->req);\n"
+		"\tsipc_parcel_free(client->reply);\n"
+		"\tsipc_handle_put(client->handle);\n\tfree(client);\n}\n\n"
+		"struct sipc_handle *%s_handle(const struct %s *client)\n{\n"
+		"\treturn client->handle;\n}\n\n",
 		p, p, p, p, p, p, p, p, p);
 }
 
