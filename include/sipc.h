@@ -619,6 +619,8 @@ int sipc_handle_unlink_death(struct sipc_handle *h,
  *   LIST  u32 first                        u32 total, u32 n, then n times
  *                                           string name, u32 pid, u32 uid
  * Names are 1 to SIPC_NAME_MAX - 1 printable ASCII characters, no spaces.
+ * A malformed request gets -EINVAL. The same protocol in sipc-idl(5)'s
+ * language is tools/registry.idl in sipc's sources.
  */
 #define SIPC_NAME_MAX		128
 
