@@ -623,6 +623,33 @@ START_TEST(test_text_call)
 						   sizeof(err)), -EINVAL);
 		ck_assert_str_eq(err, "too many arguments: \"x\" is one more");
 	}
+	m = idl_find_method(itf, "arrays");
+	{
+		char *array_args[] = { "1,,2", "" };
+
+		sipc_parcel_reset(req);
+		ck_assert_int_eq(textcall_put_args(req, itf, &m->in,
+						   array_args, 2, err,
+						   sizeof(err)), -EINVAL);
+		ck_assert_str_eq(err, "\"ints\": \"1,,2\" is not an array of i32");
+		array_args[0] = "1,0x10,-7";
+		sipc_parcel_reset(req);
+		ck_assert_int_eq(textcall_put_args(req, itf, &m->in,
+						   array_args, 1, err,
+						   sizeof(err)), -EINVAL);
+		ck_assert_str_eq(err, "missing argument \"strs\"");
+		receive(req, req_in);
+		{
+			uint32_t count;
+			int32_t v;
+
+			ck_assert_int_eq(sipc_parcel_get_u32(req_in, &count), 0);
+			ck_assert_uint_eq(count, 3);
+			ck_assert_int_eq(sipc_parcel_get_i32(req_in, &v), 0);
+			ck_assert_int_eq(sipc_parcel_get_i32(req_in, &v), 0);
+			ck_assert_int_eq(v, 16);
+		}
+	}
 	idl_free(itf);
 }
 END_TEST

@@ -172,7 +172,7 @@ static int put_array(struct sipc_parcel *p, const struct idl_interface *itf,
 		     const struct idl_type *t, const char *s)
 {
 	struct idl_type item = *t;
-	char *copy, *tok, *save = NULL;
+	char *copy, *tok, *next;
 	uint32_t n = 0;
 	const char *c;
 	int ret = 0;
@@ -186,9 +186,12 @@ static int put_array(struct sipc_parcel *p, const struct idl_interface *itf,
 	copy = strdup(s);
 	if (!copy)
 		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok && !ret;
-	     tok = strtok_r(NULL, ",", &save))
-		ret = put_item(p, itf, &item, tok);
+	/* strsep, not strtok: "1,,2" is a missing item, not two items. */
+	for (next = copy; n && next && !ret;) {
+		tok = strsep(&next, ",");
+		ret = *tok || item.kind == IDL_STRING ?
+		      put_item(p, itf, &item, tok) : -EINVAL;
+	}
 	free(copy);
 	return ret;
 }
