@@ -58,6 +58,17 @@ TOOLS := $(patsubst tools/%.c,$(B)/tools/%,$(wildcard tools/*.c))
 # A tool of several files: tools/NAME/*.c make $(B)/tools/NAME.
 BENCH_SRCS := $(wildcard tools/bench/*.c)
 TOOLS += $(B)/tools/sipc-bench
+# sipc-idl, the interface compiler; sipcctl shares its parser.
+# textcall.c, typed calls from text, is sipcctl's: it needs libsipc.
+IDL_SRCS := $(filter-out tools/sipc-idl/textcall.c,$(wildcard tools/sipc-idl/*.c))
+IDL_HDRS := $(wildcard tools/sipc-idl/*.h)
+IDL_PARSER := tools/sipc-idl/lex.c tools/sipc-idl/parse.c
+SIPCCTL_IDL := $(IDL_PARSER) tools/sipc-idl/textcall.c
+TOOLS += $(B)/tools/sipc-idl
+SIPC_IDL := $(B)/tools/sipc-idl
+# Interface files and what sipc-idl makes of them: NAME.idl gives
+# $(B)/gen/NAME-idl.h and NAME-idl.c (generated at build time, not kept).
+IDL_EXAMPLES := $(B)/examples/sipc-idl-echo-service $(B)/examples/sipc-idl-echo-client
 SELFTESTS := $(patsubst selftests/%.c,$(B)/selftests/%,$(wildcard selftests/*.c))
 UNITTESTS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
 EXAMPLES := $(patsubst examples/%.c,$(B)/examples/sipc-%,$(wildcard examples/*.c))
@@ -79,6 +90,23 @@ KSFT_DIR := $(CACHE)/linux-source/tools/testing/selftests
 .PHONY: all module lib tools examples selftests tests lint check clean \
 	install uninstall install-dkms uninstall-dkms
 all: module lib tools examples selftests tests
+
+define idl_rule
+$(B)/gen/%-idl.h $(B)/gen/%-idl.c: $(1)/%.idl $(SIPC_IDL)
+	@mkdir -p $$(@D)
+	$(SIPC_IDL) $$(if $$(IDL_PREFIX_$$*),-p $$(IDL_PREFIX_$$*)) \
+		-H $(B)/gen/$$*-idl.h -C $(B)/gen/$$*-idl.c $$<
+endef
+# Two versions of one interface in one test program need two prefixes.
+IDL_PREFIX_compat-v1 := compat1
+IDL_PREFIX_compat-v2 := compat2
+# Not sipc_registry_: libsipc's own functions have those names.
+IDL_PREFIX_registry := registry
+$(foreach d,examples/idl tests/idl tools,$(eval $(call idl_rule,$(d))))
+# Generated code is held to the project's warnings, unused parameters too.
+$(B)/gen/%-idl.o: $(B)/gen/%-idl.c $(B)/gen/%-idl.h include/sipc.h
+	$(CC) $(ALL_CFLAGS) -Wunused-parameter -I$(B)/gen -c -o $@ $<
+.SECONDARY:
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -110,11 +138,27 @@ tools: $(TOOLS)
 $(B)/tools/sipc-bench: $(BENCH_SRCS) tools/bench/bench.h $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRCS) -L$(B)/lib -lsipc -lm
+$(SIPC_IDL): $(IDL_SRCS) $(IDL_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(IDL_SRCS)
+$(B)/tools/sipcctl: tools/sipcctl.c $(SIPCCTL_IDL) $(IDL_HDRS) $(B)/gen/registry-idl.o $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itools/sipc-idl -I$(B)/gen $(LDFLAGS) -o $@ $< \
+		$(SIPCCTL_IDL) $(B)/gen/registry-idl.o \
+		-L$(B)/lib -lsipc -lm
+$(B)/tools/sipc-servicemanager: tools/sipc-servicemanager.c $(B)/gen/registry-idl.o $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I$(B)/gen $(LDFLAGS) -o $@ $< $(B)/gen/registry-idl.o \
+		-L$(B)/lib -lsipc -lm
 $(B)/tools/%: tools/%.c $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -L$(B)/lib -lsipc -lm
 
-examples: $(EXAMPLES)
+examples: $(EXAMPLES) $(IDL_EXAMPLES)
+$(B)/examples/sipc-idl-echo-%: examples/idl/echo-%.c $(B)/gen/echo-idl.o $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -I$(B)/gen $(LDFLAGS) -o $@ $< $(B)/gen/echo-idl.o \
+		-L$(B)/lib -lsipc
 $(B)/examples/sipc-%: examples/%.c $(wildcard examples/*.h) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -L$(B)/lib -lsipc $(EXAMPLE_LIBS)
@@ -134,15 +178,25 @@ $(B)/tests/%: tests/%.c $(LIB_SO)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
 		-L$(B)/lib -lsipc $$(pkg-config --cflags --libs check)
 
+# The generator's tests: its parser, and the code it writes for tests/idl/.
+IDL_TEST_GEN := $(patsubst tests/idl/%.idl,$(B)/gen/%-idl.o,$(wildcard tests/idl/*.idl)) \
+	$(B)/gen/registry-idl.o
+$(B)/tests/check_idl: tests/check_idl.c $(IDL_TEST_GEN) $(SIPCCTL_IDL) $(IDL_HDRS) $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes \
+		-I$(B)/gen -Itools/sipc-idl -o $@ $< $(IDL_TEST_GEN) $(SIPCCTL_IDL) \
+		-L$(B)/lib -lsipc $$(pkg-config --cflags --libs check)
+
 lint:
 	tools/sipc-lint
 
 # The pkg-config file and the unit are written here, not in $(B): they
 # name the directories of this install.
-install: lib $(B)/tools/sipcctl $(B)/tools/sipc-servicemanager
+install: lib $(B)/tools/sipcctl $(B)/tools/sipc-servicemanager $(SIPC_IDL)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(BINDIR) \
-		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDUNITDIR) \
 		$(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(MODULESLOADDIR) \
 		$(DESTDIR)$(MODPROBEDIR) \
@@ -155,9 +209,12 @@ install: lib $(B)/tools/sipcctl $(B)/tools/sipc-servicemanager
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/libsipc.pc
 	install -m 0644 include/sipc.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 0644 include/uapi/linux/sipc.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 man/man5/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/man8/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0755 $(B)/tools/sipcctl $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(SIPC_IDL) $(DESTDIR)$(BINDIR)/
 	install -m 0755 $(B)/tools/sipc-servicemanager $(DESTDIR)$(SBINDIR)/
 	sed 's|@SBINDIR@|$(SBINDIR)|' dist/sipc-servicemanager.service.in \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/sipc-servicemanager.service
@@ -175,8 +232,8 @@ uninstall:
 		$(DESTDIR)$(PKGCONFIGDIR)/libsipc.pc \
 		$(DESTDIR)$(INCLUDEDIR)/sipc.h \
 		$(DESTDIR)$(INCLUDEDIR)/linux/sipc.h \
-		$(patsubst man/%,$(DESTDIR)$(MANDIR)/%,$(wildcard man/man3/*.3 man/man8/*.8)) \
-		$(DESTDIR)$(BINDIR)/sipcctl \
+		$(patsubst man/%,$(DESTDIR)$(MANDIR)/%,$(wildcard man/man1/*.1 man/man3/*.3 man/man5/*.5 man/man8/*.8)) \
+		$(DESTDIR)$(BINDIR)/sipcctl $(DESTDIR)$(BINDIR)/sipc-idl \
 		$(DESTDIR)$(SBINDIR)/sipc-servicemanager \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/sipc-servicemanager.service \
 		$(DESTDIR)$(UDEVRULESDIR)/60-sipc.rules \

@@ -38,6 +38,7 @@ static const struct {
 	{ EROFS, "parcel: being read, not written" },
 	{ ETIMEDOUT, "timed out" },
 	{ ENOTCONN, "parcel: not from a device (no handles to make)" },
+	{ EBADRQC, "invalid request code: the service has no such method" },
 };
 
 SIPC_EXPORT const char *sipc_strerror(int err)

@@ -3,7 +3,8 @@
  * libsipc unit tests (Check), in the dev VM: the registry client against
  * the real sipc-servicemanager (from PATH): add, check, get with and
  * without waiting, list; duplicate names; a service that dies leaves the
- * registry and its name can be taken again.
+ * registry and its name can be taken again; what the manager answers to
+ * requests that are not the protocol's.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -277,6 +278,36 @@ START_TEST(test_manager_restart)
 }
 END_TEST
 
+/*
+ * The manager serves tools/registry.idl with generated stubs: a malformed
+ * request still gets -EINVAL, as sipc.h documents; a code of no method
+ * gets SIPC_E_UNKNOWN_CODE; SIPC_CODE_DESCRIBE gets the interface.
+ */
+START_TEST(test_manager_protocol)
+{
+	struct sipc_handle *mgr = sipc_context_manager(s);
+	struct sipc_parcel *req = sipc_parcel_new();
+	struct sipc_parcel *reply = sipc_parcel_new();
+	const char *text;
+
+	ck_assert_int_eq(sipc_call(mgr, SIPC_REGISTRY_CHECK, req, reply),
+			 -EINVAL);
+	sipc_parcel_put_u32(req, 1);
+	ck_assert_int_eq(sipc_call(mgr, SIPC_REGISTRY_CHECK, req, reply),
+			 -EINVAL);
+	sipc_parcel_reset(req);
+	sipc_parcel_put_string(req, "test.noobject");
+	ck_assert_int_eq(sipc_call(mgr, SIPC_REGISTRY_ADD, req, reply),
+			 -EINVAL);
+	ck_assert_int_eq(sipc_call(mgr, 99, NULL, reply), SIPC_E_UNKNOWN_CODE);
+	ck_assert_int_eq(sipc_call(mgr, SIPC_CODE_DESCRIBE, NULL, reply), 0);
+	ck_assert_int_eq(sipc_parcel_get_string(reply, &text, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(text, "interface sipc.registry version 1"));
+	sipc_parcel_free(req);
+	sipc_parcel_free(reply);
+}
+END_TEST
+
 static Suite *registry_suite(void)
 {
 	Suite *su = suite_create("libsipc-registry");
@@ -291,6 +322,7 @@ static Suite *registry_suite(void)
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_service_death);
 	tcase_add_test(tc, test_manager_restart);
+	tcase_add_test(tc, test_manager_protocol);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -36,6 +36,8 @@
 
 #include <sipc.h>
 
+#include "registry-idl.h"
+
 #define DEFAULT_CONFIG	"/etc/sipc/servicemanager.conf"
 #define LIST_PAGE	256
 
@@ -210,25 +212,24 @@ static void on_death(struct sipc_handle *h, void *data)
 	}
 }
 
-static int add(const struct sipc_txn *txn)
+/*
+ * The calls, as the stubs generated from tools/registry.idl hand them
+ * over: arguments read and typed, the node's handle ours only until we
+ * return (an entry takes a reference of its own).
+ */
+static int add(void *data, const struct sipc_txn *txn, const char *name,
+	       struct sipc_handle *node, struct sipc_parcel *reply)
 {
-	struct sipc_parcel *req = txn->request;
-	struct sipc_handle *h;
 	struct entry **pp, *e;
-	const char *name;
 	int ret;
 
-	if (sipc_parcel_get_string(req, &name, NULL) || !sipc_name_valid(name))
-		return -EINVAL;
-	ret = sipc_parcel_get_handle(req, &h);
-	if (ret)
+	if (!sipc_name_valid(name))
 		return -EINVAL;
 	if (!may_add(txn->sender_euid, txn->sender_secctx, name)) {
 		logmsg("refused \"%s\" to pid %d uid %u%s%s: policy", name,
 		       (int)txn->sender_pid, (unsigned int)txn->sender_euid,
 		       want_labels ? " label " : "", !want_labels ? "" :
 		       txn->sender_secctx ? txn->sender_secctx : "(none)");
-		sipc_handle_put(h);
 		return -EPERM;
 	}
 	pp = find(name);
@@ -237,42 +238,36 @@ static int add(const struct sipc_txn *txn)
 		if (e->pid != txn->sender_pid && !sipc_handle_is_dead(e->h)) {
 			logmsg("refused \"%s\" to pid %d: pid %d has it", name,
 			       (int)txn->sender_pid, (int)e->pid);
-			sipc_handle_put(h);
 			return -EEXIST;
 		}
 		drop(pp);
 	}
 	e = calloc(1, sizeof(*e));
-	if (!e) {
-		sipc_handle_put(h);
+	if (!e)
 		return -ENOMEM;
-	}
 	snprintf(e->name, sizeof(e->name), "%s", name);
-	e->h = h;
+	e->h = sipc_handle_get(node);
 	e->pid = txn->sender_pid;
 	e->uid = txn->sender_euid;
-	ret = sipc_handle_link_death(h, on_death, NULL);
+	ret = sipc_handle_link_death(e->h, on_death, NULL);
 	if (ret) {
 		/* Dead already, or no memory: do not keep what cannot go. */
-		sipc_handle_put(h);
+		sipc_handle_put(e->h);
 		free(e);
 		return ret;
 	}
 	e->next = *pp;
 	*pp = e;
 	logmsg("added \"%s\" (handle %u) for pid %d uid %u", name,
-	       sipc_handle_id(h), (int)e->pid, (unsigned int)e->uid);
+	       sipc_handle_id(e->h), (int)e->pid, (unsigned int)e->uid);
 	return 0;
 }
 
-static int check(const struct sipc_txn *txn, struct sipc_parcel *reply)
+static int check(void *data, const struct sipc_txn *txn, const char *name,
+		 struct sipc_parcel *reply)
 {
-	const char *name;
-	struct entry *e;
+	struct entry *e = *find(name);
 
-	if (sipc_parcel_get_string(txn->request, &name, NULL))
-		return -EINVAL;
-	e = *find(name);
 	if (!e || strcmp(e->name, name)) {
 		if (verbose)
 			logmsg("pid %d looked for \"%s\": not there",
@@ -284,45 +279,43 @@ static int check(const struct sipc_txn *txn, struct sipc_parcel *reply)
 		return -ENOENT;
 	if (verbose)
 		logmsg("pid %d looked up \"%s\"", (int)txn->sender_pid, name);
-	return sipc_parcel_put_handle(reply, e->h);
+	return registry_check_reply(reply, e->h);
 }
 
-static int list(const struct sipc_txn *txn, struct sipc_parcel *reply)
+static int list(void *data, const struct sipc_txn *txn, uint32_t first,
+		struct sipc_parcel *reply)
 {
-	uint32_t first, total = 0, n = 0, i = 0;
+	static struct registry_service page[LIST_PAGE];
+	struct registry_service_array services = { page, 0 };
+	uint32_t total = 0, i = 0;
 	struct entry *e;
 
-	if (sipc_parcel_get_u32(txn->request, &first))
-		return -EINVAL;
-	for (e = entries; e; e = e->next)
+	for (e = entries; e; e = e->next, i++) {
 		total++;
-	if (first < total)
-		n = total - first < LIST_PAGE ? total - first : LIST_PAGE;
-	sipc_parcel_put_u32(reply, total);
-	sipc_parcel_put_u32(reply, n);
-	for (e = entries; e && n; e = e->next, i++) {
-		if (i < first)
+		if (i < first || services.count == LIST_PAGE)
 			continue;
-		sipc_parcel_put_string(reply, e->name);
-		sipc_parcel_put_u32(reply, (uint32_t)e->pid);
-		sipc_parcel_put_u32(reply, (uint32_t)e->uid);
-		n--;
+		page[services.count].name = e->name;
+		page[services.count].pid = (uint32_t)e->pid;
+		page[services.count++].uid = (uint32_t)e->uid;
 	}
-	return sipc_parcel_error(reply);
+	return registry_list_reply(reply, total, &services);
 }
+
+static const struct registry_handlers handlers = {
+	.add = add,
+	.check = check,
+	.list = list,
+};
 
 static int handle(struct sipc_node *node, const struct sipc_txn *txn,
 		  struct sipc_parcel *reply)
 {
-	switch (txn->code) {
-	case SIPC_REGISTRY_ADD:
-		return add(txn);
-	case SIPC_REGISTRY_CHECK:
-		return check(txn, reply);
-	case SIPC_REGISTRY_LIST:
-		return list(txn, reply);
-	}
-	return -EOPNOTSUPP;
+	int ret = registry_dispatch(&handlers, NULL, txn, reply);
+
+	/* The protocol has always answered a malformed request so. */
+	if (ret == -ENODATA || ret == -ENOMSG || ret == -EBADMSG)
+		return -EINVAL;
+	return ret;
 }
 
 static void on_signal(int sig)

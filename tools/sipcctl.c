@@ -17,6 +17,10 @@
 
 #include <sipc.h>
 
+#include "idl.h"
+#include "registry-idl.h"
+#include "textcall.h"
+
 #define STATS_PATH	"/proc/sipc/stats"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -68,33 +72,58 @@ static int lookup(const char *name, struct sipc **s, struct sipc_handle **h)
 	return 0;
 }
 
-/* ---- list ---- */
+/* ---- list: through the proxy generated from tools/registry.idl ---- */
 
-static int print_service(const struct sipc_service_info *info, void *arg)
+static void print_services(const struct registry_service_array *page,
+			   uint32_t shown)
 {
-	int *n = arg;
+	uint32_t i;
 
-	if (!(*n)++)
+	if (!shown && page->count)
 		printf("%-40s %8s %8s\n", "NAME", "PID", "UID");
-	printf("%-40s %8d %8u\n", info->name, (int)info->pid,
-	       (unsigned int)info->uid);
+	for (i = 0; i < page->count; i++)
+		printf("%-40s %8d %8u\n", page->items[i].name,
+		       (int)page->items[i].pid, (unsigned int)page->items[i].uid);
+}
+
+/* Every page, until the manager has no more to give. */
+static int list_services(struct registry *reg, uint32_t *shown)
+{
+	struct registry_service_array page;
+	uint32_t total;
+	int ret;
+
+	do {
+		ret = registry_list(reg, *shown, &total, &page);
+		if (ret)
+			return ret;
+		print_services(&page, *shown);
+		*shown += page.count;
+		free(page.items);
+	} while (page.count && *shown < total);
 	return 0;
 }
 
 static int cmd_list(int argc, char **argv)
 {
+	struct registry *reg;
+	uint32_t shown = 0;
 	struct sipc *s;
-	int ret, n = 0;
+	int ret;
 
 	if (argc != 1)
 		return EXIT_USAGE;
 	if (open_device(&s))
 		return EXIT_FAIL;
-	ret = sipc_registry_list(s, print_service, &n);
+	ret = registry_open(sipc_context_manager(s), &reg);
+	if (!ret) {
+		ret = list_services(reg, &shown);
+		registry_close(reg);
+	}
 	sipc_close(s);
 	if (ret < 0)
 		return fail("list", ret);
-	if (!n)
+	if (!shown)
 		printf("no services\n");
 	return EXIT_OK;
 }
@@ -375,6 +404,142 @@ static int print_parcel(struct sipc_parcel *p, int depth)
 	return ret;
 }
 
+/* ---- introspection, and calls by method name ---- */
+
+/* The interface text @h describes itself with, parsed; 0 or EXIT_FAIL. */
+static int describe(const char *name, struct sipc_handle *h,
+		    struct sipc_parcel *reply, struct idl_interface **itf)
+{
+	const char *text;
+	char err[512];
+	int ret;
+
+	ret = sipc_call(h, SIPC_CODE_DESCRIBE, NULL, reply);
+	if (ret) {
+		fprintf(stderr, "sipcctl: %s does not describe itself: %s\n",
+			name, sipc_strerror(ret));
+		return EXIT_FAIL;
+	}
+	ret = sipc_parcel_get_string(reply, &text, NULL);
+	if (ret)
+		return fail(name, ret);
+	if (!itf) {
+		fputs(text, stdout);
+		return EXIT_OK;
+	}
+	ret = idl_parse(name, text, itf, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "sipcctl: %s describes itself badly: %s\n",
+			name, err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_introspect(int argc, char **argv)
+{
+	struct sipc_parcel *reply;
+	struct sipc_handle *h;
+	struct sipc *s;
+	int ret;
+
+	if (argc != 2)
+		return EXIT_USAGE;
+	reply = sipc_parcel_new();
+	if (!reply)
+		return fail("introspect", -ENOMEM);
+	ret = lookup(argv[1], &s, &h);
+	if (!ret) {
+		ret = describe(argv[1], h, reply, NULL);
+		sipc_parcel_free(reply);
+		sipc_handle_put(h);
+		sipc_close(s);
+	}
+	return ret;
+}
+
+static void print_status(const struct idl_interface *itf, int status)
+{
+	const char *name = textcall_error_name(itf, status);
+
+	if (status > 0 && name)
+		printf("status: %d %s\n", status, name);
+	else if (status < 0)
+		printf("status: %d %s\n", status, sipc_strerror(status));
+	else
+		printf("status: %d\n", status);
+}
+
+/* METHOD with its arguments as text, marshalled by @itf's types. */
+static int call_method(const char *name, struct sipc_handle *h,
+		       const struct idl_interface *itf, int argc, char **argv,
+		       struct sipc_parcel *req, struct sipc_parcel *reply)
+{
+	const struct idl_method *m = idl_find_method(itf, argv[0]);
+	char err[256];
+	int ret, status;
+
+	if (!m) {
+		fprintf(stderr, "sipcctl: %s (%s) has no method \"%s\"\n",
+			name, itf->name, argv[0]);
+		return EXIT_USAGE;
+	}
+	ret = textcall_put_args(req, itf, &m->in, argv + 1, argc - 1, err,
+				sizeof(err));
+	if (ret) {
+		fprintf(stderr, "sipcctl: %s: %s\n", m->name,
+			ret == -EINVAL ? err : sipc_strerror(ret));
+		return EXIT_USAGE;
+	}
+	if (m->oneway) {
+		ret = sipc_send_oneway(h, m->code, req);
+		return ret ? fail(name, ret) : EXIT_OK;
+	}
+	status = sipc_call(h, m->code, req, reply);
+	if (status < 0 && !sipc_parcel_data(reply, NULL))
+		return fail(name, status);
+	print_status(itf, status);
+	if (status)
+		return EXIT_FAIL;
+	ret = textcall_print_reply(stdout, reply, itf, &m->out);
+	if (ret)
+		fprintf(stderr, "sipcctl: reply: %s\n", sipc_strerror(ret));
+	return ret ? EXIT_FAIL : EXIT_OK;
+}
+
+static int cmd_call_by_name(int argc, char **argv)
+{
+	struct sipc_parcel *req = sipc_parcel_new(), *reply = sipc_parcel_new();
+	struct idl_interface *itf = NULL;
+	struct sipc_handle *h;
+	struct sipc *s;
+	int ret;
+
+	if (!req || !reply) {
+		sipc_parcel_free(req);
+		sipc_parcel_free(reply);
+		return fail("call", -ENOMEM);
+	}
+	ret = lookup(argv[1], &s, &h);
+	if (ret)
+		goto out;
+	ret = describe(argv[1], h, reply, &itf);
+	if (!ret)
+		ret = call_method(argv[1], h, itf, argc - 2, argv + 2, req,
+				  reply);
+	idl_free(itf);
+	sipc_parcel_free(req);
+	sipc_parcel_free(reply);
+	sipc_handle_put(h);
+	sipc_close(s);
+	return ret;
+out:
+	sipc_parcel_free(req);
+	sipc_parcel_free(reply);
+	return ret;
+}
+
+/* A code: TYPE:VALUE arguments. A method's name: arguments by its types. */
 static int cmd_call(int argc, char **argv)
 {
 	struct sipc_parcel *req, *reply;
@@ -386,6 +551,8 @@ static int cmd_call(int argc, char **argv)
 
 	if (argc < 3)
 		return EXIT_USAGE;
+	if (argv[2][0] < '0' || argv[2][0] > '9')
+		return cmd_call_by_name(argc, argv);
 	errno = 0;
 	code = strtoul(argv[2], &end, 0);
 	if (*end || errno || code > UINT32_MAX)
@@ -702,10 +869,14 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: sipcctl [-d DEVICE] COMMAND [ARGS...]\n\n");
 	for (c = commands; c->name; c++)
-		fprintf(f, "  %-6s %-26s %s\n", c->name, c->args, c->help);
+		fprintf(f, "  %-10s %-26s %s\n", c->name, c->args, c->help);
 	fprintf(f, "\ncall arguments are TYPE:VALUE with TYPE one of bool, i8,\n"
 		"u8, i16, u16, i32, u32, i64, u64, f64, str, hex (bytes); a\n"
 		"bare VALUE is a string. The reply is printed the same way.\n"
+		"With a METHOD name instead of a CODE, NAME's interface (see\n"
+		"introspect) types the arguments, one for each of the method's\n"
+		"(a struct's fields one by one; arrays as a,b,c; bytes in hex)\n"
+		"and names each value of the reply.\n"
 		"Exit status: 0 done, 1 failed, 2 usage error.\n");
 }
 
@@ -721,6 +892,10 @@ static const struct command commands[] = {
 	  cmd_ping },
 	{ "call", "NAME CODE [TYPE:VALUE...]", "call NAME, print the reply",
 	  cmd_call },
+	{ "call", "NAME METHOD [ARG...]", "the same, typed by NAME's interface",
+	  cmd_call },
+	{ "introspect", "NAME", "the interface NAME describes itself with",
+	  cmd_introspect },
 	{ "stats", "", "the driver's counters (/proc/sipc)", cmd_stats },
 	{ "top", "[-n COUNT] [-i SECONDS] [-r ROWS]",
 	  "rates per second and the busiest processes", cmd_top },
