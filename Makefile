@@ -102,7 +102,7 @@ IDL_PREFIX_compat-v1 := compat1
 IDL_PREFIX_compat-v2 := compat2
 # Not sipc_registry_: libsipc's own functions have those names.
 IDL_PREFIX_registry := registry
-$(foreach d,examples/idl tests/idl tools,$(eval $(call idl_rule,$(d))))
+$(foreach d,examples/idl tests/idl tools tools/bench,$(eval $(call idl_rule,$(d))))
 # Generated code is held to the project's warnings, unused parameters too.
 $(B)/gen/%-idl.o: $(B)/gen/%-idl.c $(B)/gen/%-idl.h include/sipc.h
 	$(CC) $(ALL_CFLAGS) -Wunused-parameter -I$(B)/gen -c -o $@ $<
@@ -135,9 +135,10 @@ $(LIB_A): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 tools: $(TOOLS)
-$(B)/tools/sipc-bench: $(BENCH_SRCS) tools/bench/bench.h $(LIB_SO)
+$(B)/tools/sipc-bench: $(BENCH_SRCS) tools/bench/bench.h $(B)/gen/bench-idl.o $(LIB_SO)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(BENCH_SRCS) -L$(B)/lib -lsipc -lm
+	$(CC) $(ALL_CFLAGS) -I$(B)/gen $(LDFLAGS) -o $@ $(BENCH_SRCS) \
+		$(B)/gen/bench-idl.o -L$(B)/lib -lsipc -lm
 $(SIPC_IDL): $(IDL_SRCS) $(IDL_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(IDL_SRCS)

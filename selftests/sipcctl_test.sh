@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# sipcctl stats and top render /proc/sipc for people: with known traffic
+# sipcctl stats, top and channels render /proc/sipc for people: with known traffic
 # running (the echo example pinged by sipcctl), top must show call rates
 # above zero and the pinging process among the busiest; bad usage exits 2.
 # kselftest-style TAP with a "# Totals:" line.
@@ -18,7 +18,7 @@ result() {
 }
 
 echo "TAP version 13"
-echo "1..4"
+echo "1..6"
 out=$(sipcctl stats) && echo "$out" | grep -q '^calls  *[0-9][0-9]*$' &&
 	echo "$out" | grep -q '^procs_in_use  *[0-9]'
 result stats_lists_counters $?
@@ -26,6 +26,14 @@ result stats_lists_counters $?
 sipcctl top -z >/dev/null 2>&1
 [ $? -eq 2 ]
 result top_usage_error $?
+
+# No channel open: the header alone, aligned; an argument is a usage error.
+out=$(sipcctl channels) &&
+	echo "$out" | grep -Eq '^ *client_pid +server_pid +state +slots'
+result channels_header $?
+sipcctl channels x >/dev/null 2>&1
+[ $? -eq 2 ]
+result channels_usage_error $?
 
 sipc-servicemanager >/dev/null 2>&1 &
 manager=$!

@@ -818,17 +818,62 @@ out:
 
 /* ---- watch ---- */
 
-/* The failures file of the device: /dev/sipc-NAME's is its instance's. */
-static void failures_path(char *buf, size_t len)
+/* A /proc/sipc file of the device: /dev/sipc-NAME's are its instance's. */
+static void proc_path(char *buf, size_t len, const char *file)
 {
 	const char *name = device ? strrchr(device, '/') : NULL;
 
 	name = name ? name + 1 : device;
 	if (name && !strncmp(name, "sipc-", 5))
-		snprintf(buf, len, "/proc/sipc/instances/%s/failures",
-			 name + 5);
+		snprintf(buf, len, "/proc/sipc/instances/%s/%s", name + 5,
+			 file);
 	else
-		snprintf(buf, len, "/proc/sipc/failures");
+		snprintf(buf, len, "/proc/sipc/%s", file);
+}
+
+/* ---- channels ---- */
+
+#define CHANNELS_COLS	12
+
+/* A line of /proc/sipc/channels cut into its columns: how many. */
+static int split_cols(char *line, char **col)
+{
+	int n = 0;
+	char *save = NULL, *tok = strtok_r(line, " \n", &save);
+
+	for (; tok && n < CHANNELS_COLS; tok = strtok_r(NULL, " \n", &save))
+		col[n++] = tok;
+	return n;
+}
+
+/* The channels open on the device, one per line, in aligned columns. */
+static int cmd_channels(int argc, char **argv)
+{
+	static const int width[CHANNELS_COLS] = {
+		10, 10, 7, 5, 10, 10, 10, 10, 10, 13, 13, 6,
+	};
+	char path[128], line[512], *col[CHANNELS_COLS];
+	int n, i, rows = 0;
+	FILE *f;
+
+	if (argc != 1)
+		return EXIT_USAGE;
+	proc_path(path, sizeof(path), "channels");
+	f = fopen(path, "re");
+	if (!f) {
+		fprintf(stderr, "sipcctl: %s: %s%s\n", path, strerror(errno),
+			errno == ENOENT ? " (a driver without channels?)" : "");
+		return EXIT_FAIL;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		n = split_cols(line, col);
+		for (i = 0; i < n; i++)
+			printf("%*s%s", width[i], col[i],
+			       i + 1 < n ? " " : "\n");
+		rows++;
+	}
+	fclose(f);
+	return rows ? EXIT_OK : EXIT_FAIL;
 }
 
 /* Failed transactions as they happen, until COUNT of them (or forever). */
@@ -846,7 +891,7 @@ static int cmd_watch(int argc, char **argv)
 	}
 	if (optind != argc || !count)
 		return EXIT_USAGE;
-	failures_path(path, sizeof(path));
+	proc_path(path, sizeof(path), "failures");
 	f = fopen(path, "re");
 	if (!f)
 		return fail(path, -errno);
@@ -901,6 +946,8 @@ static const struct command commands[] = {
 	  "rates per second and the busiest processes", cmd_top },
 	{ "watch", "[-n COUNT]", "failed transactions as they happen",
 	  cmd_watch },
+	{ "channels", "", "the channels open (/proc/sipc/channels)",
+	  cmd_channels },
 	{ "help", "", "this text", cmd_help },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -208,8 +208,13 @@ struct result {
 };
 
 extern const struct mech mech_sipc, mech_libsipc, mech_libsipc_region,
-	mech_channel, mech_libsipc_blob, mech_libsipc_pool,
+	mech_channel, mech_libsipc_blob, mech_libsipc_pool, mech_idl,
 	mech_binder, mech_pipe, mech_socketpair, mech_shm;
+
+/* mech_libsipc.c, for the mechanisms that share its registry */
+const char *libsipc_unavailable(void);
+void service_name(char *buf, size_t len, int pair);
+int libsipc_registry(struct run *r, int ready_fd);
 
 /* payload.c */
 void payload_produce(unsigned char *to, const unsigned char *tmpl,

@@ -47,7 +47,7 @@
 
 static const struct mech *const all_mechs[] = {
 	&mech_sipc, &mech_libsipc, &mech_libsipc_region, &mech_channel,
-	&mech_libsipc_blob, &mech_libsipc_pool,
+	&mech_libsipc_blob, &mech_libsipc_pool, &mech_idl,
 	&mech_binder,
 	&mech_pipe, &mech_socketpair, &mech_shm,
 };

@@ -39,13 +39,13 @@
 
 static struct sipc_handle *registered[MAX_PAIRS];
 
-static const char *libsipc_unavailable(void)
+const char *libsipc_unavailable(void)
 {
 	return access(SIPC_DEVICE_PATH, R_OK | W_OK) ? "no " SIPC_DEVICE_PATH :
 						       NULL;
 }
 
-static void service_name(char *buf, size_t len, int pair)
+void service_name(char *buf, size_t len, int pair)
 {
 	snprintf(buf, len, "bench.%d", pair);
 }
@@ -103,7 +103,7 @@ static int claim(struct sipc *s, struct sipc_node **node)
 	return ret;
 }
 
-static int libsipc_registry(struct run *r, int ready_fd)
+int libsipc_registry(struct run *r, int ready_fd)
 {
 	struct sipc_node *node;
 	struct sipc *s;

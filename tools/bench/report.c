@@ -263,6 +263,25 @@ static void bar_big(const struct result *res, int n, struct bar_row *rows,
 	}
 }
 
+/* Generated code against the same calls written by hand. */
+static void bar_idl(const struct result *res, int n, struct bar_row *rows,
+		    int *nr)
+{
+	static const size_t sizes[] = { 32, 65536 };
+	const struct result *g, *l;
+	char what[96];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		g = find(res, n, WL_ROUNDTRIP, PL_SAME, "idl", sizes[i], 1);
+		l = find(res, n, WL_ROUNDTRIP, PL_SAME, "libsipc", sizes[i], 1);
+		snprintf(what, sizeof(what),
+			 "round trip %zu B: idl p50 / libsipc p50", sizes[i]);
+		bar_add(rows, nr, what, FIG(g, p50_us), FIG(l, p50_us), LE,
+			"<= 1.05");
+	}
+}
+
 /* The library's cost over raw ioctls, at 32 B. */
 static void bar_libsipc(const struct result *res, int n, struct bar_row *rows,
 			int *nr, enum placement place)
@@ -446,6 +465,7 @@ static int bar_rows(const struct result *res, int n, struct bar_row *rows)
 		FIG(one, ops_s), GE, "   -   ");
 	rows[nr - 1].met = rows[nr - 1].met < 0 ? -1 : 2;
 	bar_libsipc(res, n, rows, &nr, PL_SAME);
+	bar_idl(res, n, rows, &nr);
 	bar_libsipc_sizes(res, n, rows, &nr);
 	bar_region(res, n, rows, &nr, WL_ROUNDTRIP, PL_SAME);
 	bar_region(res, n, rows, &nr, WL_STREAM, sp);
@@ -624,7 +644,7 @@ static void write_json(FILE *f, const struct result *res, int n)
 
 static const char *const md_mechs[] = {
 	"sipc", "libsipc", "libsipc-region", "channel", "libsipc-blob",
-	"libsipc-pool", "binder", "pipe", "socketpair",
+	"libsipc-pool", "idl", "binder", "pipe", "socketpair",
 	"shm-futex",
 };
 

@@ -129,7 +129,10 @@ static void emit_marshal(const struct emitter *e)
 	const struct idl_interface *itf = e->itf;
 	size_t i;
 
-	fputs("/* Marshalling, for the proxies, the stubs and tests. */\n", e->f);
+	fputs("/*\n"
+	      " * Marshalling, for the proxies, the stubs and tests. A request's\n"
+	      " * bytes are referred to, not copied: they must stay until it is sent.\n"
+	      " */\n", e->f);
 	for (i = 0; i < itf->n_methods; i++) {
 		const struct idl_method *m = &itf->methods[i];
 

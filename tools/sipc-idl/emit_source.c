@@ -140,15 +140,28 @@ static void emit_helpers(const struct emitter *e, const struct reach *r)
 static void emit_writer(const struct emitter *e, const struct idl_method *m,
 			const struct idl_fields *f, const char *suffix)
 {
+	bool by_ref = !strcmp(suffix, "write_request");
 	size_t i;
 
 	fprintf(e->f, "int %s_%s_%s(struct sipc_parcel *p", e->prefix,
 		m->name, suffix);
 	emit_params(e, f, false);
 	fputs(")\n{\n", e->f);
-	for (i = 0; i < f->n; i++)
-		emit_put(e, "\t", &f->v[i].type, f->v[i].name,
-			 sent_by_pointer(&f->v[i].type));
+	for (i = 0; i < f->n; i++) {
+		const struct idl_type *t = &f->v[i].type;
+
+		/*
+		 * A request's bytes by reference, as a careful hand-written
+		 * client sends them: copied once, by the driver, while the
+		 * proxy's call runs. A reply's outlive the handler that
+		 * wrote them only as a copy.
+		 */
+		if (by_ref && t->kind == IDL_BYTES && !t->array)
+			fprintf(e->f, "\tsipc_parcel_put_bytes_ref(p, %s.data, %s.len);\n",
+				f->v[i].name, f->v[i].name);
+		else
+			emit_put(e, "\t", t, f->v[i].name, sent_by_pointer(t));
+	}
 	fputs("\treturn sipc_parcel_error(p);\n}\n\n", e->f);
 }
 
