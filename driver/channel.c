@@ -48,6 +48,10 @@ struct sipc_channel {
 	struct sipc_device *dev;
 	struct list_head dev_entry;	/* on dev->channels */
 	struct mutex lock;		/* binding and mapping state */
+	struct sipc_user *user;		/* its creator's, charged for it */
+	/* The server's context while the offer is not accepted (held). */
+	struct sipc_proc *offered_to;
+	bool accepted;
 	bool bound[2];			/* a party's table has it */
 	bool mapped[2][2];		/* [party][part], ever */
 	struct pid *pid[2];		/* held once bound */
@@ -81,6 +85,12 @@ static void channel_free(struct kref *kref)
 	kvfree(ch->pages);
 	put_pid(ch->pid[SIPC_CHANNEL_CLIENT]);
 	put_pid(ch->pid[SIPC_CHANNEL_SERVER]);
+	if (ch->offered_to)
+		sipc_proc_put(ch->offered_to);
+	if (ch->user) {
+		sipc_user_uncharge_channel(ch->user);
+		sipc_user_put(ch->user);
+	}
 	sipc_count(&dev->stats, SIPC_CNT_CHANNELS_FREED);
 	kfree(ch);
 	sipc_device_put(dev);
@@ -170,10 +180,16 @@ static struct sipc_channel *channel_new(struct sipc_proc *proc, u32 slots,
 	if (pages > READ_ONCE(sipc_max_channel_size) >> PAGE_SHIFT)
 		return ERR_PTR(-EMSGSIZE);
 
+	if (sipc_user_charge_channel(proc->user))
+		return ERR_PTR(-EDQUOT);
 	ch = kzalloc(sizeof(*ch), GFP_KERNEL_ACCOUNT);
-	if (!ch)
+	if (!ch) {
+		sipc_user_uncharge_channel(proc->user);
 		return ERR_PTR(-ENOMEM);
+	}
 	kref_init(&ch->kref);
+	sipc_user_ref(proc->user);
+	ch->user = proc->user;
 	mutex_init(&ch->lock);
 	INIT_LIST_HEAD(&ch->dev_entry);
 	ch->slots = slots;
@@ -238,6 +254,25 @@ static struct sipc_channel *table_get(struct sipc_proc *proc, u32 id,
 	return ch;
 }
 
+/*
+ * The client let go of a channel its server never took: the offer goes
+ * from the server's table too, so that offers it never heard of (the
+ * payload carrying one failed after its translation) or ignored do not
+ * pile up there.
+ */
+static void withdraw_offer(struct sipc_channel *ch)
+{
+	struct sipc_proc *srv;
+	void *entry = xa_tag_pointer(ch, SIPC_CHANNEL_SERVER);
+
+	mutex_lock(&ch->lock);
+	srv = ch->accepted ? NULL : ch->offered_to;
+	if (srv && xa_cmpxchg(&srv->channels, ch->id[SIPC_CHANNEL_SERVER],
+			      entry, NULL, GFP_KERNEL) == entry)
+		kref_put(&ch->kref, channel_free);	/* never the last */
+	mutex_unlock(&ch->lock);
+}
+
 /* Take @id out of @proc's table: kill the channel, drop the table's ref. */
 static int table_close(struct sipc_proc *proc, u32 id)
 {
@@ -246,8 +281,10 @@ static int table_close(struct sipc_proc *proc, u32 id)
 
 	if (!ch)
 		return -ENOENT;
-	if (xa_pointer_tag(entry) == SIPC_CHANNEL_CLIENT)
+	if (xa_pointer_tag(entry) == SIPC_CHANNEL_CLIENT) {
 		atomic_dec(&proc->nr_channels);
+		withdraw_offer(ch);
+	}
 	channel_kill(ch);
 	channel_put(ch);
 	return 0;
@@ -292,7 +329,10 @@ int sipc_channel_translate(struct sipc_proc *from, struct sipc_proc *to,
 		if (!ret) {
 			ch->bound[SIPC_CHANNEL_SERVER] = true;
 			ch->id[SIPC_CHANNEL_SERVER] = id;
-			ch->pid[SIPC_CHANNEL_SERVER] = get_pid(to->tgid);
+			sipc_proc_get(to);
+			ch->offered_to = to;
+			smp_store_release(&ch->pid[SIPC_CHANNEL_SERVER],
+					  get_pid(to->tgid));
 			obj->raw = 0;
 			obj->channel = id;
 		}
@@ -342,7 +382,8 @@ static int channel_create(struct sipc_proc *proc,
 	if (!ret) {
 		ch->bound[SIPC_CHANNEL_CLIENT] = true;
 		ch->id[SIPC_CHANNEL_CLIENT] = id;
-		ch->pid[SIPC_CHANNEL_CLIENT] = get_pid(proc->tgid);
+		smp_store_release(&ch->pid[SIPC_CHANNEL_CLIENT],
+				  get_pid(proc->tgid));
 		s->id = id;
 		setup_offsets(ch, SIPC_CHANNEL_CLIENT, s);
 	} else {
@@ -365,14 +406,16 @@ static int channel_accept(struct sipc_proc *proc,
 	if (!ch)
 		return -ENOENT;
 	mutex_lock(&ch->lock);
+	/* Against a kill, which takes no lock: open it only if offered. */
 	if (party != SIPC_CHANNEL_SERVER)
 		ret = -EINVAL;
-	else if (READ_ONCE(ch->hdr->state) == SIPC_CHANNEL_DEAD)
+	else if (cmpxchg(&ch->hdr->state, SIPC_CHANNEL_OFFERED,
+			 SIPC_CHANNEL_OPEN) == SIPC_CHANNEL_DEAD)
 		ret = -EPIPE;
-	else
-		WRITE_ONCE(ch->hdr->state, SIPC_CHANNEL_OPEN);
-	if (!ret)
+	if (!ret) {
+		ch->accepted = true;
 		setup_offsets(ch, SIPC_CHANNEL_SERVER, s);
+	}
 	mutex_unlock(&ch->lock);
 	channel_put(ch);
 	return ret;
@@ -486,10 +529,17 @@ int sipc_ioctl_channel(struct sipc_proc *proc, unsigned int cmd,
 
 /* ---- mappings ---- */
 
-/* A copy of a channel's vma (refused splits and moves make none). */
+/*
+ * A copy of a channel's vma. Refused splits and moves, VM_DONTCOPY and
+ * VM_IO (no MADV_DOFORK) make none; should one appear, it holds the pages
+ * it maps as the original does, and ends the channel with its close.
+ */
 static void channel_vm_open(struct vm_area_struct *vma)
 {
-	vma->vm_private_data = NULL;
+	struct sipc_channel *ch = vma->vm_private_data;
+
+	if (ch)
+		kref_get(&ch->kref);
 }
 
 /* A party unmapping its channel ends it. */
@@ -630,15 +680,16 @@ void sipc_channels_show(struct seq_file *m, struct sipc_device *dev,
 	list_for_each_entry(ch, &dev->channels, dev_entry) {
 		const struct sipc_channel_ctl *c = ch->ctl[SIPC_CHANNEL_CLIENT];
 		const struct sipc_channel_ctl *s = ch->ctl[SIPC_CHANNEL_SERVER];
+		/* Each read once: the server's may be set meanwhile. */
+		struct pid *cp = smp_load_acquire(&ch->pid[SIPC_CHANNEL_CLIENT]);
+		struct pid *sp = smp_load_acquire(&ch->pid[SIPC_CHANNEL_SERVER]);
 
-		if (!sipc_reader_sees_row(r, ch->pid[SIPC_CHANNEL_CLIENT],
-					  ch->pid[SIPC_CHANNEL_SERVER]))
+		if (!sipc_reader_sees_row(r, cp, sp))
 			continue;
 		st = READ_ONCE(ch->hdr->state);
 		seq_printf(m, "%d %d %s %u %llu %u %u %llu %llu %lld %lld %d\n",
-			   sipc_reader_nr(r, ch->pid[SIPC_CHANNEL_CLIENT]),
-			   ch->pid[SIPC_CHANNEL_SERVER] ?
-			   sipc_reader_nr(r, ch->pid[SIPC_CHANNEL_SERVER]) : 0,
+			   cp ? sipc_reader_nr(r, cp) : 0,
+			   sp ? sipc_reader_nr(r, sp) : 0,
 			   states[st < ARRAY_SIZE(states) ? st : 0],
 			   ch->slots, ch->data_size, READ_ONCE(c->tail),
 			   READ_ONCE(s->tail),

@@ -28,6 +28,16 @@ module_param_named(max_user_nodes, sipc_max_user_nodes, uint, 0644);
 MODULE_PARM_DESC(max_user_nodes,
 		 "Nodes one user's processes may own, EDQUOT beyond (default 131072)");
 
+/*
+ * Channels are memory (up to max_channel_size each) that stays while any
+ * party holds it: a user's, however many processes and descriptors it
+ * spreads them over, are counted until they are freed.
+ */
+static unsigned int sipc_max_user_channels = 4 * SIPC_MAX_CHANNELS;
+module_param_named(max_user_channels, sipc_max_user_channels, uint, 0644);
+MODULE_PARM_DESC(max_user_channels,
+		 "Channels one user's processes may have made and not freed, EDQUOT beyond (default 256)");
+
 /* Every user with something charged, by uid; innermost of sipc's locks. */
 static DEFINE_SPINLOCK(sipc_users_lock);
 static struct rb_root sipc_users = RB_ROOT;
@@ -147,6 +157,18 @@ int sipc_user_charge_node(struct sipc_user *user)
 void sipc_user_uncharge_node(struct sipc_user *user)
 {
 	atomic_dec(&user->nodes);
+}
+
+/* One more channel made by @user's processes, or -EDQUOT. */
+int sipc_user_charge_channel(struct sipc_user *user)
+{
+	return charge(&user->channels, READ_ONCE(sipc_max_user_channels)) ?
+	       0 : -EDQUOT;
+}
+
+void sipc_user_uncharge_channel(struct sipc_user *user)
+{
+	atomic_dec(&user->channels);
 }
 
 /*

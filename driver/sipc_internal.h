@@ -80,6 +80,7 @@ struct sipc_user {
 	kuid_t uid;
 	atomic_t txns;			/* in flight, sent by it */
 	atomic_t nodes;			/* alive, owned by its processes */
+	atomic_t channels;		/* made by its processes, not freed */
 };
 
 struct sipc_user_usage {
@@ -95,6 +96,8 @@ int sipc_user_charge_txn(struct sipc_user *user);
 void sipc_user_uncharge_txn(struct sipc_user *user);
 int sipc_user_charge_node(struct sipc_user *user);
 void sipc_user_uncharge_node(struct sipc_user *user);
+int sipc_user_charge_channel(struct sipc_user *user);
+void sipc_user_uncharge_channel(struct sipc_user *user);
 size_t sipc_users_snapshot(struct sipc_user_usage *out, size_t max);
 
 /* ---- receive area (area.c, alloc.c) ---- */

@@ -435,9 +435,19 @@ int sipc_parcel_get_region(struct sipc_parcel *p, struct sipc_region **r);
  */
 int sipc_parcel_put_blob(struct sipc_parcel *p, const void *data, size_t len);
 /*
+ * Whom @p's blobs are for: pooled regions are kept per receiver (one may
+ * keep a region's descriptor, and must never see another's blobs in it),
+ * so sipc_parcel_put_blob() pools blobs only for a parcel that knows, and
+ * sends them inline otherwise. A parcel with pooled blobs is refused
+ * (-EXDEV) by a call to any other handle. NULL: nobody.
+ */
+void sipc_parcel_set_destination(struct sipc_parcel *p,
+				 const struct sipc_handle *h);
+/*
  * A blob through the region pool whatever its size (see
  * SIPC_REGION_THRESHOLD): copied into a region this process keeps for
- * blobs and lends to the parcel until it is reset or freed.
+ * the parcel's destination and lends to the parcel until it is reset or
+ * freed (inline without a destination).
  */
 int sipc_parcel_put_pooled(struct sipc_parcel *p, const void *data,
 			   size_t len);

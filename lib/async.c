@@ -172,6 +172,8 @@ SIPC_EXPORT int sipc_call_async(struct sipc_handle *h, uint32_t code,
 		return -EINVAL;
 	if (req && req->error)
 		return req->error;
+	if (sipc_parcel_check_dest(req, h))
+		return -EXDEV;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;

@@ -19,6 +19,9 @@
 int sipc_transact_send(struct sipc *s, struct sipc_transact *tr,
 		       struct sipc_parcel *p)
 {
+	/* Answered again only once this send's call is. */
+	if (p)
+		p->answered = false;
 	tr->send_flags = 0;
 	tr->offsets = 0;
 	tr->offsets_count = 0;
@@ -118,7 +121,9 @@ SIPC_EXPORT int sipc_call(struct sipc_handle *h, __u32 code,
 
 	if (req && req->error)
 		return req->error;
-	ret = sipc_transact_send(s, &tr, req);
+	ret = sipc_parcel_check_dest(req, h);
+	if (!ret)
+		ret = sipc_transact_send(s, &tr, req);
 	if (ret)
 		return ret;
 	/*
@@ -176,7 +181,9 @@ SIPC_EXPORT int sipc_send_oneway(struct sipc_handle *h, __u32 code,
 
 	if (req && req->error)
 		return req->error;
-	ret = sipc_transact_send(h->s, &tr, req);
+	ret = sipc_parcel_check_dest(req, h);
+	if (!ret)
+		ret = sipc_transact_send(h->s, &tr, req);
 	if (ret)
 		return ret;
 	return sipc_ioctl_err(ioctl(h->s->fd, SIPC_IOC_TRANSACT, &tr));

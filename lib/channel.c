@@ -526,7 +526,9 @@ SIPC_EXPORT void sipc_channel_close(struct sipc_channel *ch)
 {
 	if (!ch)
 		return;
-	ioctl(ch->s->fd, SIPC_IOC_CHANNEL_CLOSE, &ch->id);
+	/* Once only: the id may be another channel's by now. */
+	if (ch->id && !ch->closed)
+		ioctl(ch->s->fd, SIPC_IOC_CHANNEL_CLOSE, &ch->id);
 	channel_free(ch);
 }
 
@@ -598,8 +600,11 @@ static void reap_finished(struct sipc *s, bool all)
 			continue;
 		}
 		*pp = ch->next;
-		if (all)
+		/* The close wakes its thread with EPIPE. */
+		if (all) {
 			ioctl(s->fd, SIPC_IOC_CHANNEL_CLOSE, &ch->id);
+			ch->closed = true;
+		}
 		pthread_join(ch->thread, NULL);
 		sipc_node_put(ch->node);
 		sipc_channel_close(ch);
@@ -619,11 +624,9 @@ static int accept_offer(struct sipc_channel *ch, __u32 id)
 	struct sipc_channel_setup su = { .id = id };
 	int ret;
 
-	ret = sipc_ioctl_err(ioctl(ch->s->fd, SIPC_IOC_CHANNEL_ACCEPT, &su));
-	if (ret)
-		return ret;
 	ch->id = id;
-	return channel_map(ch, &su);
+	ret = sipc_ioctl_err(ioctl(ch->s->fd, SIPC_IOC_CHANNEL_ACCEPT, &su));
+	return ret ? ret : channel_map(ch, &su);
 }
 
 /*
@@ -637,6 +640,7 @@ int sipc_channel_accept_call(struct sipc_node *n, const struct sipc_txn *txn)
 	struct sipc_object obj;
 	int ret;
 
+	/* Refused, the offer is closed with the request (drop_object()). */
 	if (!n->serves_channels)
 		return -EOPNOTSUPP;
 	ret = sipc_parcel_get_object(txn->request, &obj);
@@ -649,6 +653,9 @@ int sipc_channel_accept_call(struct sipc_node *n, const struct sipc_txn *txn)
 	ch->peer_pid = txn->sender_pid;
 	ch->peer_euid = txn->sender_euid;
 	ret = accept_offer(ch, obj.channel);
+	if (!ret)
+		ret = sipc_parcel_add_res(txn->request, SIPC_RES_CHANNEL,
+					  (int)obj.channel, NULL, 0);
 	if (ret) {
 		sipc_channel_close(ch);
 		return ret;

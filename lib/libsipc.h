@@ -96,6 +96,7 @@ enum sipc_res_kind {
 	SIPC_RES_UNMAP,			/* a view of a region: unmap it */
 	SIPC_RES_TAKEN,			/* a received fd handed over: keep */
 	SIPC_RES_POOL,			/* a pool region lent (fd: its slot) */
+	SIPC_RES_CHANNEL,		/* a channel offered, accepted (fd: id) */
 	SIPC_RES_VIEW,			/* a kept view read (fd: its slot) */
 };
 
@@ -133,6 +134,11 @@ struct sipc_parcel {
 	size_t cap;
 	bool fixed;			/* buf is not ours: a channel's area */
 	bool answered;			/* a call carrying it got its reply */
+	/* sipc_parcel_set_destination(): whom its pooled blobs are for. */
+	const struct sipc *dest_s;
+	__u32 dest_handle;
+	bool has_dest;
+	bool pooled;			/* it holds a pooled region */
 	__u64 *wofs;
 	size_t wofs_cap;
 	/*
@@ -216,6 +222,7 @@ struct sipc_channel {
 	bool out_ready;
 	struct sipc_parcel in;		/* the request being served */
 	bool holding;			/* client: a reply not given back */
+	bool closed;			/* closed in the driver already */
 	__u64 next_cookie;
 	/* The service's end: its node, thread and caller. */
 	struct sipc_node *node;
@@ -231,8 +238,17 @@ int sipc_channel_accept_call(struct sipc_node *n, const struct sipc_txn *txn);
 void sipc_channels_stop(struct sipc *s);
 
 /* pool.c */
-int sipc_pool_lend(size_t len, int *slot, void **map, int *fd);
-void sipc_pool_return(int slot, bool answered);
+/* Whom a pooled region is for: a handle of one device context. */
+struct sipc_pool_dest {
+	const struct sipc *s;
+	__u32 handle;
+};
+
+int sipc_pool_lend(size_t len, const struct sipc_pool_dest *dest, int *slot,
+		   size_t *gen, void **map, int *fd);
+int sipc_parcel_check_dest(const struct sipc_parcel *p,
+			   const struct sipc_handle *h);
+void sipc_pool_return(int slot, size_t gen, bool answered);
 int sipc_pool_view(int fd, size_t len, const void **addr, int *view,
 		   size_t *map_size);
 void sipc_pool_unview(int view);

@@ -43,14 +43,27 @@ static bool received_object(const struct sipc_parcel *p, size_t i,
 	return true;
 }
 
-static bool fd_taken(const struct sipc_parcel *p, int fd)
+static bool taken(const struct sipc_parcel *p, enum sipc_res_kind kind,
+		  int fd)
 {
 	size_t i;
 
 	for (i = 0; i < p->nr_res; i++)
-		if (p->res[i].kind == SIPC_RES_TAKEN && p->res[i].fd == fd)
+		if (p->res[i].kind == kind && p->res[i].fd == fd)
 			return true;
 	return false;
+}
+
+/* A received object the parcel lets go of with its payload. */
+static void drop_object(struct sipc_parcel *p, const struct sipc_object *obj)
+{
+	if (obj->type == SIPC_OBJ_FD && obj->fd >= 0 &&
+	    !taken(p, SIPC_RES_TAKEN, obj->fd))
+		close(obj->fd);
+	/* A channel offered and not accepted: refused. */
+	if (obj->type == SIPC_OBJ_CHANNEL && p->s &&
+	    !taken(p, SIPC_RES_CHANNEL, (int)obj->channel))
+		ioctl(p->s->fd, SIPC_IOC_CHANNEL_CLOSE, &obj->channel);
 }
 
 /*
@@ -64,9 +77,7 @@ void sipc_parcel_drop_res(struct sipc_parcel *p)
 	size_t i;
 
 	for (i = 0; p->owns_fds && received_object(p, i, &obj); i++)
-		if (obj.type == SIPC_OBJ_FD && obj.fd >= 0 &&
-		    !fd_taken(p, obj.fd))
-			close(obj.fd);
+		drop_object(p, &obj);
 	p->owns_fds = false;
 	for (i = 0; i < p->nr_res; i++) {
 		if (p->res[i].kind == SIPC_RES_CLOSE)
@@ -74,7 +85,8 @@ void sipc_parcel_drop_res(struct sipc_parcel *p)
 		else if (p->res[i].kind == SIPC_RES_UNMAP)
 			munmap(p->res[i].addr, p->res[i].len);
 		else if (p->res[i].kind == SIPC_RES_POOL)
-			sipc_pool_return(p->res[i].fd, p->answered);
+			sipc_pool_return(p->res[i].fd, p->res[i].len,
+					 p->answered);
 		else if (p->res[i].kind == SIPC_RES_VIEW)
 			sipc_pool_unview(p->res[i].fd);
 	}
@@ -153,9 +165,12 @@ void sipc_parcel_set_received(struct sipc_parcel *p, struct sipc *s,
 	p->s = s;
 	p->held = ev->data;
 	p->root = NULL;
-	/* The driver installed a descriptor for each: ours to close. */
+	/*
+	 * The driver installed a descriptor for each, and gave us each
+	 * channel offered: ours to close unless taken.
+	 */
 	for (i = 0; received_object(p, i, &obj); i++) {
-		if (obj.type == SIPC_OBJ_FD) {
+		if (obj.type == SIPC_OBJ_FD || obj.type == SIPC_OBJ_CHANNEL) {
 			p->owns_fds = true;
 			break;
 		}
@@ -195,6 +210,7 @@ SIPC_EXPORT void sipc_parcel_reset(struct sipc_parcel *p)
 	p->error = 0;
 	p->root = NULL;
 	p->answered = false;
+	p->pooled = false;
 }
 
 SIPC_EXPORT int sipc_parcel_from_bytes(struct sipc_parcel *p,

@@ -40,6 +40,13 @@ struct pool_region {
 	size_t size;
 	void *map;			/* writable */
 	bool lent;
+	/* Which region of the slot it is: a parcel's loan names it. */
+	size_t gen;
+	/*
+	 * Whom it was lent for, for good: a receiver may keep its
+	 * descriptor, so a region never carries another's blobs.
+	 */
+	struct sipc_pool_dest dest;
 };
 
 /* The receiver's side: views of other processes' pooled regions. */
@@ -78,6 +85,7 @@ static void region_retire(struct pool_region *r)
 	r->fd = -1;
 	r->map = NULL;
 	r->lent = false;
+	r->gen++;
 }
 
 static int region_make(struct pool_region *r, size_t size)
@@ -124,10 +132,21 @@ static void pool_init(void)
 	pthread_atfork(NULL, NULL, pool_forget_in_child);
 }
 
-/* A free region that fits @len (pool_lock held), or NULL. */
-static struct pool_region *region_find(size_t len)
+static bool same_dest(const struct sipc_pool_dest *a,
+		      const struct sipc_pool_dest *b)
 {
-	struct pool_region *r, *empty = NULL, *small = NULL;
+	return a->s == b->s && a->handle == b->handle;
+}
+
+/*
+ * A free region of @dest's that fits @len (pool_lock held), else a new
+ * one in an empty slot, or in the slot of a free one that does not fit
+ * (of whoever's); NULL if every region is lent out.
+ */
+static struct pool_region *region_find(size_t len,
+				       const struct sipc_pool_dest *dest)
+{
+	struct pool_region *r, *empty = NULL, *spare = NULL;
 	int i;
 
 	for (i = 0; i < POOL_SLOTS; i++) {
@@ -135,26 +154,28 @@ static struct pool_region *region_find(size_t len)
 		if (r->fd < 0) {
 			empty = empty ? empty : r;
 		} else if (!r->lent) {
-			if (r->size >= len && r->size / POOL_FIT <= len)
+			if (same_dest(&r->dest, dest) && r->size >= len &&
+			    r->size / POOL_FIT <= len)
 				return r;
-			small = small ? small : r;
+			spare = spare ? spare : r;
 		}
 	}
-	/* A free one of the wrong size makes room for one of the right. */
-	if (!empty && small) {
-		region_retire(small);
-		empty = small;
+	if (!empty && spare) {
+		region_retire(spare);
+		empty = spare;
 	}
-	if (empty && region_make(empty, pool_size_for(len)))
+	if (!empty || region_make(empty, pool_size_for(len)))
 		return NULL;
+	empty->dest = *dest;
 	return empty;
 }
 
 /*
- * Lend a region of at least @len bytes: its slot, writable mapping and
- * descriptor; -EBUSY when every slot is lent out.
+ * Lend a region of at least @len bytes for @dest: its slot, generation,
+ * writable mapping and descriptor; -EBUSY when every slot is lent out.
  */
-int sipc_pool_lend(size_t len, int *slot, void **map, int *fd)
+int sipc_pool_lend(size_t len, const struct sipc_pool_dest *dest, int *slot,
+		   size_t *gen, void **map, int *fd)
 {
 	struct pool_region *r;
 
@@ -162,10 +183,11 @@ int sipc_pool_lend(size_t len, int *slot, void **map, int *fd)
 		return -EINVAL;
 	pthread_once(&pool_once, pool_init);
 	pthread_mutex_lock(&pool_lock);
-	r = region_find(len);
+	r = region_find(len, dest);
 	if (r) {
 		r->lent = true;
 		*slot = (int)(r - regions);
+		*gen = r->gen;
 		*map = r->map;
 		*fd = r->fd;
 	}
@@ -174,19 +196,25 @@ int sipc_pool_lend(size_t len, int *slot, void **map, int *fd)
 }
 
 /*
- * The parcel that carried region @slot lets go of it: free for the next
+ * The parcel that carried region @slot (@gen) lets go of it: free for the next
  * blob when a call carrying it was answered (the receiver is done with
  * it), retired otherwise (it may still be read).
  */
-void sipc_pool_return(int slot, bool answered)
+void sipc_pool_return(int slot, size_t gen, bool answered)
 {
+	struct pool_region *r;
+
 	if (slot < 0 || slot >= POOL_SLOTS)
 		return;
 	pthread_mutex_lock(&pool_lock);
-	if (answered)
-		regions[slot].lent = false;
-	else
-		region_retire(&regions[slot]);
+	r = &regions[slot];
+	/* Another region in the slot now (a fork child retired ours). */
+	if (r->gen == gen && r->lent) {
+		if (answered)
+			r->lent = false;
+		else
+			region_retire(r);
+	}
 	pthread_mutex_unlock(&pool_lock);
 }
 

@@ -19,6 +19,8 @@
 
 #include "libsipc.h"
 
+/* The largest receive area: a blob from this size on only fits a region. */
+#define REGION_SEALED_MIN	(64UL * 1024 * 1024)
 #define REGION_SEALS	(F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | \
 			 F_SEAL_SEAL)
 /* What a receiver needs to trust a region: bytes and size fixed for good. */
@@ -262,20 +264,22 @@ static void *put_pooled_space(struct sipc_parcel *p, size_t len)
 {
 	__u64 size = len;
 	int slot, fd, ret;
+	struct sipc_pool_dest dest = { p->dest_s, p->dest_handle };
+	size_t gen;
 	void *map;
 
 	if (p->error)
 		return NULL;
-	ret = sipc_pool_lend(len, &slot, &map, &fd);
+	ret = sipc_pool_lend(len, &dest, &slot, &gen, &map, &fd);
 	if (ret) {
 		if (ret != -EBUSY)
 			sipc_parcel_fail(p, ret);
 		return NULL;
 	}
 	/* The parcel hands it back when it is reset or freed. */
-	ret = sipc_parcel_add_res(p, SIPC_RES_POOL, slot, NULL, 0);
+	ret = sipc_parcel_add_res(p, SIPC_RES_POOL, slot, NULL, gen);
 	if (ret) {
-		sipc_pool_return(slot, true);
+		sipc_pool_return(slot, gen, true);
 		sipc_parcel_fail(p, ret);
 		return NULL;
 	}
@@ -283,9 +287,10 @@ static void *put_pooled_space(struct sipc_parcel *p, size_t len)
 				      sizeof(size));
 	if (ret) {
 		p->nr_res--;
-		sipc_pool_return(slot, true);
+		sipc_pool_return(slot, gen, true);
 		return NULL;
 	}
+	p->pooled = true;
 	return map;
 }
 
@@ -313,10 +318,31 @@ static int put_sealed_copy(struct sipc_parcel *p, const void *data,
 	return ret;
 }
 
-/* Blobs go through regions only from writers that may carry objects. */
+/*
+ * Blobs go through pooled regions only from writers that may carry
+ * objects and know whom they are for.
+ */
 static bool inline_only(const struct sipc_parcel *p)
 {
-	return p->error || p->mode != SIPC_PARCEL_WRITE || p->fixed;
+	return p->error || p->mode != SIPC_PARCEL_WRITE || p->fixed ||
+	       !p->has_dest;
+}
+
+SIPC_EXPORT void sipc_parcel_set_destination(struct sipc_parcel *p,
+					     const struct sipc_handle *h)
+{
+	p->has_dest = h != NULL;
+	p->dest_s = h ? h->s : NULL;
+	p->dest_handle = h ? h->id : 0;
+}
+
+/* A parcel with pooled blobs goes only where they were pooled for. */
+int sipc_parcel_check_dest(const struct sipc_parcel *p,
+			   const struct sipc_handle *h)
+{
+	if (!p || !p->pooled)
+		return 0;
+	return p->dest_s == h->s && p->dest_handle == h->id ? 0 : -EXDEV;
 }
 
 SIPC_EXPORT int sipc_parcel_put_pooled(struct sipc_parcel *p,
@@ -338,6 +364,10 @@ SIPC_EXPORT int sipc_parcel_put_pooled(struct sipc_parcel *p,
 SIPC_EXPORT int sipc_parcel_put_blob(struct sipc_parcel *p, const void *data,
 				     size_t len)
 {
+	/* Larger than any receive area: only a region can carry it. */
+	if (len >= REGION_SEALED_MIN && inline_only(p) && !p->error &&
+	    p->mode == SIPC_PARCEL_WRITE && !p->fixed)
+		return put_sealed_copy(p, data, len);
 	if (len < SIPC_REGION_THRESHOLD || inline_only(p))
 		return sipc_parcel_put_bytes(p, data, len);
 	return sipc_parcel_put_pooled(p, data, len);

@@ -213,7 +213,7 @@ START_TEST(test_items_read_back)
 	unsigned char *src = malloc(big);
 	const __u64 *offs;
 	const void *data, *b;
-	int p[2], fd, blob_fd;
+	int p[2], fd;
 	struct stat a, c;
 
 	pattern(src, big, 9);
@@ -228,8 +228,8 @@ START_TEST(test_items_read_back)
 	ck_assert_int_eq(sipc_parcel_error(w), 0);
 	data = sipc_parcel_data(w, &size);
 	offs = sipc_parcel_offsets(w, &n);
-	/* fd, region, region: each listed, 8-aligned. */
-	ck_assert_uint_eq(n, 3);
+	/* fd, region: each listed, 8-aligned (no destination: no pool). */
+	ck_assert_uint_eq(n, 2);
 	for (i = 0; i < n; i++)
 		ck_assert_uint_eq(offs[i] % 8, 0);
 
@@ -256,20 +256,13 @@ START_TEST(test_items_read_back)
 	ck_assert_int_eq(sipc_parcel_get_blob(q, &b, &len), 0);
 	ck_assert_uint_eq(len, 100);
 	ck_assert_int_eq(memcmp(b, src, 100), 0);
-	ck_assert_int_eq(sipc_parcel_next_type(q), SIPC_TYPE_REGION);
-	ck_assert_int_eq(sipc_parcel_get_bytes(q, &b, &len), -ENOMSG);
+	ck_assert_int_eq(sipc_parcel_next_type(q), SIPC_TYPE_BYTES);
 	ck_assert_int_eq(sipc_parcel_get_blob(q, &b, &len), 0);
 	ck_assert_uint_eq(len, big);
 	ck_assert_int_eq(memcmp(b, src, big), 0);
 	ck_assert_int_eq(sipc_parcel_next_type(q), SIPC_TYPE_STRING);
-
-	/* The blob's region is the writer's until it is reset. */
-	memcpy(&blob_fd, (const char *)data + offs[2] + 8, sizeof(blob_fd));
-	ck_assert_int_ge(fcntl(blob_fd, F_GETFD), 0);
 	sipc_parcel_reset(q);
 	sipc_parcel_reset(w);
-	ck_assert_int_eq(fcntl(blob_fd, F_GETFD), -1);
-	ck_assert_int_eq(errno, EBADF);
 	/* A lent fd is not the parcel's to close. */
 	ck_assert_int_ge(fcntl(p[1], F_GETFD), 0);
 	close(p[0]);
@@ -328,47 +321,10 @@ START_TEST(test_blob_threshold)
 	ck_assert_int_eq(sipc_parcel_from_bytes(q, data, size, offs, n), 0);
 	ck_assert_int_eq(sipc_parcel_next_type(q), SIPC_TYPE_BYTES);
 	ck_assert_int_eq(sipc_parcel_skip(q), 0);
-	ck_assert_int_eq(sipc_parcel_next_type(q), SIPC_TYPE_REGION);
+	/* No destination set: no pool, the blob inline (see test_blob_request). */
+	ck_assert_int_eq(sipc_parcel_next_type(q), SIPC_TYPE_BYTES);
 	sipc_parcel_free(w);
 	sipc_parcel_free(q);
-	free(src);
-}
-END_TEST
-
-/*
- * A pooled blob reads back as a region whose bytes are the blob, through
- * sipc_parcel_get_blob() only: it is not sealed against writes, so it is
- * no sealed region (sipc_parcel_get_region() says -EPERM).
- */
-START_TEST(test_pooled_read_back)
-{
-	struct sipc_parcel *w = sipc_parcel_new(), *q = sipc_parcel_new();
-	size_t size, n, len = 300 * 1024, got;
-	unsigned char *src = malloc(len), *space;
-	struct sipc_region *r;
-	const __u64 *offs;
-	const void *data, *blob;
-
-	pattern(src, len, 5);
-	ck_assert_int_eq(sipc_parcel_put_pooled(w, src, len), 0);
-	space = sipc_parcel_put_blob_space(w, 100);
-	ck_assert_ptr_nonnull(space);
-	memcpy(space, "in place", 9);
-	data = sipc_parcel_data(w, &size);
-	offs = sipc_parcel_offsets(w, &n);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_int_eq(sipc_parcel_from_bytes(q, data, size, offs, n), 0);
-	ck_assert_int_eq(sipc_parcel_next_type(q), SIPC_TYPE_REGION);
-	ck_assert_int_eq(sipc_parcel_get_region(q, &r), -EPERM);
-	ck_assert_int_eq(sipc_parcel_get_blob(q, &blob, &got), 0);
-	ck_assert_uint_eq(got, len);
-	ck_assert_int_eq(memcmp(blob, src, len), 0);
-	/* Below the threshold, the space is inline bytes. */
-	ck_assert_int_eq(sipc_parcel_get_blob(q, &blob, &got), 0);
-	ck_assert_uint_eq(got, 100);
-	ck_assert_str_eq(blob, "in place");
-	sipc_parcel_free(q);
-	sipc_parcel_free(w);
 	free(src);
 }
 END_TEST
@@ -605,6 +561,7 @@ START_TEST(test_blob_request)
 	uint64_t n, h;
 	bool region;
 
+	sipc_parcel_set_destination(req, mgr);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		pattern(src, sizes[i], (uint32_t)i);
 		sipc_parcel_reset(req);
@@ -640,9 +597,8 @@ START_TEST(test_blob_reply)
 		sipc_parcel_put_u64(req, sizes[i]);
 		sipc_parcel_put_u32(req, 40 + (uint32_t)i);
 		ck_assert_int_eq(sipc_call(mgr, R_BLOB_BACK, req, reply), 0);
-		ck_assert_int_eq(sipc_parcel_next_type(reply),
-				 sizes[i] >= t ? SIPC_TYPE_REGION :
-						 SIPC_TYPE_BYTES);
+		/* A reply does not know whom it goes to: never pooled. */
+		ck_assert_int_eq(sipc_parcel_next_type(reply), SIPC_TYPE_BYTES);
 		ck_assert_int_eq(sipc_parcel_get_blob(reply, &data, &len), 0);
 		ck_assert_uint_eq(len, sizes[i]);
 		pattern(want, len, 40 + (uint32_t)i);
@@ -676,6 +632,7 @@ START_TEST(test_pool_reused)
 
 	base = sipc_call(mgr, R_FD_COUNT, NULL, NULL);
 	mine = count_fds();
+	sipc_parcel_set_destination(req, mgr);
 	for (i = 0; i < 100; i++) {
 		pattern(src, len, (uint32_t)i);
 		sipc_parcel_reset(req);
@@ -703,8 +660,57 @@ START_TEST(test_pool_reused)
 	sipc_parcel_reset(req);
 	ck_assert_int_le(count_fds(), mine);
 	ck_assert_int_eq(sipc_call(mgr, R_FD_COUNT, NULL, NULL), base);
+	/* Pooled for one handle, sent to another: refused. */
+	ck_assert_int_eq(sipc_parcel_put_pooled(req, src, len), 0);
+	sipc_parcel_set_destination(req, NULL);
+	ck_assert_int_eq(sipc_call(mgr, R_BLOB_SUM, req, reply), -EXDEV);
+	ck_assert_int_eq(sipc_send_oneway(mgr, R_BLOB_SUM, req), -EXDEV);
+	/* Without a destination, a blob is inline bytes. */
+	sipc_parcel_reset(req);
+	ck_assert_int_eq(sipc_parcel_put_pooled(req, src, len), 0);
+	sipc_parcel_rewind(req);
+	ck_assert_int_eq(sipc_parcel_next_type(req), SIPC_TYPE_BYTES);
 	sipc_parcel_free(req);
 	sipc_parcel_free(reply);
+	free(src);
+}
+END_TEST
+
+/*
+ * A pooled blob reads back as a region whose bytes are the blob, through
+ * sipc_parcel_get_blob() only: it is not sealed against writes, so it is
+ * no sealed region (sipc_parcel_get_region() says -EPERM).
+ */
+START_TEST(test_pooled_read_back)
+{
+	struct sipc_parcel *w = sipc_parcel_new(), *q = sipc_parcel_new();
+	size_t size, n, len = 300 * 1024, got;
+	unsigned char *src = malloc(len), *space;
+	struct sipc_region *r;
+	const __u64 *offs;
+	const void *data, *blob;
+
+	pattern(src, len, 5);
+	sipc_parcel_set_destination(w, mgr);
+	ck_assert_int_eq(sipc_parcel_put_pooled(w, src, len), 0);
+	space = sipc_parcel_put_blob_space(w, 100);
+	ck_assert_ptr_nonnull(space);
+	memcpy(space, "in place", 9);
+	data = sipc_parcel_data(w, &size);
+	offs = sipc_parcel_offsets(w, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(sipc_parcel_from_bytes(q, data, size, offs, n), 0);
+	ck_assert_int_eq(sipc_parcel_next_type(q), SIPC_TYPE_REGION);
+	ck_assert_int_eq(sipc_parcel_get_region(q, &r), -EPERM);
+	ck_assert_int_eq(sipc_parcel_get_blob(q, &blob, &got), 0);
+	ck_assert_uint_eq(got, len);
+	ck_assert_int_eq(memcmp(blob, src, len), 0);
+	/* Below the threshold, the space is inline bytes. */
+	ck_assert_int_eq(sipc_parcel_get_blob(q, &blob, &got), 0);
+	ck_assert_uint_eq(got, 100);
+	ck_assert_str_eq(blob, "in place");
+	sipc_parcel_free(q);
+	sipc_parcel_free(w);
 	free(src);
 }
 END_TEST
@@ -866,7 +872,6 @@ static Suite *region_suite(void)
 	tcase_add_test(host, test_writer_errors);
 	tcase_add_test(host, test_blob_threshold);
 	tcase_add_test(host, test_malformed_items);
-	tcase_add_test(host, test_pooled_read_back);
 	tcase_add_test(host, test_pooled_checks);
 	tcase_set_timeout(host, 60);
 	suite_add_tcase(su, host);
@@ -877,6 +882,7 @@ static Suite *region_suite(void)
 	tcase_add_test(dev, test_blob_request);
 	tcase_add_test(dev, test_blob_reply);
 	tcase_add_test(dev, test_pool_reused);
+	tcase_add_test(dev, test_pooled_read_back);
 	tcase_add_test(dev, test_region_kept);
 	tcase_add_test(dev, test_unsealed_refused);
 	tcase_add_test(dev, test_fd_lent_and_closed);

@@ -212,6 +212,7 @@ static int libsipc_connect(struct client *c)
 	lc->reply = sipc_parcel_new();
 	if (!lc->req || !lc->reply)
 		return bench_fail("out of memory");
+	sipc_parcel_set_destination(lc->req, lc->h);
 	return 0;
 }
 
