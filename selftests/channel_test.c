@@ -312,7 +312,52 @@ TEST_F(chan, a_refused_offer_is_closed_by_its_client)
 	struct sipc_channel_setup s;
 
 	EXPECT_EQ(1, offer(&self->c, C_REFUSE, &s));
+	EXPECT_EQ(1, sh_stat("channels_in_use"));
 	EXPECT_EQ(0, st_chan_close(self->c.fd, s.id));
+	/* Gone from the server's table too, the server still alive. */
+	EXPECT_EQ(0, sh_stat("channels_in_use"));
+	EXPECT_EQ(0, kill(self->server, 0));
+}
+
+TEST_F(chan, an_offer_in_a_failed_payload_does_not_stay)
+{
+	struct sipc_channel_setup s;
+	struct sipc_object o[2];
+	__u64 offs[2] = { 0, sizeof(o[0]) };
+
+	ASSERT_EQ(0, st_chan_create(self->c.fd, SLOTS, DATA, &s));
+	/* Translated, then the next object fails: the call never goes. */
+	o[0] = st_obj_channel(s.id);
+	o[1] = st_obj_handle(4242);
+	EXPECT_EQ(-ENOENT, st_simple_objs(self->c.fd, 0, C_ECHO, o,
+					  sizeof(o), offs, 2));
+	EXPECT_EQ(0, st_chan_close(self->c.fd, s.id));
+	EXPECT_EQ(0, sh_stat("channels_in_use"));
+}
+
+TEST_F(chan, a_user_has_a_quota_of_channels)
+{
+	const char *param = "/sys/module/sipc/parameters/max_user_channels";
+	struct sipc_channel_setup s;
+	struct st_ctx other;
+	__u32 ids[3];
+	int i;
+
+	ASSERT_EQ(0, st_param_write(param, 3));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(0, st_chan_create(self->c.fd, 2, 4096, &s));
+		ids[i] = s.id;
+	}
+	EXPECT_EQ(-EDQUOT, st_chan_create(self->c.fd, 2, 4096, &s));
+	/* Another context of the same user does not get around it. */
+	ASSERT_EQ(0, st_open(&other, ST_AREA));
+	EXPECT_EQ(-EDQUOT, st_chan_create(other.fd, 2, 4096, &s));
+	st_close(&other);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, st_chan_close(self->c.fd, ids[i]));
+	EXPECT_EQ(0, st_chan_create(self->c.fd, 2, 4096, &s));
+	EXPECT_EQ(0, st_chan_close(self->c.fd, s.id));
+	ASSERT_EQ(0, st_param_write(param, 4 * SIPC_MAX_CHANNELS));
 }
 
 TEST_F(chan, an_offer_is_made_once_and_never_passed_on)

@@ -453,8 +453,11 @@ struct sipc_channel_slot {
  * data_size (per direction, a page multiple of at least
  * SIPC_CHANNEL_MIN_DATA) in; id and the mmap offsets out. The whole
  * channel may not exceed the module's max_channel_size (EMSGSIZE), its
- * memory is charged to the creator's memory cgroup, and a process may
- * have SIPC_MAX_CHANNELS made and not closed (EMFILE).
+ * memory is charged to the creator's memory cgroup, a process may have
+ * SIPC_MAX_CHANNELS made and not closed (EMFILE), and a user's processes
+ * max_user_channels (module parameter) made and not yet freed (EDQUOT).
+ * An offer the server never accepted goes from its table when the client
+ * closes the channel (or dies).
  * ACCEPT: id in (an offered channel of this process); the rest out.
  */
 struct sipc_channel_setup {
