@@ -331,6 +331,7 @@ int sipc_channel_translate(struct sipc_proc *from, struct sipc_proc *to,
 			ch->id[SIPC_CHANNEL_SERVER] = id;
 			sipc_proc_get(to);
 			ch->offered_to = to;
+			/* Published whole to /proc's lockless reader. */
 			smp_store_release(&ch->pid[SIPC_CHANNEL_SERVER],
 					  get_pid(to->tgid));
 			obj->raw = 0;
@@ -382,6 +383,7 @@ static int channel_create(struct sipc_proc *proc,
 	if (!ret) {
 		ch->bound[SIPC_CHANNEL_CLIENT] = true;
 		ch->id[SIPC_CHANNEL_CLIENT] = id;
+		/* Published whole to /proc's lockless reader. */
 		smp_store_release(&ch->pid[SIPC_CHANNEL_CLIENT],
 				  get_pid(proc->tgid));
 		s->id = id;
@@ -680,9 +682,12 @@ void sipc_channels_show(struct seq_file *m, struct sipc_device *dev,
 	list_for_each_entry(ch, &dev->channels, dev_entry) {
 		const struct sipc_channel_ctl *c = ch->ctl[SIPC_CHANNEL_CLIENT];
 		const struct sipc_channel_ctl *s = ch->ctl[SIPC_CHANNEL_SERVER];
-		/* Each read once: the server's may be set meanwhile. */
-		struct pid *cp = smp_load_acquire(&ch->pid[SIPC_CHANNEL_CLIENT]);
-		struct pid *sp = smp_load_acquire(&ch->pid[SIPC_CHANNEL_SERVER]);
+		struct pid *cp, *sp;
+
+		/* Each read once, paired with the store that set it. */
+		cp = smp_load_acquire(&ch->pid[SIPC_CHANNEL_CLIENT]);
+		/* The server's may be set meanwhile: NULL, or whole. */
+		sp = smp_load_acquire(&ch->pid[SIPC_CHANNEL_SERVER]);
 
 		if (!sipc_reader_sees_row(r, cp, sp))
 			continue;

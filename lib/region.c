@@ -331,7 +331,7 @@ static bool inline_only(const struct sipc_parcel *p)
 SIPC_EXPORT void sipc_parcel_set_destination(struct sipc_parcel *p,
 					     const struct sipc_handle *h)
 {
-	p->has_dest = h != NULL;
+	p->has_dest = !!h;
 	p->dest_s = h ? h->s : NULL;
 	p->dest_handle = h ? h->id : 0;
 }
