@@ -139,10 +139,11 @@ static int read_one(struct sipc_parcel *p, const uint8_t *payload,
 		if (!ret)
 			sipc_region_free(r);
 		return ret;
+	case SIPC_TYPE_CHANNEL:
 	case HOW_OBJECT:
 		ret = sipc_parcel_get_object(p, &obj);
 		if (!ret && obj.type != SIPC_OBJ_HANDLE &&
-		    obj.type != SIPC_OBJ_NODE)
+		    obj.type != SIPC_OBJ_NODE && obj.type != SIPC_OBJ_CHANNEL)
 			fail("an object of no known type");
 		return ret;
 	default:
@@ -165,11 +166,11 @@ static void read_all(struct sipc_parcel *p, const uint8_t *payload,
 
 		if (type == -ENODATA || type == -EBADMSG)
 			return;
-		if (type < SIPC_TYPE_BOOL || type > SIPC_TYPE_REGION)
+		if (type < SIPC_TYPE_BOOL || type > SIPC_TYPE_CHANNEL)
 			fail("next_type out of range");
 		pick = pick * 1103515245 + 12345;
-		how = (pick >> 16) % 8 ? type : (int)((pick >> 8) % 19);
-		if (how == 18)
+		how = (pick >> 16) % 8 ? type : (int)((pick >> 8) % 20);
+		if (how == 19)
 			how = HOW_OBJECT;
 		ret = read_one(p, payload, psize, how, depth);
 		/* A region's fd may name anything: -EBADF, -EPERM too. */
