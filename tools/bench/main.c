@@ -473,7 +473,7 @@ static int measure_set(struct result **res, const int *mech_of, int nr)
 }
 
 /*
- * Lookups need a context manager. Touch and idle compare a channel with
+ * Lookups need a context manager, and a lookup of the mechanism's own. Touch and idle compare a channel with
  * what it would replace (and touch with the floor) only: each costs a
  * mechanism tens of seconds.
  */
@@ -484,7 +484,7 @@ static bool takes(const struct mech *mech, enum workload wl)
 	size_t i;
 
 	if (wl == WL_LOOKUP)
-		return mech->handles;
+		return mech->handles && mech->lookup;
 	/* The blob mechanisms are for the blob workload, and only for it. */
 	if ((wl == WL_BLOB) != (mech == &mech_libsipc_blob ||
 				mech == &mech_libsipc_pool))

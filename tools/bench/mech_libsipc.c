@@ -292,7 +292,10 @@ static int libsipc_lookup(struct client *c)
 	return 0;
 }
 
-/* A channel's data area fits the largest request, in whole pages. */
+/*
+ * A channel's data area holds two of the largest requests, in whole
+ * pages: a stream's next one-way is built while the last is read.
+ */
 static int channel_connect(struct client *c)
 {
 	struct sipc_channel_opts opts = { 0 };
@@ -302,7 +305,7 @@ static int channel_connect(struct client *c)
 	if (libsipc_connect(c))
 		return -1;
 	lc = c->priv;
-	opts.data_size = (c->r->size + 64 + 4095) & ~(size_t)4095;
+	opts.data_size = 2 * ((c->r->size + 64 + 4095) & ~(size_t)4095);
 	if (opts.data_size < 64 * 1024)
 		opts.data_size = 64 * 1024;
 	ret = sipc_channel_open(lc->h, &opts, &lc->ch);
