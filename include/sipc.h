@@ -686,8 +686,9 @@ int sipc_channel_open(struct sipc_handle *h,
 /*
  * The channel's own parcel, emptied and set to be built in place in its
  * data area (zero copies): pass it to sipc_channel_call() or
- * sipc_channel_send_oneway(). It holds at most the free room (puts past
- * it fail with -EMSGSIZE); waits for room if the ring is full.
+ * sipc_channel_send_oneway(). It waits for a slot and half the data area
+ * to be free, and holds at most the free room (puts past it fail with
+ * -EMSGSIZE): a message of up to half the area always fits.
  */
 struct sipc_parcel *sipc_channel_request(struct sipc_channel *ch);
 

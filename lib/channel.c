@@ -264,10 +264,31 @@ static size_t data_room(const struct sipc_channel *ch)
 	return f - a;
 }
 
-static bool has_room(const struct sipc_channel *ch)
+/* The peer gave back slots (and their data) since we last looked. */
+static bool head_moved(const struct sipc_channel *ch)
 {
-	return load_acquire(&ch->peer->head) != ch->reclaimed ||
-	       ch->mine->tail - ch->reclaimed < ch->slots;
+	return load_acquire(&ch->peer->head) != ch->reclaimed;
+}
+
+static bool slot_free(const struct sipc_channel *ch)
+{
+	return ch->mine->tail - ch->reclaimed < ch->slots;
+}
+
+/*
+ * Reclaim what the peer gave back; with nothing of ours outstanding, the
+ * next message starts at the data area's start, where it has all of it.
+ */
+static int reclaim_all(struct sipc_channel *ch)
+{
+	__u64 d = ch->data_size;
+	int ret = reclaim(ch);
+
+	if (!ret && ch->alloc == ch->freed && ch->alloc % d) {
+		ch->alloc += d - ch->alloc % d;
+		ch->freed = ch->alloc;
+	}
+	return ret;
 }
 
 /* Wait until @len bytes and a slot are free; their count in *@at. */
@@ -279,15 +300,15 @@ static int reserve(struct sipc_channel *ch, size_t len, __u64 *at)
 	if (len > ch->data_size)
 		return -EMSGSIZE;
 	for (;;) {
-		ret = reclaim(ch);
+		ret = reclaim_all(ch);
 		if (ret)
 			return ret;
 		pos = data_fit(ch, len);
-		if (pos >= 0 && ch->mine->tail - ch->reclaimed < ch->slots) {
+		if (pos >= 0 && slot_free(ch)) {
 			*at = (__u64)pos;
 			return 0;
 		}
-		ret = channel_await(ch, has_room);
+		ret = channel_await(ch, head_moved);
 		if (ret)
 			return ret;
 	}
@@ -440,12 +461,12 @@ SIPC_EXPORT int sipc_channel_open(struct sipc_handle *h,
 
 /*
  * Point @p, emptied, at the largest free run of our data area, once a
- * slot and some room are free (waiting for them): the parcel is then
- * built in place, and put_message() publishes it where it stands.
+ * slot and half the area (at least) are free, waiting for them: the
+ * parcel is then built in place, and put_message() publishes it where it
+ * stands. Half: a stream's next message is built while the last is read.
  */
 static int open_in_place(struct sipc_channel *ch, struct sipc_parcel *p)
 {
-	__u64 at;
 	int ret;
 
 	p->buf = NULL;
@@ -453,9 +474,15 @@ static int open_in_place(struct sipc_channel *ch, struct sipc_parcel *p)
 	p->fixed = true;
 	p->cap = 0;
 	ch->out_ready = false;
-	ret = reserve(ch, 1, &at);
-	if (ret)
-		return sipc_parcel_fail(p, ret);
+	for (;;) {
+		ret = reclaim_all(ch);
+		if (!ret && slot_free(ch) && data_room(ch) >= ch->data_size / 2)
+			break;
+		if (!ret)
+			ret = channel_await(ch, head_moved);
+		if (ret)
+			return sipc_parcel_fail(p, ret);
+	}
 	p->cap = data_room(ch);
 	ch->out_at = (__u64)data_fit(ch, p->cap);
 	p->buf = ch->my_data + ch->out_at % ch->data_size;
