@@ -89,12 +89,12 @@ static void sipc_vm_close(struct vm_area_struct *vma)
 }
 
 /* The area is all or nothing: no partial munmap/mprotect, no mremap. */
-static int sipc_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
+int sipc_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
 {
 	return -EINVAL;
 }
 
-static int sipc_vm_mremap(struct vm_area_struct *vma)
+int sipc_vm_mremap(struct vm_area_struct *vma)
 {
 	return -EINVAL;
 }

@@ -49,10 +49,9 @@ struct sipc_channel {
 	struct list_head dev_entry;	/* on dev->channels */
 	struct mutex lock;		/* binding and mapping state */
 	struct sipc_user *user;		/* its creator's, charged for it */
-	/* The server's context while the offer is not accepted (held). */
+	/* The server's context, held, once offered: NULL before. */
 	struct sipc_proc *offered_to;
 	bool accepted;
-	bool bound[2];			/* a party's table has it */
 	bool mapped[2][2];		/* [party][part], ever */
 	struct pid *pid[2];		/* held once bound */
 	u32 id[2];			/* in each party's table */
@@ -323,11 +322,10 @@ int sipc_channel_translate(struct sipc_proc *from, struct sipc_proc *to,
 	if (!ch)
 		return -ENOENT;
 	mutex_lock(&ch->lock);
-	if (party == SIPC_CHANNEL_CLIENT && !ch->bound[SIPC_CHANNEL_SERVER] &&
+	if (party == SIPC_CHANNEL_CLIENT && !ch->offered_to &&
 	    READ_ONCE(ch->hdr->state) == SIPC_CHANNEL_OFFERED) {
 		ret = table_add(to, ch, SIPC_CHANNEL_SERVER, &id);
 		if (!ret) {
-			ch->bound[SIPC_CHANNEL_SERVER] = true;
 			ch->id[SIPC_CHANNEL_SERVER] = id;
 			sipc_proc_get(to);
 			ch->offered_to = to;
@@ -381,7 +379,6 @@ static int channel_create(struct sipc_proc *proc,
 	mutex_lock(&ch->lock);
 	ret = table_add(proc, ch, SIPC_CHANNEL_CLIENT, &id);
 	if (!ret) {
-		ch->bound[SIPC_CHANNEL_CLIENT] = true;
 		ch->id[SIPC_CHANNEL_CLIENT] = id;
 		/* Published whole to /proc's lockless reader. */
 		smp_store_release(&ch->pid[SIPC_CHANNEL_CLIENT],
@@ -555,22 +552,11 @@ static void channel_vm_close(struct vm_area_struct *vma)
 	channel_put(ch);
 }
 
-static int channel_vm_may_split(struct vm_area_struct *vma,
-				unsigned long addr)
-{
-	return -EINVAL;
-}
-
-static int channel_vm_mremap(struct vm_area_struct *vma)
-{
-	return -EINVAL;
-}
-
 static const struct vm_operations_struct channel_vm_ops = {
 	.open = channel_vm_open,
 	.close = channel_vm_close,
-	.may_split = channel_vm_may_split,
-	.mremap = channel_vm_mremap,
+	.may_split = sipc_vm_may_split,
+	.mremap = sipc_vm_mremap,
 };
 
 bool sipc_channel_is_mmap(struct vm_area_struct *vma)

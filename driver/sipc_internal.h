@@ -184,6 +184,9 @@ size_t sipc_area_list_buffers(struct sipc_area *area,
 void sipc_area_init(struct sipc_area *area, struct sipc_proc *proc,
 		    struct file *file);
 int sipc_area_mmap(struct sipc_proc *proc, struct vm_area_struct *vma);
+/* vm_ops of a mapping that is all or nothing (the area, a channel part). */
+int sipc_vm_may_split(struct vm_area_struct *vma, unsigned long addr);
+int sipc_vm_mremap(struct vm_area_struct *vma);
 void sipc_area_release(struct sipc_area *area);
 int sipc_area_populate(struct sipc_area *area, size_t start, size_t end);
 void sipc_area_unpopulate(struct sipc_area *area, size_t start, size_t end,
