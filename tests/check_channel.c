@@ -250,17 +250,21 @@ static int rogue(void *arg)
 		  (off_t)su.rw_offset);
 	if (rw == MAP_FAILED)
 		return 13;
-	memset(&tr, 0, sizeof(tr));
-	tr.send_op = SIPC_SEND_REPLY;
-	if (ioctl(fd, SIPC_IOC_TRANSACT, &tr))
-		return 14;
-	/* The first reply: outside the data area. */
+	/*
+	 * The first reply, outside the data area, is in the ring before the
+	 * client has its channel: a client already asleep on it would wait
+	 * for a kick this rogue never sends.
+	 */
 	ctl = (void *)rw;
 	slots = (void *)(rw + 4096);
 	slots[0].offset = ~0ULL - 8;
 	slots[0].size = 64;
 	slots[0].cookie = 1;
 	__atomic_store_n(&ctl->tail, 1, __ATOMIC_RELEASE);
+	memset(&tr, 0, sizeof(tr));
+	tr.send_op = SIPC_SEND_REPLY;
+	if (ioctl(fd, SIPC_IOC_TRANSACT, &tr))
+		return 14;
 	pause();
 	return 0;
 }
