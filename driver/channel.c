@@ -64,6 +64,7 @@ struct sipc_channel {
 	struct sipc_channel_ctl *ctl[2];
 	wait_queue_head_t wait[2];	/* each party's sleep */
 	atomic_t kicks[2];		/* kicks each party got */
+	atomic_t wait_kicks;		/* of them, given with a sleep */
 	atomic64_t sleeps[2];
 };
 
@@ -432,17 +433,28 @@ static bool peer_moved(struct sipc_channel *ch, int party,
 	       atomic_read(&ch->kicks[party]) != kicks;
 }
 
+/* Wake the peer of @party: it looks at the rings again. */
+static void kick(struct sipc_channel *ch, int party)
+{
+	atomic_inc(&ch->kicks[!party]);
+	wake_up(&ch->wait[!party]);
+}
+
 static int channel_wait(struct sipc_proc *proc, struct sipc_channel_wait *w)
 {
 	struct sipc_channel *ch;
 	long left, timeout;
 	int party, kicks;
 
-	if (w->flags || w->pad)
+	if ((w->flags & ~SIPC_CHANNEL_WAIT_KICK) || w->pad)
 		return -EINVAL;
 	ch = table_get(proc, w->id, &party);
 	if (!ch)
 		return -ENOENT;
+	if (w->flags & SIPC_CHANNEL_WAIT_KICK) {
+		kick(ch, party);
+		atomic_inc(&ch->wait_kicks);
+	}
 	timeout = w->timeout_ms ? msecs_to_jiffies(w->timeout_ms) :
 		  MAX_SCHEDULE_TIMEOUT;
 	kicks = atomic_read(&ch->kicks[party]);
@@ -468,12 +480,10 @@ static int channel_kick(struct sipc_proc *proc, u32 id)
 	ch = table_get(proc, id, &party);
 	if (!ch)
 		return -ENOENT;
-	if (READ_ONCE(ch->hdr->state) == SIPC_CHANNEL_DEAD) {
+	if (READ_ONCE(ch->hdr->state) == SIPC_CHANNEL_DEAD)
 		ret = -EPIPE;
-	} else {
-		atomic_inc(&ch->kicks[!party]);
-		wake_up(&ch->wait[!party]);
-	}
+	else
+		kick(ch, party);
 	channel_put(ch);
 	return ret;
 }
@@ -663,7 +673,7 @@ void sipc_channels_show(struct seq_file *m, struct sipc_device *dev,
 	struct sipc_channel *ch;
 	u32 st;
 
-	seq_puts(m, "client_pid server_pid state slots data_size requests replies spins_won spins_lost client_sleeps server_sleeps kicks\n");
+	seq_puts(m, "client_pid server_pid state slots data_size requests replies spins_won spins_lost client_sleeps server_sleeps kicks wait_kicks\n");
 	spin_lock(&dev->channels_lock);
 	list_for_each_entry(ch, &dev->channels, dev_entry) {
 		const struct sipc_channel_ctl *c = ch->ctl[SIPC_CHANNEL_CLIENT];
@@ -678,7 +688,7 @@ void sipc_channels_show(struct seq_file *m, struct sipc_device *dev,
 		if (!sipc_reader_sees_row(r, cp, sp))
 			continue;
 		st = READ_ONCE(ch->hdr->state);
-		seq_printf(m, "%d %d %s %u %llu %u %u %llu %llu %lld %lld %d\n",
+		seq_printf(m, "%d %d %s %u %llu %u %u %llu %llu %lld %lld %d %d\n",
 			   cp ? sipc_reader_nr(r, cp) : 0,
 			   sp ? sipc_reader_nr(r, sp) : 0,
 			   states[st < ARRAY_SIZE(states) ? st : 0],
@@ -689,7 +699,8 @@ void sipc_channels_show(struct seq_file *m, struct sipc_device *dev,
 			   atomic64_read(&ch->sleeps[SIPC_CHANNEL_CLIENT]),
 			   atomic64_read(&ch->sleeps[SIPC_CHANNEL_SERVER]),
 			   atomic_read(&ch->kicks[SIPC_CHANNEL_CLIENT]) +
-			   atomic_read(&ch->kicks[SIPC_CHANNEL_SERVER]));
+			   atomic_read(&ch->kicks[SIPC_CHANNEL_SERVER]),
+			   atomic_read(&ch->wait_kicks));
 	}
 	spin_unlock(&dev->channels_lock);
 }

@@ -138,10 +138,17 @@ static struct sipc_channel *channel_alloc(struct sipc *s, int party,
 /*
  * How long to spin: up to twice the waits seen lately, when they were
  * short enough to be worth it; not at all when they were not, except for
- * an occasional probe.
+ * an occasional probe. Short waits are not enough: where the peer shares
+ * our CPU it cannot answer while we spin, so after a spin that found
+ * nothing the next waits do not spin, twice as many after each such spin
+ * in a row (up to the probe's period).
  */
 static __u64 spin_budget(struct sipc_channel *ch)
 {
+	if (ch->spin_skip) {
+		ch->spin_skip--;
+		return 0;
+	}
 	if (ch->wait_avg_ns <= ch->spin_max_ns)
 		return ch->wait_avg_ns * 2 < ch->spin_max_ns ?
 		       ch->wait_avg_ns * 2 + 1000 : ch->spin_max_ns;
@@ -151,6 +158,49 @@ static __u64 spin_budget(struct sipc_channel *ch)
 static void note_wait(struct sipc_channel *ch, __u64 waited)
 {
 	ch->wait_avg_ns = (ch->wait_avg_ns * 7 + waited) / 8;
+}
+
+static void note_spin(struct sipc_channel *ch, bool won)
+{
+	if (won) {
+		ch->mine->spins_won++;
+		ch->spin_backoff = 0;
+		return;
+	}
+	ch->mine->spins_lost++;
+	ch->spin_backoff = ch->spin_backoff ? ch->spin_backoff * 2 : 1;
+	if (ch->spin_backoff > CHANNEL_PROBE_EVERY)
+		ch->spin_backoff = CHANNEL_PROBE_EVERY;
+	ch->spin_skip = ch->spin_backoff;
+}
+
+/*
+ * A publish or a give-back owes the peer a kick, should it sleep. The
+ * debt is paid before a spin, or by the sleep that follows it in the same
+ * system call (SIPC_CHANNEL_WAIT_KICK), or when a one-way is sent: where
+ * neither side spins, a round trip is then one call per side. (A client's
+ * give-back of a reply waits for its next request: release_reply().)
+ */
+static void owe_kick(struct sipc_channel *ch)
+{
+	ch->kick_owed = true;
+}
+
+/* Settle the debt: true if the peer may sleep and needs the kick. */
+static bool kick_due(struct sipc_channel *ch)
+{
+	if (!ch->kick_owed)
+		return false;
+	ch->kick_owed = false;
+	/* Pairs with the sleeper's barrier between its word and our tail. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return load_acquire(&ch->peer->waiting);
+}
+
+static void pay_kick(struct sipc_channel *ch)
+{
+	if (kick_due(ch))
+		ioctl(ch->s->fd, SIPC_IOC_CHANNEL_KICK, &ch->id);
 }
 
 static int sleep_once(struct sipc_channel *ch,
@@ -163,16 +213,19 @@ static int sleep_once(struct sipc_channel *ch,
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	w.tail = load_acquire(&ch->peer->tail);
 	w.head = load_acquire(&ch->peer->head);
-	if (!ready(ch) && !is_dead(ch))
+	if (!ready(ch) && !is_dead(ch)) {
+		if (kick_due(ch))
+			w.flags = SIPC_CHANNEL_WAIT_KICK;
 		ret = sipc_ioctl_err(ioctl(ch->s->fd, SIPC_IOC_CHANNEL_WAIT,
 					   &w));
+	}
 	store_release(&ch->mine->waiting, 0);
 	return ret == -EINTR ? 0 : ret;
 }
 
 /* Wait until @ready: 0, or -EPIPE once the channel died without it. */
-static int channel_await(struct sipc_channel *ch,
-			 bool (*ready)(const struct sipc_channel *ch))
+static int await_ready(struct sipc_channel *ch,
+		       bool (*ready)(const struct sipc_channel *ch))
 {
 	__u64 start, budget;
 	int ret;
@@ -181,9 +234,11 @@ static int channel_await(struct sipc_channel *ch,
 		return 0;
 	start = now_ns();
 	budget = spin_budget(ch);
+	if (budget)
+		pay_kick(ch);
 	while (now_ns() - start < budget) {
 		if (ready(ch)) {
-			ch->mine->spins_won++;
+			note_spin(ch, true);
 			note_wait(ch, now_ns() - start);
 			return 0;
 		}
@@ -192,7 +247,7 @@ static int channel_await(struct sipc_channel *ch,
 			return -EPIPE;
 	}
 	if (budget)
-		ch->mine->spins_lost++;
+		note_spin(ch, false);
 	for (;;) {
 		if (ready(ch))
 			break;
@@ -206,12 +261,14 @@ static int channel_await(struct sipc_channel *ch,
 	return 0;
 }
 
-/* The peer sleeps: wake it (it rechecks; a spurious kick costs a call). */
-static void kick_peer(struct sipc_channel *ch)
+/* await_ready(), leaving no kick owed whichever way it ends. */
+static int channel_await(struct sipc_channel *ch,
+			 bool (*ready)(const struct sipc_channel *ch))
 {
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (load_acquire(&ch->peer->waiting))
-		ioctl(ch->s->fd, SIPC_IOC_CHANNEL_KICK, &ch->id);
+	int ret = await_ready(ch, ready);
+
+	pay_kick(ch);
+	return ret;
 }
 
 /* ---- the own ring: slots and data ---- */
@@ -329,7 +386,7 @@ static void publish(struct sipc_channel *ch, __u64 at, size_t len,
 	ch->alloc = at + len;
 	ch->ends[tail % ch->slots] = ch->alloc;
 	store_release(&ch->mine->tail, tail + 1);
-	kick_peer(ch);
+	owe_kick(ch);
 }
 
 /*
@@ -403,7 +460,7 @@ static int take(struct sipc_channel *ch, struct sipc_channel_slot *sl)
 static void give_back(struct sipc_channel *ch)
 {
 	store_release(&ch->mine->head, ch->mine->head + 1);
-	kick_peer(ch);
+	owe_kick(ch);
 }
 
 /* ---- the client ---- */
@@ -491,20 +548,29 @@ static int open_in_place(struct sipc_channel *ch, struct sipc_parcel *p)
 	return 0;
 }
 
-SIPC_EXPORT struct sipc_parcel *sipc_channel_request(struct sipc_channel *ch)
-{
-	sipc_channel_done(ch);
-	open_in_place(ch, &ch->out);
-	return &ch->out;
-}
-
-/* The reply held from the last call goes back to the server. */
-SIPC_EXPORT void sipc_channel_done(struct sipc_channel *ch)
+/*
+ * The reply held from the last call goes back to the server. The kick it
+ * owes waits for the next request's: the server only needs the room for
+ * the reply to a request, and a kick now would wake it for nothing.
+ */
+static void release_reply(struct sipc_channel *ch)
 {
 	if (ch->holding) {
 		ch->holding = false;
 		give_back(ch);
 	}
+}
+
+SIPC_EXPORT struct sipc_parcel *sipc_channel_request(struct sipc_channel *ch)
+{
+	release_reply(ch);
+	open_in_place(ch, &ch->out);
+	return &ch->out;
+}
+
+SIPC_EXPORT void sipc_channel_done(struct sipc_channel *ch)
+{
+	release_reply(ch);
 }
 
 SIPC_EXPORT int sipc_channel_call(struct sipc_channel *ch, uint32_t code,
@@ -518,7 +584,7 @@ SIPC_EXPORT int sipc_channel_call(struct sipc_channel *ch, uint32_t code,
 	if (!ch || ch->party != SIPC_CHANNEL_PARTY_CLIENT)
 		return -EINVAL;
 	if (req != &ch->out)
-		sipc_channel_done(ch);
+		release_reply(ch);
 	cookie = ++ch->next_cookie;
 	ret = put_message(ch, req, code, 0, cookie);
 	if (ret)
@@ -536,7 +602,7 @@ SIPC_EXPORT int sipc_channel_call(struct sipc_channel *ch, uint32_t code,
 		sipc_parcel_from_bytes(reply, ch->peer_data + sl.offset,
 				       sl.size, NULL, 0);
 	else
-		sipc_channel_done(ch);
+		release_reply(ch);
 	return (int)sl.code;
 }
 
@@ -544,9 +610,13 @@ SIPC_EXPORT int sipc_channel_send_oneway(struct sipc_channel *ch,
 					 __u32 code,
 					 struct sipc_parcel *req)
 {
+	int ret;
+
 	if (!ch || ch->party != SIPC_CHANNEL_PARTY_CLIENT)
 		return -EINVAL;
-	return put_message(ch, req, code, SIPC_CHANNEL_ONEWAY, 0);
+	ret = put_message(ch, req, code, SIPC_CHANNEL_ONEWAY, 0);
+	pay_kick(ch);
+	return ret;
 }
 
 SIPC_EXPORT void sipc_channel_close(struct sipc_channel *ch)

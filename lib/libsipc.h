@@ -212,10 +212,13 @@ struct sipc_channel {
 	__u64 *ends;
 	__u32 reclaimed;		/* own slots whose data is freed */
 	bool broken;			/* the peer broke the rules */
+	bool kick_owed;			/* published since the last kick */
 	/* Waiting: the longest spin, and how long waits have taken. */
 	__u64 spin_max_ns;
 	__u64 wait_avg_ns;
 	unsigned int probe;
+	unsigned int spin_backoff;	/* waits not spun after a lost spin */
+	unsigned int spin_skip;		/* of them, still to come */
 	/* Built in place in the data area: a request, or a reply. */
 	struct sipc_parcel out;
 	__u64 out_at;

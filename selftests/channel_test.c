@@ -3,7 +3,7 @@
  * Channels (SIPC_IOC_CHANNEL_*): set up by an ordinary call that carries
  * a SIPC_OBJ_CHANNEL; mapped into exactly the two parties, each part with
  * its party's rights; requests and replies through the rings with
- * CHANNEL_WAIT and CHANNEL_KICK; a party's death, close or unmap wakes the
+ * CHANNEL_WAIT and CHANNEL_KICK (or both in one call); a party's death, close or unmap wakes the
  * other with EPIPE; garbage from a peer hurts only that channel; and
  * everything goes with the parties. The server is a forked process that
  * claims handle 0 and takes channels offered to it.
@@ -540,6 +540,33 @@ TEST_F(chan, a_wait_times_out_and_a_kick_ends_it)
 	EXPECT_GE(st_now() - t0, 0.09);
 	/* The peer moved since we looked: at once. */
 	EXPECT_EQ(0, st_chan_wait(&ch, 5, 0, 100));
+}
+
+TEST_F(chan, a_sleeper_kicks_its_peer_in_the_same_call)
+{
+	struct sipc_channel_wait w = { .flags = SIPC_CHANNEL_WAIT_KICK,
+				       .timeout_ms = 100 };
+	struct sipc_channel_setup s;
+	struct st_chan ch;
+	double t0;
+
+	ASSERT_EQ(0, offer(&self->c, C_SLEEP, &s));
+	ASSERT_EQ(0, st_chan_map(self->c.fd, 0, &s, &ch));
+	w.id = ch.id;
+	w.flags = 1U << 1;
+	EXPECT_EQ(-EINVAL, st_err(ioctl(ch.fd, SIPC_IOC_CHANNEL_WAIT, &w)));
+	w.flags = SIPC_CHANNEL_WAIT_KICK;
+	while (!st_load(&ch.peer->waiting))
+		usleep(1000);
+	usleep(100000);		/* the server is asleep by now */
+	/* A message, unkicked: only the kick can wake a server asleep. */
+	st_store(&ch.mine->tail, 1);
+	t0 = st_now();
+	EXPECT_EQ(-ETIMEDOUT, st_err(ioctl(ch.fd, SIPC_IOC_CHANNEL_WAIT, &w)));
+	EXPECT_GE(st_now() - t0, 0.09);
+	/* Woken (0), not by the channel's end (EPIPE). */
+	EXPECT_EQ(0, st_get_ck(&self->cfg.result));
+	EXPECT_EQ(0, st_chan_close(self->c.fd, s.id));
 }
 
 TEST_F(chan, proc_sipc_lists_the_channel)

@@ -3,9 +3,10 @@
  * libsipc unit tests (Check), in the dev VM: channels. Calls and one-way
  * sends through a channel to the test server's handle 0 (check_sipc.h),
  * requests built in place, large payloads, refusals, the server's death,
- * an idle channel's server asleep, and a server that writes garbage into
- * its ring (a raw one, on the ABI). Without /dev/sipc the suite is empty.
+ * an idle channel's server asleep, a server that writes garbage into
+ * its ring (a raw one, on the ABI), and both ends on one CPU. Without /dev/sipc the suite is empty.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -220,6 +221,49 @@ START_TEST(test_idle_server_sleeps)
 }
 END_TEST
 
+/* Our channel's kicks and those given with a sleep, from /proc/sipc. */
+static void channel_kicks(long *kicks, long *wait_kicks)
+{
+	char line[512];
+	FILE *f = fopen("/proc/sipc/channels", "r");
+	int pid;
+
+	ck_assert_ptr_nonnull(f);
+	*kicks = *wait_kicks = -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d %*d open %*u %*u %*u %*u %*u %*u %*d %*d %ld %ld",
+			   &pid, kicks, wait_kicks) == 3 && pid == getpid())
+			break;
+	fclose(f);
+}
+
+/*
+ * Both ends on one CPU: neither spins, so each side sleeps in every call,
+ * and a side about to sleep wakes the other in the same system call.
+ */
+START_TEST(test_one_cpu_one_call_per_side)
+{
+	struct sipc_channel *ch;
+	long kicks, wait_kicks;
+	cpu_set_t cpu0;
+	int i;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	/* The server's channel thread is made by its main thread. */
+	ck_assert_int_eq(sched_setaffinity(srv, sizeof(cpu0), &cpu0), 0);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(cpu0), &cpu0), 0);
+	ck_assert_int_eq(sipc_channel_open(mgr, NULL, &ch), 0);
+	for (i = 0; i < 200; i++)
+		echo(ch, sipc_channel_request(ch), "one cpu", i);
+	channel_kicks(&kicks, &wait_kicks);
+	ck_assert_int_ge(kicks, 100);
+	ck_assert_msg(wait_kicks * 4 >= kicks * 3,
+		      "%ld of %ld kicks came with a sleep", wait_kicks, kicks);
+	sipc_channel_close(ch);
+}
+END_TEST
+
 /* A server on the raw ABI that accepts and answers with a bad slot. */
 static int rogue(void *arg)
 {
@@ -310,6 +354,7 @@ static Suite *channel_suite(void)
 	tcase_add_test(tc, test_server_death_ends_calls);
 	tcase_add_test(tc, test_idle_server_sleeps);
 	tcase_add_test(tc, test_garbage_from_the_server);
+	tcase_add_test(tc, test_one_cpu_one_call_per_side);
 	suite_add_tcase(su, tc);
 	return su;
 }

@@ -833,7 +833,7 @@ static void proc_path(char *buf, size_t len, const char *file)
 
 /* ---- channels ---- */
 
-#define CHANNELS_COLS	12
+#define CHANNELS_COLS	13
 
 /* A line of /proc/sipc/channels cut into its columns: how many. */
 static int split_cols(char *line, char **col)
@@ -850,7 +850,7 @@ static int split_cols(char *line, char **col)
 static int cmd_channels(int argc, char **argv)
 {
 	static const int width[CHANNELS_COLS] = {
-		10, 10, 7, 5, 10, 10, 10, 10, 10, 13, 13, 6,
+		10, 10, 7, 5, 10, 10, 10, 10, 10, 13, 13, 6, 10,
 	};
 	char path[128], line[512], *col[CHANNELS_COLS];
 	int n, i, rows = 0;

@@ -396,10 +396,12 @@ struct sipc_frozen_info {
  * either differs, at a SIPC_IOC_CHANNEL_KICK from the peer, at the
  * timeout (ETIMEDOUT), a signal (EINTR), or the channel's death (EPIPE).
  * A writer that sees the peer's waiting word set after publishing kicks
- * it. When either party dies, closes the channel (SIPC_IOC_CHANNEL_CLOSE)
- * or unmaps a part of it, the driver sets the header's state to
- * SIPC_CHANNEL_DEAD and wakes the other, whose next wait fails with EPIPE;
- * the pages go with the last mapping.
+ * it; one about to sleep itself may instead pass SIPC_CHANNEL_WAIT_KICK,
+ * which kicks the peer and then sleeps, in one call. When either party
+ * dies, closes the channel (SIPC_IOC_CHANNEL_CLOSE) or unmaps a part of
+ * it, the driver sets the header's state to SIPC_CHANNEL_DEAD and wakes
+ * the other, whose next wait fails with EPIPE; the pages go with the last
+ * mapping.
  */
 #define SIPC_CHANNEL_MAGIC	0x6e616863U	/* "chan" */
 #define SIPC_CHANNEL_MAX_SLOTS	65536
@@ -472,9 +474,12 @@ struct sipc_channel_setup {
 	__u64 ro_size;
 };
 
+/* WAIT: kick the peer first (a publish and the sleep after it, one call) */
+#define SIPC_CHANNEL_WAIT_KICK	(1U << 0)
+
 struct sipc_channel_wait {
 	__u32 id;
-	__u32 flags;		/* must be 0 */
+	__u32 flags;		/* SIPC_CHANNEL_WAIT_KICK */
 	__u32 tail;		/* the peer's tail and head, as last seen */
 	__u32 head;
 	__u32 timeout_ms;	/* 0: no timeout */
