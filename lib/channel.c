@@ -138,17 +138,17 @@ static struct sipc_channel *channel_alloc(struct sipc *s, int party,
 /*
  * How long to spin: up to twice the waits seen lately, when they were
  * short enough to be worth it; not at all when they were not, except for
- * an occasional probe. Short waits are not enough: where the peer shares
- * our CPU it cannot answer while we spin, so after a spin that found
- * nothing the next waits do not spin, twice as many after each such spin
- * in a row (up to the probe's period).
+ * an occasional probe. Nor where the peer last waited on the CPU we run
+ * on: it cannot answer while we spin there.
  */
 static __u64 spin_budget(struct sipc_channel *ch)
 {
-	if (ch->spin_skip) {
-		ch->spin_skip--;
+	int cpu = sched_getcpu();
+	__u32 here = cpu < 0 ? 0 : (__u32)cpu + 1;
+
+	ch->mine->cpu = here;
+	if (here && load_acquire(&ch->peer->cpu) == here)
 		return 0;
-	}
 	if (ch->wait_avg_ns <= ch->spin_max_ns)
 		return ch->wait_avg_ns * 2 < ch->spin_max_ns ?
 		       ch->wait_avg_ns * 2 + 1000 : ch->spin_max_ns;
@@ -160,19 +160,6 @@ static void note_wait(struct sipc_channel *ch, __u64 waited)
 	ch->wait_avg_ns = (ch->wait_avg_ns * 7 + waited) / 8;
 }
 
-static void note_spin(struct sipc_channel *ch, bool won)
-{
-	if (won) {
-		ch->mine->spins_won++;
-		ch->spin_backoff = 0;
-		return;
-	}
-	ch->mine->spins_lost++;
-	ch->spin_backoff = ch->spin_backoff ? ch->spin_backoff * 2 : 1;
-	if (ch->spin_backoff > CHANNEL_PROBE_EVERY)
-		ch->spin_backoff = CHANNEL_PROBE_EVERY;
-	ch->spin_skip = ch->spin_backoff;
-}
 
 /*
  * A publish or a give-back owes the peer a kick, should it sleep. The
@@ -238,7 +225,7 @@ static int await_ready(struct sipc_channel *ch,
 		pay_kick(ch);
 	while (now_ns() - start < budget) {
 		if (ready(ch)) {
-			note_spin(ch, true);
+			ch->mine->spins_won++;
 			note_wait(ch, now_ns() - start);
 			return 0;
 		}
@@ -247,7 +234,7 @@ static int await_ready(struct sipc_channel *ch,
 			return -EPIPE;
 	}
 	if (budget)
-		note_spin(ch, false);
+		ch->mine->spins_lost++;
 	for (;;) {
 		if (ready(ch))
 			break;

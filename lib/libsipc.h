@@ -217,8 +217,6 @@ struct sipc_channel {
 	__u64 spin_max_ns;
 	__u64 wait_avg_ns;
 	unsigned int probe;
-	unsigned int spin_backoff;	/* waits not spun after a lost spin */
-	unsigned int spin_skip;		/* of them, still to come */
 	/* Built in place in the data area: a request, or a reply. */
 	struct sipc_parcel out;
 	__u64 out_at;

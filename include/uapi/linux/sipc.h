@@ -438,6 +438,12 @@ struct sipc_channel_ctl {
 	/* The party's own count of spins that found work: shown in /proc. */
 	__u64 spins_won;
 	__u64 spins_lost;
+	/*
+	 * The CPU the party last began a wait on, plus one (0: not said): a
+	 * peer waiting on the same CPU does better to sleep than to spin.
+	 */
+	__u32 cpu;
+	__u32 reserved;
 };
 
 #define SIPC_CHANNEL_ONEWAY	(1U << 0)	/* slot: no reply wanted */
