@@ -160,7 +160,6 @@ static void note_wait(struct sipc_channel *ch, __u64 waited)
 	ch->wait_avg_ns = (ch->wait_avg_ns * 7 + waited) / 8;
 }
 
-
 /*
  * A publish or a give-back owes the peer a kick, should it sleep. The
  * debt is paid before a spin, or by the sleep that follows it in the same
