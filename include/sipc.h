@@ -711,15 +711,24 @@ void sipc_channel_done(struct sipc_channel *ch);
 /* End it: the service's thread for it ends too. NULL is fine. */
 void sipc_channel_close(struct sipc_channel *ch);
 
+/* The channels a node serves at once, by default, and one user's share. */
+#define SIPC_CHANNEL_SERVE_MAX		64
+#define SIPC_CHANNEL_SERVE_MAX_PER_USER	16
+
 struct sipc_channel_serve_opts {
 	int cpu;		/* pin each channel's thread here; -1: no */
 	unsigned int spin_us;	/* its longest spin; 0: 100 */
+	/* channels served at once; 0: SIPC_CHANNEL_SERVE_MAX */
+	unsigned int max_channels;
+	/* of them, opened by one euid; 0: SIPC_CHANNEL_SERVE_MAX_PER_USER */
+	unsigned int max_per_user;
 };
 
 /*
  * Let @n take channels: each is served by a thread of its own, which
  * calls @n's handler as sipc_loop() would (txn->sender_* are the
- * opener's). @opts may be NULL.
+ * opener's). @opts may be NULL. An opening past either limit is refused
+ * with -EBUSY, so no one user can take every thread the node would give.
  */
 int sipc_node_serve_channels(struct sipc_node *n,
 			     const struct sipc_channel_serve_opts *opts);

@@ -712,9 +712,54 @@ static int accept_offer(struct sipc_channel *ch, __u32 id)
 	return ret ? ret : channel_map(ch, &su);
 }
 
+/* Is there a thread for one more of @euid's channels on @n? (s->lock) */
+static int room_to_serve(struct sipc *s, struct sipc_node *n, uid_t euid)
+{
+	unsigned int all = 0, users = 0;
+	struct sipc_channel *ch;
+
+	reap_finished(s, false);
+	for (ch = s->served; ch; ch = ch->next) {
+		if (ch->node != n)
+			continue;
+		all++;
+		users += ch->peer_euid == euid;
+	}
+	return all < n->channel_max && users < n->channel_max_per_user ?
+	       0 : -EBUSY;
+}
+
+/* Take the offer @id and start @ch's thread (s->lock held). */
+static int start_serving(struct sipc_channel *ch, struct sipc_node *n,
+			 const struct sipc_txn *txn, __u32 id)
+{
+	struct sipc *s = n->s;
+	int ret;
+
+	ret = accept_offer(ch, id);
+	if (!ret)
+		ret = sipc_parcel_add_res(txn->request, SIPC_RES_CHANNEL,
+					  (int)id, NULL, 0);
+	if (ret)
+		return ret;
+	atomic_fetch_add(&n->refs, 1);
+	ch->node = n;
+	ret = -pthread_create(&ch->thread, NULL, serve_main, ch);
+	if (ret) {
+		ch->node = NULL;
+		sipc_node_put(n);
+		return ret;
+	}
+	ch->next = s->served;
+	s->served = ch;
+	return 0;
+}
+
 /*
  * A SIPC_CODE_CHANNEL_OPEN call to @n: take the channel it offers and
- * serve it on a thread of its own. The status is the call's reply.
+ * serve it on a thread of its own. The status is the call's reply. The
+ * count and the start are one step under s->lock, so that looper threads
+ * taking offers at once cannot pass the limits together.
  */
 int sipc_channel_accept_call(struct sipc_node *n, const struct sipc_txn *txn)
 {
@@ -735,28 +780,13 @@ int sipc_channel_accept_call(struct sipc_node *n, const struct sipc_txn *txn)
 	ch->cpu = n->channel_cpu;
 	ch->peer_pid = txn->sender_pid;
 	ch->peer_euid = txn->sender_euid;
-	ret = accept_offer(ch, obj.channel);
-	if (!ret)
-		ret = sipc_parcel_add_res(txn->request, SIPC_RES_CHANNEL,
-					  (int)obj.channel, NULL, 0);
-	if (ret) {
-		sipc_channel_close(ch);
-		return ret;
-	}
-	atomic_fetch_add(&n->refs, 1);
-	ch->node = n;
 	pthread_mutex_lock(&s->lock);
-	reap_finished(s, false);
-	ret = -pthread_create(&ch->thread, NULL, serve_main, ch);
-	if (!ret) {
-		ch->next = s->served;
-		s->served = ch;
-	}
+	ret = room_to_serve(s, n, txn->sender_euid);
+	if (!ret)
+		ret = start_serving(ch, n, txn, obj.channel);
 	pthread_mutex_unlock(&s->lock);
-	if (ret) {
-		sipc_node_put(n);
+	if (ret)
 		sipc_channel_close(ch);
-	}
 	return ret;
 }
 
@@ -769,6 +799,11 @@ SIPC_EXPORT int sipc_node_serve_channels(struct sipc_node *n,
 		return -EINVAL;
 	n->channel_cpu = opts ? opts->cpu : -1;
 	n->channel_spin_us = opts ? opts->spin_us : 0;
+	n->channel_max = opts && opts->max_channels ? opts->max_channels :
+			 SIPC_CHANNEL_SERVE_MAX;
+	n->channel_max_per_user = opts && opts->max_per_user ?
+				  opts->max_per_user :
+				  SIPC_CHANNEL_SERVE_MAX_PER_USER;
 	n->serves_channels = true;
 	return 0;
 }

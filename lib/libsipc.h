@@ -54,6 +54,8 @@ struct sipc_node {
 	bool serves_channels;
 	int channel_cpu;		/* -1: any */
 	unsigned int channel_spin_us;
+	unsigned int channel_max;	/* served at once */
+	unsigned int channel_max_per_user;	/* of them, one euid's */
 };
 
 /* A thread the library started; joined by sipc_close(). */

@@ -158,21 +158,13 @@ static int client_calls(struct client *c, struct slot *slot, int ready_fd)
 /* CPU seconds process @pid has used (user and system), or -1. */
 static double cpu_seconds(int pid)
 {
-	unsigned long ut, st;
-	char path[64], buf[1024], *p;
-	FILE *f;
+	struct timespec ts;
+	clockid_t clock;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
+	if (clock_getcpuclockid(pid, &clock) ||
+	    clock_gettime(clock, &ts))
 		return -1;
-	p = fgets(buf, sizeof(buf), f);
-	fclose(f);
-	p = p ? strrchr(buf, ')') : NULL;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-			 &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*
