@@ -174,7 +174,7 @@ $(B)/selftests/%: selftests/%.c $(wildcard selftests/*.h) include/uapi/linux/sip
 		-I$(KSFT_DIR) -o $@ $<
 
 tests: $(UNITTESTS)
-$(B)/tests/%: tests/%.c $(LIB_SO)
+$(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
 		-L$(B)/lib -lsipc $$(pkg-config --cflags --libs check)

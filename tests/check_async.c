@@ -11,27 +11,14 @@
 #include <poll.h>
 #include <stdio.h>
 
-#include "check_sipc.h"
+#include "check_fixture.h"
 
 #define MANY	1000
 
-static struct sipc *s;
-static struct sipc_handle *mgr;
-static pid_t srv;
-
 static void setup(void)
 {
-	srv = ts_start(0);
 	/* A megabyte: half of it for replies not yet read. */
-	ck_assert_int_eq(sipc_open(NULL, SIPC_AREA_MIN_SIZE * 16, &s), 0);
-	mgr = sipc_context_manager(s);
-}
-
-static void teardown(void)
-{
-	sipc_close(s);
-	if (srv > 0)
-		reap(srv, 1);
+	fixture_open(SIPC_AREA_MIN_SIZE * 16);
 }
 
 /* "in_use" of our context in /proc/sipc: bytes of our area in buffers. */
@@ -300,7 +287,7 @@ static Suite *async_suite(void)
 	if (access(SIPC_DEVICE_PATH, F_OK) != 0 ||
 	    access("/sys/module/sipc/features/async_call", F_OK) != 0)
 		return su;
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_close);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_thousand_outstanding);
 	tcase_add_test(tc, test_timeout);

@@ -7,24 +7,11 @@
  */
 #include <stdio.h>
 
-#include "check_sipc.h"
-
-static struct sipc *s;
-static struct sipc_handle *mgr;
-static pid_t srv;
+#include "check_fixture.h"
 
 static void setup(void)
 {
-	srv = ts_start(0);
-	ck_assert_int_eq(sipc_open(NULL, SIPC_AREA_MIN_SIZE, &s), 0);
-	mgr = sipc_context_manager(s);
-}
-
-static void teardown(void)
-{
-	sipc_close(s);
-	if (srv > 0)
-		reap(srv, 1);
+	fixture_open(SIPC_AREA_MIN_SIZE);
 }
 
 START_TEST(test_roundtrip_reuse)
@@ -456,7 +443,7 @@ static Suite *call_suite(void)
 
 	if (access(SIPC_DEVICE_PATH, F_OK) != 0)
 		return su;
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_close);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_roundtrip_reuse);
 	tcase_add_test(tc, test_bytes_by_reference);

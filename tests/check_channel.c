@@ -13,24 +13,11 @@
 #include <sys/mman.h>
 #include <fcntl.h>
 
-#include "check_sipc.h"
-
-static struct sipc *s;
-static struct sipc_handle *mgr;
-static pid_t srv;
+#include "check_fixture.h"
 
 static void setup(void)
 {
-	srv = ts_start(0);
-	ck_assert_int_eq(sipc_open(NULL, SIPC_AREA_MIN_SIZE, &s), 0);
-	mgr = sipc_context_manager(s);
-}
-
-static void teardown(void)
-{
-	sipc_close(s);
-	if (srv > 0)
-		reap(srv, 1);
+	fixture_open(SIPC_AREA_MIN_SIZE);
 }
 
 static void echo(struct sipc_channel *ch, struct sipc_parcel *req,
@@ -384,7 +371,7 @@ static Suite *channel_suite(void)
 
 	if (access("/dev/sipc", R_OK | W_OK))
 		return su;
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_close);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_calls_in_place_and_copied);
 	tcase_add_test(tc, test_oneways_in_order_with_calls);

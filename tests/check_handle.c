@@ -7,24 +7,11 @@
  */
 #include <poll.h>
 
-#include "check_sipc.h"
-
-static struct sipc *s;
-static struct sipc_handle *mgr;
-static pid_t srv;
+#include "check_fixture.h"
 
 static void setup(void)
 {
-	srv = ts_start(0);
-	ck_assert_int_eq(sipc_open(NULL, 0, &s), 0);
-	mgr = sipc_context_manager(s);
-}
-
-static void teardown(void)
-{
-	sipc_close(s);
-	if (srv > 0)
-		reap(srv, 1);
+	fixture_open(0);
 }
 
 static struct sipc_handle *give(void)
@@ -293,7 +280,7 @@ static Suite *handle_suite(void)
 
 	if (access(SIPC_DEVICE_PATH, F_OK) != 0)
 		return su;
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_close);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_handle_refs);
 	tcase_add_test(tc, test_death_on_destroy);
