@@ -170,10 +170,6 @@ SIPC_EXPORT int sipc_call_async(struct sipc_handle *h, uint32_t code,
 		*out = NULL;
 	if (!fn)
 		return -EINVAL;
-	if (req && req->error)
-		return req->error;
-	if (sipc_parcel_check_dest(req, h))
-		return -EXDEV;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
@@ -182,7 +178,7 @@ SIPC_EXPORT int sipc_call_async(struct sipc_handle *h, uint32_t code,
 	p->data = data;
 	if (timeout_ms >= 0)
 		p->deadline = now_ns() + (__s64)timeout_ms * 1000000;
-	ret = sipc_transact_send(s, &tr, req);
+	ret = sipc_request_send(h, &tr, req);
 	if (ret) {
 		free(p);
 		return ret;

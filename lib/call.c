@@ -44,6 +44,22 @@ int sipc_transact_send(struct sipc *s, struct sipc_transact *tr,
 }
 
 /*
+ * @req (may be NULL) as the send part of a call or one-way to @h: its
+ * own error if it has one, -EXDEV where its pooled blobs may not go, or
+ * sipc_transact_send()'s result.
+ */
+int sipc_request_send(struct sipc_handle *h, struct sipc_transact *tr,
+		      struct sipc_parcel *req)
+{
+	int ret;
+
+	if (req && req->error)
+		return req->error;
+	ret = sipc_parcel_check_dest(req, h);
+	return ret ? ret : sipc_transact_send(h->s, tr, req);
+}
+
+/*
  * A nested call arrived while we wait: serve it and set up @tr to reply
  * and go on waiting, in one system call.
  */
@@ -119,11 +135,7 @@ SIPC_EXPORT int sipc_call(struct sipc_handle *h, __u32 code,
 	__u64 late = 0;
 	int ret;
 
-	if (req && req->error)
-		return req->error;
-	ret = sipc_parcel_check_dest(req, h);
-	if (!ret)
-		ret = sipc_transact_send(s, &tr, req);
+	ret = sipc_request_send(h, &tr, req);
 	if (ret)
 		return ret;
 	/*
@@ -179,11 +191,7 @@ SIPC_EXPORT int sipc_send_oneway(struct sipc_handle *h, __u32 code,
 	};
 	int ret;
 
-	if (req && req->error)
-		return req->error;
-	ret = sipc_parcel_check_dest(req, h);
-	if (!ret)
-		ret = sipc_transact_send(h->s, &tr, req);
+	ret = sipc_request_send(h, &tr, req);
 	if (ret)
 		return ret;
 	return sipc_ioctl_err(ioctl(h->s->fd, SIPC_IOC_TRANSACT, &tr));

@@ -298,6 +298,8 @@ int sipc_async_looper_wait(struct sipc *s);
 /* call.c */
 int sipc_transact_send(struct sipc *s, struct sipc_transact *tr,
 		       struct sipc_parcel *p);
+int sipc_request_send(struct sipc_handle *h, struct sipc_transact *tr,
+		      struct sipc_parcel *req);
 
 static inline int sipc_ioctl_err(int ret)
 {
