@@ -395,13 +395,14 @@ struct sipc_frozen_info {
  * the peer's tail and head as it last saw them: the call returns once
  * either differs, at a SIPC_IOC_CHANNEL_KICK from the peer, at the
  * timeout (ETIMEDOUT), a signal (EINTR), or the channel's death (EPIPE).
- * A writer that sees the peer's waiting word set after publishing kicks
- * it; one about to sleep itself may instead pass SIPC_CHANNEL_WAIT_KICK,
- * which kicks the peer and then sleeps, in one call. When either party
- * dies, closes the channel (SIPC_IOC_CHANNEL_CLOSE) or unmaps a part of
- * it, the driver sets the header's state to SIPC_CHANNEL_DEAD and wakes
- * the other, whose next wait fails with EPIPE; the pages go with the last
- * mapping.
+ * A kick wakes a sleeper already in the call and is not kept for a later
+ * one, which is why the sleeper passes the indices it saw. A writer that
+ * sees the peer's waiting word set after publishing kicks it; one about
+ * to sleep itself may instead pass SIPC_CHANNEL_WAIT_KICK, which kicks
+ * the peer and then sleeps, in one call. When either party dies, closes
+ * the channel (SIPC_IOC_CHANNEL_CLOSE) or unmaps a part of it, the driver
+ * sets the header's state to SIPC_CHANNEL_DEAD and wakes the other, whose
+ * next wait fails with EPIPE; the pages go with the last mapping.
  */
 #define SIPC_CHANNEL_MAGIC	0x6e616863U	/* "chan" */
 #define SIPC_CHANNEL_MAX_SLOTS	65536
