@@ -179,6 +179,12 @@ $(B)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB_SO)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
 		-L$(B)/lib -lsipc $$(pkg-config --cflags --libs check)
 
+# The library's insides, linked from its archive.
+$(B)/tests/check_pool_view: tests/check_pool_view.c $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ilib -Wno-missing-prototypes -o $@ $< $(LIB_A) \
+		-lpthread $$(pkg-config --cflags --libs check)
+
 # The generator's tests: its parser, and the code it writes for tests/idl/.
 IDL_TEST_GEN := $(patsubst tests/idl/%.idl,$(B)/gen/%-idl.o,$(wildcard tests/idl/*.idl)) \
 	$(B)/gen/registry-idl.o

@@ -23,6 +23,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/kcmp.h>
 
 #include "libsipc.h"
 
@@ -54,6 +56,7 @@ struct pool_view {
 	dev_t dev;
 	ino_t ino;
 	size_t size;
+	int fd;				/* the region's file, kept to compare */
 	const void *map;		/* NULL: an empty slot */
 	unsigned int users;		/* parcels reading it now */
 	unsigned long last_use;
@@ -64,7 +67,10 @@ static struct pool_region regions[POOL_SLOTS] = {
 	[0 ... POOL_SLOTS - 1] = { .fd = -1 },
 };
 
-static struct pool_view views[VIEW_SLOTS];
+static struct pool_view views[VIEW_SLOTS] = {
+	[0 ... VIEW_SLOTS - 1] = { .fd = -1 },
+};
+
 static unsigned long view_clock;
 
 static size_t pool_size_for(size_t len)
@@ -247,51 +253,108 @@ static struct pool_view *view_victim(void)
 }
 
 /*
+ * Is @fd the very file @v was made for? Inode numbers can be given out
+ * again (they wrap), so a sender could name another's region by number:
+ * only the open file itself (kcmp()) tells. -1 where kcmp() is not
+ * allowed (a seccomp filter, say): no view is kept then.
+ */
+static int view_is_of(const struct pool_view *v, int fd)
+{
+	pid_t self = getpid();
+	long ret = syscall(SYS_kcmp, self, self, KCMP_FILE, v->fd, fd);
+
+	return ret < 0 ? -1 : ret == 0;
+}
+
+/* Empty @v's slot (view lock held, nobody reading it). */
+static void view_drop(struct pool_view *v)
+{
+	if (v->map)
+		munmap((void *)v->map, v->size);
+	if (v->fd >= 0)
+		close(v->fd);
+	v->map = NULL;
+	v->fd = -1;
+}
+
+/* The kept view of @fd, or NULL (view lock held). */
+static struct pool_view *view_find(int fd, const struct stat *st, int *err)
+{
+	struct pool_view *v;
+	int i, same;
+
+	for (i = 0; i < VIEW_SLOTS; i++) {
+		v = &views[i];
+		if (!v->map || v->dev != st->st_dev || v->ino != st->st_ino ||
+		    v->size != (size_t)st->st_size)
+			continue;
+		same = view_is_of(v, fd);
+		if (same < 0)
+			*err = -EPERM;
+		if (same > 0)
+			return v;
+	}
+	return NULL;
+}
+
+/* Keep a new view of @fd in a free slot or the oldest idle one, or NULL. */
+static struct pool_view *view_keep(int fd, const struct stat *st)
+{
+	struct pool_view *v = view_victim();
+
+	if (!v)
+		return NULL;
+	view_drop(v);
+	v->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (v->fd < 0 || view_map(fd, (size_t)st->st_size, &v->map)) {
+		view_drop(v);
+		return NULL;
+	}
+	v->dev = st->st_dev;
+	v->ino = st->st_ino;
+	v->size = (size_t)st->st_size;
+	return v;
+}
+
+/* Check @fd as a pooled region for @len bytes: its stat, or -errno. */
+static int region_check(int fd, size_t len, struct stat *st)
+{
+	int seals = fcntl(fd, F_GET_SEALS);
+
+	if (seals < 0)
+		return errno == EINVAL ? -EBADMSG : -errno;
+	if (!(seals & F_SEAL_SHRINK))
+		return -EPERM;
+	if (fstat(fd, st))
+		return -errno;
+	if (!len || st->st_size <= 0 || (__u64)st->st_size < len ||
+	    (__u64)st->st_size > VIEW_MAX_SIZE)
+		return -EBADMSG;
+	return 0;
+}
+
+/*
  * A read-only view of the pooled region @fd holds for @len bytes: its
  * size must be sealed (so that it cannot shrink under the reader) and
- * cover @len. Views are kept, by inode, for the next message that names
- * the same region. *@view is the view's slot, or -1 for a view of its
- * own that the caller unmaps (every kept view is being read).
+ * cover @len. Views are kept for the next message that names the same
+ * open file. *@view is the view's slot, or -1 for a view of its own that
+ * the caller unmaps (every kept view is being read, or none may be kept).
  */
 int sipc_pool_view(int fd, size_t len, const void **addr, int *view,
 		   size_t *map_size)
 {
 	struct pool_view *v;
 	struct stat st;
-	int seals, i, ret;
+	int ret, err = 0;
 
-	seals = fcntl(fd, F_GET_SEALS);
-	if (seals < 0)
-		return errno == EINVAL ? -EBADMSG : -errno;
-	if (!(seals & F_SEAL_SHRINK))
-		return -EPERM;
-	if (fstat(fd, &st))
-		return -errno;
-	if (!len || st.st_size <= 0 || (__u64)st.st_size < len ||
-	    (__u64)st.st_size > VIEW_MAX_SIZE)
-		return -EBADMSG;
+	ret = region_check(fd, len, &st);
+	if (ret)
+		return ret;
 	*map_size = (size_t)st.st_size;
 	pthread_mutex_lock(&pool_lock);
-	for (i = 0; i < VIEW_SLOTS; i++) {
-		v = &views[i];
-		if (v->map && v->dev == st.st_dev && v->ino == st.st_ino &&
-		    v->size == *map_size)
-			break;
-	}
-	v = i < VIEW_SLOTS ? &views[i] : view_victim();
-	if (v && i == VIEW_SLOTS) {
-		if (v->map)
-			munmap((void *)v->map, v->size);
-		v->map = NULL;
-		ret = view_map(fd, *map_size, &v->map);
-		if (ret) {
-			pthread_mutex_unlock(&pool_lock);
-			return ret;
-		}
-		v->dev = st.st_dev;
-		v->ino = st.st_ino;
-		v->size = *map_size;
-	}
+	v = view_find(fd, &st, &err);
+	if (!v && !err)
+		v = view_keep(fd, &st);
 	if (v) {
 		v->users++;
 		v->last_use = ++view_clock;
