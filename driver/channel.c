@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -27,19 +28,24 @@
 static unsigned long sipc_max_channel_size = SIPC_CHANNEL_DEFAULT_MAX;
 module_param_named(max_channel_size, sipc_max_channel_size, ulong, 0644);
 MODULE_PARM_DESC(max_channel_size,
-		 "Largest channel (both directions' rings and data), in bytes");
+		 "Largest channel (both directions' rings and data), in bytes, up to 1 GiB");
+
+/* What max_channel_size may allow: the mmap offsets below are sized by it. */
+#define SIPC_CHANNEL_SIZE_LIMIT	SZ_1G
 
 /* Offers a process may hold (channels it serves or was offered). */
 #define SIPC_CHANNEL_TABLE_MAX	4096
 
 /*
  * mmap offsets: channel id @id's part this party writes at
- * BASE + id * 2^33, the part it reads 2^32 above. Far above any receive
- * area (which starts at offset 0 and is at most 1 GiB).
+ * BASE + id * 2^31, the part it reads 2^30 above, each part smaller than
+ * that (SIPC_CHANNEL_SIZE_LIMIT). Far above any receive area (which
+ * starts at offset 0 and is at most 1 GiB), and below 2^44, all a 32-bit
+ * process reaches with mmap2()'s page offset.
  */
 #define SIPC_CHANNEL_MMAP_BASE	BIT_ULL(40)
-#define SIPC_CHANNEL_ID_SHIFT	33
-#define SIPC_CHANNEL_RO_BIT	BIT_ULL(32)
+#define SIPC_CHANNEL_ID_SHIFT	31
+#define SIPC_CHANNEL_RO_BIT	BIT_ULL(30)
 
 enum { SIPC_PART_RW, SIPC_PART_RO };
 
@@ -163,6 +169,13 @@ static int channel_alloc_pages(struct sipc_channel *ch)
 	return 0;
 }
 
+/* max_channel_size, as far as the mmap offsets let it go. */
+static u64 channel_size_max(void)
+{
+	return min_t(u64, READ_ONCE(sipc_max_channel_size),
+		     SIPC_CHANNEL_SIZE_LIMIT);
+}
+
 static struct sipc_channel *channel_new(struct sipc_proc *proc, u32 slots,
 					u64 data_size)
 {
@@ -173,11 +186,15 @@ static struct sipc_channel *channel_new(struct sipc_proc *proc, u32 slots,
 		return ERR_PTR(-EINVAL);
 	if (data_size < SIPC_CHANNEL_MIN_DATA || !PAGE_ALIGNED(data_size))
 		return ERR_PTR(-EINVAL);
-	if (data_size > READ_ONCE(sipc_max_channel_size))
+	BUILD_BUG_ON(SIPC_CHANNEL_MMAP_BASE +
+		     ((u64)(SIPC_CHANNEL_TABLE_MAX + 1) << SIPC_CHANNEL_ID_SHIFT) >
+		     BIT_ULL(44));
+	BUILD_BUG_ON(SIPC_CHANNEL_SIZE_LIMIT > SIPC_CHANNEL_RO_BIT);
+	if (data_size > channel_size_max())
 		return ERR_PTR(-EMSGSIZE);
 	/* Both parts, the header between them and the guard page after. */
 	pages = 2 * part_pages(slots, data_size) + 2;
-	if (pages > READ_ONCE(sipc_max_channel_size) >> PAGE_SHIFT)
+	if (pages > channel_size_max() >> PAGE_SHIFT)
 		return ERR_PTR(-EMSGSIZE);
 
 	if (sipc_user_charge_channel(proc->user))

@@ -205,6 +205,28 @@ TEST_F(chan, bad_setup_is_refused)
 	EXPECT_EQ(0, st_chan_create(self->c.fd, 2, 4096, &s));
 }
 
+/* max_channel_size may be raised, but no channel passes 1 GiB. */
+TEST_F(chan, no_channel_passes_a_gibibyte)
+{
+	static const char param[] =
+		"/sys/module/sipc/parameters/max_channel_size";
+	struct sipc_channel_setup s;
+	long old = -1;
+	FILE *f;
+
+	f = fopen(param, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%ld", &old));
+	fclose(f);
+	ASSERT_EQ(0, st_param_write(param, 4L << 30));
+	/* Two parts of 600 MiB: refused before a page is taken. */
+	EXPECT_EQ(-EMSGSIZE, st_chan_create(self->c.fd, SLOTS, 600ULL << 20,
+					    &s));
+	EXPECT_EQ(0, st_chan_create(self->c.fd, SLOTS, DATA, &s));
+	EXPECT_EQ(0, st_chan_close(self->c.fd, s.id));
+	EXPECT_EQ(0, st_param_write(param, old));
+}
+
 TEST_F(chan, parts_are_mapped_with_their_rights)
 {
 	struct sipc_channel_setup s;
@@ -225,7 +247,8 @@ TEST_F(chan, parts_are_mapped_with_their_rights)
 	EXPECT_EQ(MAP_FAILED, p);
 	p = st_chan_mmap(self->c.fd, s.rw_offset + 4096, s.rw_size, PROT_READ);
 	EXPECT_EQ(MAP_FAILED, p);
-	p = st_chan_mmap(self->c.fd, s.rw_offset + (1ULL << 33), s.rw_size,
+	/* The next id's offset: two parts on. */
+	p = st_chan_mmap(self->c.fd, 2 * s.ro_offset - s.rw_offset, s.rw_size,
 			 PROT_READ);
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(ENOENT, errno);

@@ -461,7 +461,8 @@ struct sipc_channel_slot {
  * CREATE: slots (a power of two, 2 to SIPC_CHANNEL_MAX_SLOTS) and
  * data_size (per direction, a page multiple of at least
  * SIPC_CHANNEL_MIN_DATA) in; id and the mmap offsets out. The whole
- * channel may not exceed the module's max_channel_size (EMSGSIZE), its
+ * channel may not exceed the module's max_channel_size (EMSGSIZE; never
+ * more than 1 GiB, so that the mmap offsets stay below 2^44), its
  * memory is charged to the creator's memory cgroup, a process may have
  * SIPC_MAX_CHANNELS made and not closed (EMFILE), and a user's processes
  * max_user_channels (module parameter) made and not yet freed (EDQUOT).
