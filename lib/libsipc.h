@@ -185,6 +185,16 @@ int sipc_parcel_put_object(struct sipc_parcel *p, const struct sipc_object *obj)
 int sipc_parcel_put_fd_item(struct sipc_parcel *p, unsigned int tag, int fd,
 			    const void *extra, size_t extra_len);
 
+/*
+ * A parcel of its own being written: it may carry objects and refer to
+ * bytes elsewhere. A received one, or one built in a channel's memory,
+ * carries bytes only.
+ */
+static inline bool sipc_parcel_writable(const struct sipc_parcel *p)
+{
+	return p->mode == SIPC_PARCEL_WRITE && !p->fixed;
+}
+
 /* Parcel items are padded to 4 bytes. */
 static inline size_t sipc_align4(size_t n)
 {

@@ -46,7 +46,7 @@ SIPC_EXPORT int sipc_parcel_put_bytes_ref(struct sipc_parcel *p,
 		return sipc_parcel_fail(p, -EINVAL);
 	/* Small runs cost less to copy than a segment costs the driver. */
 	if (len < SIPC_PARCEL_REF_MIN || p->nr_refs >= MAX_REFS ||
-	    p->mode != SIPC_PARCEL_WRITE || p->fixed)
+	    !sipc_parcel_writable(p))
 		return sipc_parcel_put_bytes(p, data, len);
 	if (len > UINT32_MAX - 8)
 		return sipc_parcel_fail(p, -EMSGSIZE);

@@ -324,8 +324,7 @@ static int put_sealed_copy(struct sipc_parcel *p, const void *data,
  */
 static bool inline_only(const struct sipc_parcel *p)
 {
-	return p->error || p->mode != SIPC_PARCEL_WRITE || p->fixed ||
-	       !p->has_dest;
+	return p->error || !sipc_parcel_writable(p) || !p->has_dest;
 }
 
 SIPC_EXPORT void sipc_parcel_set_destination(struct sipc_parcel *p,
@@ -365,8 +364,8 @@ SIPC_EXPORT int sipc_parcel_put_blob(struct sipc_parcel *p, const void *data,
 				     size_t len)
 {
 	/* Larger than any receive area: only a region can carry it. */
-	if (len >= REGION_SEALED_MIN && inline_only(p) && !p->error &&
-	    p->mode == SIPC_PARCEL_WRITE && !p->fixed)
+	if (len >= REGION_SEALED_MIN && !p->error && sipc_parcel_writable(p) &&
+	    !p->has_dest)
 		return put_sealed_copy(p, data, len);
 	if (len < SIPC_REGION_THRESHOLD || inline_only(p))
 		return sipc_parcel_put_bytes(p, data, len);
