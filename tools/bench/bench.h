@@ -79,6 +79,8 @@ enum placement {
 struct run;
 struct client;
 struct server;
+struct sipc;
+struct sipc_node;
 
 /* A mechanism: how a client reaches a server and how they talk. */
 struct mech {
@@ -215,6 +217,15 @@ extern const struct mech mech_sipc, mech_libsipc, mech_libsipc_region,
 const char *libsipc_unavailable(void);
 void service_name(char *buf, size_t len, int pair);
 int libsipc_registry(struct run *r, int ready_fd);
+/*
+ * A server process on that registry: its own context, the node @make
+ * gives it under the pair's service name, then the loop, which returns
+ * only on failure.
+ */
+typedef int (*libsipc_make_node)(struct sipc *s, struct server *srv,
+				 struct sipc_node **node);
+int libsipc_serve_registered(struct server *srv, int ready_fd,
+			     libsipc_make_node make);
 
 /* payload.c */
 void payload_produce(unsigned char *to, const unsigned char *tmpl,

@@ -44,28 +44,19 @@ static const struct bench_rt_handlers handlers = {
 	.send = handle_send,
 };
 
+/* The generated dispatcher's node; its table outlives it (the process). */
+static int idl_node(struct sipc *s, struct server *srv,
+		    struct sipc_node **node)
+{
+	static struct bench_rt_server svc = { .handlers = &handlers };
+
+	svc.data = srv;
+	return bench_rt_node_create(s, &svc, 0, node);
+}
+
 static int idl_serve(struct server *srv, int ready_fd)
 {
-	struct bench_rt_server svc = { .handlers = &handlers, .data = srv };
-	struct sipc_node *node;
-	struct sipc *s;
-	char name[32];
-	int ret;
-
-	service_name(name, sizeof(name), srv->pair);
-	ret = sipc_open(NULL, server_area(srv->r->size), &s);
-	if (ret)
-		return bench_fail("sipc_open: %s", sipc_strerror(ret));
-	ret = bench_rt_node_create(s, &svc, 0, &node);
-	if (ret)
-		return bench_fail("bench_rt_node_create: %s", sipc_strerror(ret));
-	ret = sipc_registry_add(s, name, node);
-	if (ret)
-		return bench_fail("sipc_registry_add: %s", sipc_strerror(ret));
-	if (signal_ready(ready_fd))
-		return -1;
-	ret = sipc_loop(s);
-	return bench_fail("server: sipc_loop: %s", sipc_strerror(ret));
+	return libsipc_serve_registered(srv, ready_fd, idl_node);
 }
 
 static struct bench_rt *client;

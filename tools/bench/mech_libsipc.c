@@ -148,7 +148,8 @@ static int service_handler(struct sipc_node *node, const struct sipc_txn *txn,
 	return sipc_parcel_put_u32(reply, v);
 }
 
-static int serve_node(struct server *srv, int ready_fd, bool channels)
+int libsipc_serve_registered(struct server *srv, int ready_fd,
+			     libsipc_make_node make)
 {
 	struct sipc_node *node;
 	struct sipc *s;
@@ -159,12 +160,9 @@ static int serve_node(struct server *srv, int ready_fd, bool channels)
 	ret = sipc_open(NULL, server_area(srv->r->size), &s);
 	if (ret)
 		return bench_fail("sipc_open: %s", sipc_strerror(ret));
-	ret = sipc_node_create(s, service_handler, srv, 0, &node);
+	ret = make(s, srv, &node);
 	if (ret)
-		return bench_fail("sipc_node_create: %s", sipc_strerror(ret));
-	/* Each channel's thread inherits this process's CPU. */
-	if (channels && sipc_node_serve_channels(node, NULL))
-		return bench_fail("sipc_node_serve_channels failed");
+		return bench_fail("the service's node: %s", sipc_strerror(ret));
 	ret = sipc_registry_add(s, name, node);
 	if (ret)
 		return bench_fail("sipc_registry_add: %s", sipc_strerror(ret));
@@ -174,14 +172,29 @@ static int serve_node(struct server *srv, int ready_fd, bool channels)
 	return bench_fail("server: sipc_loop: %s", sipc_strerror(ret));
 }
 
+static int plain_node(struct sipc *s, struct server *srv,
+		      struct sipc_node **node)
+{
+	return sipc_node_create(s, service_handler, srv, 0, node);
+}
+
+static int channel_node(struct sipc *s, struct server *srv,
+			struct sipc_node **node)
+{
+	int ret = plain_node(s, srv, node);
+
+	/* Each channel's thread inherits this process's CPU. */
+	return ret ? ret : sipc_node_serve_channels(*node, NULL);
+}
+
 static int libsipc_serve(struct server *srv, int ready_fd)
 {
-	return serve_node(srv, ready_fd, false);
+	return libsipc_serve_registered(srv, ready_fd, plain_node);
 }
 
 static int channel_serve(struct server *srv, int ready_fd)
 {
-	return serve_node(srv, ready_fd, true);
+	return libsipc_serve_registered(srv, ready_fd, channel_node);
 }
 
 struct lclient {
