@@ -30,6 +30,8 @@
 #define CHANNEL_DEFAULT_SPIN_US	100
 /* Every so many waits, spin anyway: has spinning started to pay again? */
 #define CHANNEL_PROBE_EVERY	64
+/* Requests up to this size are written soon enough for an early wake. */
+#define CHANNEL_PREWAKE_MAX	(128 * 1024)
 
 static __u64 now_ns(void)
 {
@@ -558,9 +560,10 @@ static int open_in_place(struct sipc_channel *ch, struct sipc_parcel *p)
 /*
  * The reply held from the last call goes back to the server. A server
  * asleep on another CPU is woken now, while the next request is written,
- * so that it is up when the request comes (measured: split 64 KiB round
- * trips stay at their spinning speed). One on our CPU could only take
- * the CPU from us: its kick waits for the request's.
+ * so that it is up when the request comes, if the last request was small
+ * enough to be written by then (measured: split 64 KiB round trips keep
+ * their spinning speed; 1 MiB ones only lose by it). One on our CPU
+ * could only take the CPU from us: its kick waits for the request's.
  */
 static void release_reply(struct sipc_channel *ch)
 {
@@ -568,7 +571,8 @@ static void release_reply(struct sipc_channel *ch)
 		return;
 	ch->holding = false;
 	give_back(ch);
-	if (!peer_shares_cpu(ch, my_cpu()))
+	if (ch->last_request <= CHANNEL_PREWAKE_MAX &&
+	    !peer_shares_cpu(ch, my_cpu()))
 		pay_kick(ch);
 }
 
@@ -597,6 +601,7 @@ SIPC_EXPORT int sipc_channel_call(struct sipc_channel *ch, uint32_t code,
 	if (req != &ch->out)
 		release_reply(ch);
 	cookie = ++ch->next_cookie;
+	ch->last_request = req ? req->size + req->ref_bytes : 0;
 	ret = put_message(ch, req, code, 0, cookie);
 	if (ret)
 		return ret;

@@ -237,6 +237,7 @@ struct sipc_channel {
 	bool holding;			/* client: a reply not given back */
 	bool closed;			/* closed in the driver already */
 	__u64 next_cookie;
+	size_t last_request;		/* client: the last call's bytes */
 	/* The service's end: its node, thread and caller. */
 	struct sipc_node *node;
 	int cpu;
