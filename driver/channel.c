@@ -234,7 +234,10 @@ static struct sipc_channel *channel_new(struct sipc_proc *proc, u32 slots,
 /*
  * Give @ch an id in @proc's table, with a reference of its own; the entry
  * carries which party @proc is (a process could be both only by offering
- * a channel to itself, which translation refuses).
+ * a channel to itself, which translation refuses). Ids go round the whole
+ * range before one comes again: an offer withdrawn from a server's table
+ * (withdraw_offer()) leaves its id in requests the server has yet to
+ * read, and that id must not name the next offer at once.
  */
 static int table_add(struct sipc_proc *proc, struct sipc_channel *ch,
 		     int party, u32 *id)
@@ -245,11 +248,14 @@ static int table_add(struct sipc_proc *proc, struct sipc_channel *ch,
 	if (proc->channels_closed)
 		ret = -ESRCH;
 	else
-		ret = __xa_alloc(&proc->channels, id, xa_tag_pointer(ch, party),
-				 XA_LIMIT(1, SIPC_CHANNEL_TABLE_MAX),
-				 GFP_ATOMIC);
-	if (!ret)
+		ret = __xa_alloc_cyclic(&proc->channels, id,
+					xa_tag_pointer(ch, party),
+					XA_LIMIT(1, SIPC_CHANNEL_TABLE_MAX),
+					&proc->channels_next, GFP_ATOMIC);
+	if (ret >= 0) {
+		ret = 0;	/* 1: the ids went round */
 		kref_get(&ch->kref);
+	}
 	xa_unlock(&proc->channels);
 	return ret == -EBUSY ? -EMFILE : ret;
 }

@@ -369,6 +369,7 @@ struct sipc_proc {
 	u64 received;			/* transactions queued to it */
 	/* Its channels by id, each tagged with the party it is (channel.c) */
 	struct xarray channels;
+	u32 channels_next;		/* under its lock: the next id to try */
 	bool channels_closed;		/* under its lock: dying, no more */
 	atomic_t nr_channels;		/* made by it and not closed */
 	struct list_head procfs_entry;	/* on the /proc/sipc list */

@@ -759,17 +759,21 @@ static int room_to_serve(struct sipc *s, struct sipc_node *n, uid_t euid)
 	       0 : -EBUSY;
 }
 
-/* Take the offer @id and start @ch's thread (s->lock held). */
+/*
+ * Take the offer @id and start @ch's thread (s->lock held). The id is
+ * claimed from the request first, so that exactly one side closes it
+ * whatever fails: @ch from then on, the request's drop before.
+ */
 static int start_serving(struct sipc_channel *ch, struct sipc_node *n,
 			 const struct sipc_txn *txn, __u32 id)
 {
 	struct sipc *s = n->s;
 	int ret;
 
-	ret = accept_offer(ch, id);
+	ret = sipc_parcel_add_res(txn->request, SIPC_RES_CHANNEL, (int)id,
+				  NULL, 0);
 	if (!ret)
-		ret = sipc_parcel_add_res(txn->request, SIPC_RES_CHANNEL,
-					  (int)id, NULL, 0);
+		ret = accept_offer(ch, id);
 	if (ret)
 		return ret;
 	atomic_fetch_add(&n->refs, 1);

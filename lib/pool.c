@@ -252,18 +252,34 @@ static struct pool_view *view_victim(void)
 	return best;
 }
 
+static long same_file(int a, int b)
+{
+	pid_t self = getpid();
+
+	return syscall(SYS_kcmp, self, self, KCMP_FILE, a, b);
+}
+
+/*
+ * Views are kept only where kcmp() is allowed (a seccomp filter may
+ * forbid it): asked once, with @fd against itself (view lock held).
+ */
+static bool views_can_be_kept(int fd)
+{
+	static int allowed = -1;
+
+	if (allowed < 0)
+		allowed = same_file(fd, fd) == 0;
+	return allowed;
+}
+
 /*
  * Is @fd the very file @v was made for? Inode numbers can be given out
  * again (they wrap), so a sender could name another's region by number:
- * only the open file itself (kcmp()) tells. -1 where kcmp() is not
- * allowed (a seccomp filter, say): no view is kept then.
+ * only the open file itself (kcmp()) tells.
  */
-static int view_is_of(const struct pool_view *v, int fd)
+static bool view_is_of(const struct pool_view *v, int fd)
 {
-	pid_t self = getpid();
-	long ret = syscall(SYS_kcmp, self, self, KCMP_FILE, v->fd, fd);
-
-	return ret < 0 ? -1 : ret == 0;
+	return same_file(v->fd, fd) == 0;
 }
 
 /* Empty @v's slot (view lock held, nobody reading it). */
@@ -278,20 +294,15 @@ static void view_drop(struct pool_view *v)
 }
 
 /* The kept view of @fd, or NULL (view lock held). */
-static struct pool_view *view_find(int fd, const struct stat *st, int *err)
+static struct pool_view *view_find(int fd, const struct stat *st)
 {
 	struct pool_view *v;
-	int i, same;
+	int i;
 
 	for (i = 0; i < VIEW_SLOTS; i++) {
 		v = &views[i];
-		if (!v->map || v->dev != st->st_dev || v->ino != st->st_ino ||
-		    v->size != (size_t)st->st_size)
-			continue;
-		same = view_is_of(v, fd);
-		if (same < 0)
-			*err = -EPERM;
-		if (same > 0)
+		if (v->map && v->dev == st->st_dev && v->ino == st->st_ino &&
+		    v->size == (size_t)st->st_size && view_is_of(v, fd))
 			return v;
 	}
 	return NULL;
@@ -343,18 +354,20 @@ static int region_check(int fd, size_t len, struct stat *st)
 int sipc_pool_view(int fd, size_t len, const void **addr, int *view,
 		   size_t *map_size)
 {
-	struct pool_view *v;
+	struct pool_view *v = NULL;
 	struct stat st;
-	int ret, err = 0;
+	int ret;
 
 	ret = region_check(fd, len, &st);
 	if (ret)
 		return ret;
 	*map_size = (size_t)st.st_size;
 	pthread_mutex_lock(&pool_lock);
-	v = view_find(fd, &st, &err);
-	if (!v && !err)
-		v = view_keep(fd, &st);
+	if (views_can_be_kept(fd)) {
+		v = view_find(fd, &st);
+		if (!v)
+			v = view_keep(fd, &st);
+	}
 	if (v) {
 		v->users++;
 		v->last_use = ++view_clock;

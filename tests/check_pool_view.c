@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/kcmp.h>
 
 #include "libsipc.h"
 
@@ -52,11 +54,23 @@ static int view_of(int f, const void **addr)
 	return view;
 }
 
+/* Views are kept only where kcmp() may compare files (not under seccomp). */
+static bool views_kept_here(void)
+{
+	pid_t self = getpid();
+
+	return syscall(SYS_kcmp, self, self, KCMP_FILE, fd, fd) == 0;
+}
+
 START_TEST(test_a_view_is_kept_for_its_file)
 {
 	const void *a, *b;
 	int first, again, copy = -1;
 
+	if (!views_kept_here()) {
+		fprintf(stderr, "kcmp() not allowed here: no views kept\n");
+		return;
+	}
 	seal();
 	first = view_of(fd, &a);
 	ck_assert_int_ge(first, 0);
