@@ -5,8 +5,9 @@
  * into the receiver's area beat it at every size. A pooled region is made
  * once and used again: the sender keeps it mapped writable and writes the
  * next blob into it, and the receiver keeps its read-only view of it,
- * found again by the memfd's inode, so a message costs one copy (none,
- * with sipc_parcel_put_blob_space()) and a descriptor passed.
+ * found again for the very same open file (kcmp()), so a message costs
+ * one copy (none, with sipc_parcel_put_blob_space()) and a descriptor
+ * passed.
  *
  * The price: a pooled region is sealed against changes of size only, not
  * of bytes. A receiver reads bytes its sender can still change, as in a
